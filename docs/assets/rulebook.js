@@ -1,0 +1,23 @@
+// Adds a "copy citation" button to each article; without JS the citation text stays visible.
+(function () {
+  function init() {
+    document.querySelectorAll(".rb-article").forEach(function (art) {
+      var cite = art.querySelector(".rb-cite-text");
+      var head = art.querySelector("h3[id]");
+      if (!cite || !head || art.querySelector(".rb-copy")) return;
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "rb-copy";
+      btn.textContent = "复制引用";
+      btn.addEventListener("click", function () {
+        var url = location.href.split("#")[0] + "#" + head.id;
+        var text = cite.textContent + " " + url;
+        if (navigator.clipboard) navigator.clipboard.writeText(text);
+        btn.textContent = "已复制";
+        setTimeout(function () { btn.textContent = "复制引用"; }, 1500);
+      });
+      cite.parentNode.insertBefore(btn, cite.nextSibling);
+    });
+  }
+  if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,44 @@
+"""mkdocs-macros entry point: registers macros, nothing else. Logic lives in rulebook/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from rulebook import render, site  # noqa: E402
+
+
+def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
+    root = Path(env.conf["config_file_path"]).resolve().parent
+
+    def book():  # noqa: ANN202
+        return site.rulebook(root)
+
+    @env.macro
+    def city_page(slug: str) -> str:
+        """Full text of one city's work rules."""
+        return render.city_page(book().city(slug))
+
+    @env.macro
+    def cities_table() -> str:
+        """Home-page table of all cities."""
+        page_url = env.page.url if env.page else ""
+        return render.home_table(
+            site.ordered_cities(book()),
+            href=site.root_prefix(page_url)
+            + ("cities/{slug}/" if env.conf["use_directory_urls"] else "cities/{slug}.html"),
+        )
+
+    @env.macro
+    def stats() -> dict[str, int]:
+        """Counts for prose on the home page."""
+        b = book()
+        return {
+            "cities": len(b.cities),
+            "articles": sum(len(c.articles()) for c in b.cities.values()),
+            "corrections": sum(len(c.corrections) for c in b.cities.values()),
+        }

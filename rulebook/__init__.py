@@ -1,0 +1,1 @@
+"""The rulebook's logic: schema, importer, data loading and page rendering (no MkDocs needed)."""

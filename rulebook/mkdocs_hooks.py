@@ -1,0 +1,34 @@
+"""MkDocs hooks: generate the per-city pages and the navigation from rules_data/.
+
+Each generated page is one macro call; the content comes from data through macros.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from rulebook import site  # noqa: E402
+
+
+def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config):  # noqa: ANN001, ANN201
+    book = site.rulebook(_root(config))  # raises DataError listing every data error
+    config.nav = site.nav(book)
+    return config
+
+
+def on_files(files: Files, config) -> Files:  # noqa: ANN001
+    book = site.rulebook(_root(config))
+    for slug in book.cities:
+        files.append(File.generated(config, site.city_src(slug), content=site.city_stub(slug)))
+    return files

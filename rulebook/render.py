@@ -1,0 +1,197 @@
+"""Pure page generators: data in, Markdown/HTML out. Unit-tested without MkDocs.
+
+Text from data is always escaped (Jinja autoescape for HTML, md_text() for Markdown), and the
+output is never fed back through the macro template layer, so `<script>` or `{{ x }}` inside a
+rule prints as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from .models import Article, City, Correction, CorrectionKind, Paragraph
+from .numerals import int_to_cn
+
+TEMPLATES = Path(__file__).parent / "templates"
+KIND_LABELS = {
+    CorrectionKind.artifact: "抓取残留",
+    CorrectionKind.page_break: "分页断行",
+    CorrectionKind.whitespace: "多余空格",
+    CorrectionKind.boilerplate: "网站页眉页脚",
+    CorrectionKind.manual: "编辑校正",
+}
+WHERE_LABELS = {"header": "正文前（网页）", "footer": "正文后（网页）", "notice": "印发通知"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def glyphs(text: str) -> markupsafe.Markup:
+    """Escape text and show removed capture artefacts as marked glyphs (only the 校勘记 shows them)."""
+    escaped = markupsafe.escape(text)
+    return markupsafe.Markup(
+        str(escaped).replace("□", '<span class="rb-glyph" title="方框符号（抓取残留）">&#x25A1;</span>')
+    )
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["glyphs"] = glyphs
+    return env
+
+
+def _html_block(template: str, **ctx: object) -> str:
+    """Render a template as one raw-HTML block: no blank lines inside, so Markdown leaves it whole."""
+    out = _env().get_template(template).render(**ctx)
+    return "\n".join(line for line in out.splitlines() if line.strip())
+
+
+def md_text(text: str) -> str:
+    """Escape data text for use inside Markdown (headings, table cells)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def article_number(a: Article) -> str:
+    """The article as a citation uses it: 第四十四条 (also for texts numbered 四十四、)."""
+    return f"第{int_to_cn(a.n)}条"
+
+
+def citation(city: City, a: Article) -> str:
+    """《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条"""
+    number = f"（{city.doc_number}）" if city.doc_number else ""
+    return f"《{city.title}》{number}{article_number(a)}"
+
+
+def chapter_heading(label: str | None, title: str | None) -> str:
+    return "\u3000".join(x for x in (label, title) if x)
+
+
+@dataclass
+class _Block:
+    para: Paragraph | None = None
+    items: list[Paragraph] | None = None
+
+
+def _blocks(a: Article) -> list[_Block]:
+    """Group consecutive enumerated items into one list block."""
+    out: list[_Block] = []
+    for p in a.paragraphs:
+        if p.item:
+            if out and out[-1].items is not None:
+                out[-1].items.append(p)
+            else:
+                out.append(_Block(items=[p]))
+        else:
+            out.append(_Block(para=p))
+    return out
+
+
+def _show(text: str) -> str:
+    return text.replace("\n", "⏎")
+
+
+def _correction_rows(city: City) -> list[dict[str, object]]:
+    rows = []
+    seen: set[str] = set()
+    for c in city.corrections:
+        first_of = None
+        href = None
+        if c.where.startswith("art_"):
+            a = city.article(int(c.where[4:]))
+            where_label = a.label
+            href = f"#{c.where}"
+            if c.where not in seen:
+                seen.add(c.where)
+                first_of = c.where
+        elif c.where.startswith("chp_"):
+            ch = next(x for x in city.chapters if x.anchor == c.where)
+            where_label = ch.label or c.where
+            href = f"#{c.where}"
+        else:
+            where_label = WHERE_LABELS[c.where]
+        long = c.before.count("\n") >= 2
+        rows.append(
+            {
+                "where_label": where_label,
+                "href": href,
+                "first_of": first_of,
+                "kind_label": KIND_LABELS[c.kind],
+                "before": c.before if long else _show(c.before),
+                "before_lines": c.before.count("\n") + 1,
+                "long": long,
+                "after": _show(c.after),
+                "reason": c.reason,
+            }
+        )
+    return rows
+
+
+def _fix_counts(city: City) -> dict[int, int]:
+    counts: dict[int, int] = {a.n: 0 for a in city.articles()}
+    for c in city.corrections:
+        if c.where.startswith("art_"):
+            counts[int(c.where[4:])] += 1
+    return counts
+
+
+def city_page(city: City) -> str:
+    """The whole city page: title, metadata card, chapters with every article, 校勘记."""
+    articles = city.articles()
+    out = [f"# {md_text(city.title)}", ""]
+    if city.truncation:
+        out += [_html_block("truncation.html.j2", truncation=city.truncation), ""]
+    out += [
+        _html_block("city_meta.html.j2", city=city, chapters=len(city.chapters), articles=len(articles)),
+        "",
+    ]
+    citations = {a.n: citation(city, a) for a in articles}
+    blocks = {a.n: _blocks(a) for a in articles}
+    fixes = _fix_counts(city)
+    for ch in city.chapters:
+        heading = chapter_heading(ch.label, ch.title)
+        if heading:
+            out += [f"## {md_text(heading)} {{#{ch.anchor}}}", ""]
+        out += [
+            _html_block("articles.html.j2", chapter=ch, blocks=blocks, citations=citations, fixes=fixes),
+            "",
+        ]
+    if city.truncation:
+        out += [_html_block("truncation.html.j2", truncation=city.truncation), ""]
+    out += [
+        "## 校勘记 {#corrections}",
+        "",
+        _html_block("corrections.html.j2", city=city, rows=_correction_rows(city)),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def home_table(cities: list[City], href: str = "cities/{slug}/") -> str:
+    """The table of cities on the home page, each linking to its city page."""
+    rows = [
+        {
+            "city": c,
+            "href": href.format(slug=c.id),
+            "chapters": len([ch for ch in c.chapters if ch.label]),
+            "articles": len(c.articles()),
+        }
+        for c in cities
+    ]
+    return _html_block("home_table.html.j2", rows=rows)
+
+
+def correction_summary(c: Correction) -> str:
+    """One line describing a correction (used by reports)."""
+    return f"{c.where} [{KIND_LABELS[c.kind]}] {_show(c.before)} → {_show(c.after) or '（删除）'}：{c.reason}"

@@ -1,0 +1,57 @@
+"""The site's view of the data: cached loading, navigation and URLs (pure, MkDocs-free)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .data import Rulebook, load_rulebook
+from .models import City
+
+_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
+
+
+def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    files = sorted((root / "rules_data").rglob("*"))
+    return tuple((str(p), p.stat().st_mtime) for p in files if p.is_file())
+
+
+def rulebook(root: Path) -> Rulebook:
+    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve)."""
+    stamp = _stamp(root)
+    hit = _cache.get(root)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    book = load_rulebook(root)
+    _cache[root] = (stamp, book)
+    return book
+
+
+def ordered_cities(book: Rulebook) -> list[City]:
+    """Cities in reading order: by province, then by name."""
+    return sorted(book.cities.values(), key=lambda c: (c.province, c.name, c.id))
+
+
+def city_src(slug: str) -> str:
+    return f"cities/{slug}.md"
+
+
+def city_stub(slug: str) -> str:
+    """The Markdown of a generated city page: a single macro call, no data copied into docs/."""
+    return f'{{{{ city_page("{slug}") }}}}\n'
+
+
+def nav(book: Rulebook) -> list[object]:
+    """The site navigation, generated from the data."""
+    return [
+        {"首页": "index.md"},
+        {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
+        {"关于本站": "about.md"},
+    ]
+
+
+def root_prefix(page_url: str) -> str:
+    """Relative path from a page's URL to the site root: 'cities/x/' -> '../../'."""
+    depth = page_url.strip("/").count("/") + 1 if page_url.strip("/") else 0
+    if page_url and not page_url.endswith("/"):
+        depth -= 1  # 'cities/x.html' sits one level below the root
+    return "../" * depth

@@ -1,0 +1,31 @@
+"""Canonical YAML: one form for every generated file (key order as in the schema, CJK unescaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Multi-line strings as block literals so diffs read like the source text.
+    style = "|" if "\n" in data and not data.endswith((" ", "\n")) and "\t" not in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json", exclude_defaults=True)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**9, indent=2)
+
+
+def load(text: str) -> Any:
+    return yaml.safe_load(text)

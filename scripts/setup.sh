@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up everything the site and the tests need on a fresh Debian machine (run as root):
+# system packages (apt), a Python 3.11 venv in .venv with the pinned requirements.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v python3 >/dev/null || need_apt+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if [ "${RULEBOOK_BROWSER:-0}" = "1" ]; then
+  # Browser, CJK fonts and PDF tools: only for the browser/PDF tests.
+  command -v chromium >/dev/null || need_apt+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+python3 - <<'PY'
+import sys
+if sys.version_info[:2] != (3, 11):
+    sys.exit(f"Python 3.11 is required, found {sys.version.split()[0]}")
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt

@@ -1,0 +1,78 @@
+"""Page generators, tested as pure functions (no MkDocs)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SLUGS
+
+from rulebook import render
+from rulebook.models import City
+
+
+def _evil_city(book) -> City:
+    data = book.city("zhuzhou").model_dump(mode="json")
+    para = data["chapters"][0]["articles"][0]["paragraphs"][0]
+    para["text"] = "<script>alert(1)</script>{{ x }}{% if %}*强调* [链接](http://x) | 竖线"
+    data["chapters"][0]["title"] = "<b>总则</b> {{ y }}"
+    return City.model_validate(data)
+
+
+def test_city_page_escapes_data_text(book):
+    out = render.city_page(_evil_city(book))
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ x }}{% if %}" in out
+    assert "&lt;b&gt;总则&lt;/b&gt; \\{\\{ y \\}\\}" in out
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_one_anchor_per_article(book, slug):
+    city = book.city(slug)
+    out = render.city_page(city)
+    ids = re.findall(r'id="(art_\d+)"', out)
+    assert ids == [a.anchor for a in city.articles()]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_chapter_anchors(book, slug):
+    city = book.city(slug)
+    out = render.city_page(city)
+    assert re.findall(r"\{#(chp_\d+)\}", out) == [c.anchor for c in city.chapters]
+
+
+def test_citation_format(book):
+    zz = book.city("zhuzhou")
+    assert render.citation(zz, zz.article(44)) == "《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条"
+    ly = book.city("liyang")
+    assert render.citation(ly, ly.article(48)) == "《溧阳市人民政府工作规则》第四十八条"
+
+
+def test_items_render_as_a_list(book):
+    out = render.city_page(book.city("chenzhou"))
+    block = out[out.index('id="art_34"') : out.index('id="art_35"')]
+    assert block.count("<li>") == 5 and '<ol class="rb-items">' in block
+
+
+def test_truncation_notice_only_where_truncated(book):
+    assert "原文缺失" in render.city_page(book.city("zhuzhou"))
+    assert "rb-truncated" not in render.city_page(book.city("ziyang"))
+
+
+def test_corrections_table_lists_every_correction(book):
+    city = book.city("chenzhou")
+    out = render.city_page(city)
+    table = out[out.index("rb-corr-table") :]
+    assert table.count("<tr") - 1 == len(city.corrections)
+
+
+def test_home_table_links_every_city(book):
+    cities = list(book.cities.values())
+    out = render.home_table(cities, href="cities/{slug}/")
+    for c in cities:
+        assert f'<a href="cities/{c.id}/">{c.name}</a>' in out
+    assert "原文缺失" in out  # 株洲
+
+
+def test_md_text_escapes_markdown_and_html():
+    assert render.md_text("a*b_c<d>|{x}") == r"a\*b\_c&lt;d&gt;\|\{x\}"
