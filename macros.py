@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import render, site  # noqa: E402
+from rulebook import compare, render, site  # noqa: E402
 
 
 def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
@@ -32,6 +32,16 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             href=site.root_prefix(page_url)
             + ("cities/{slug}/" if env.conf["use_directory_urls"] else "cities/{slug}.html"),
         )
+
+    @env.macro
+    def compare_index() -> str:
+        """The compare/ index page."""
+        return compare.compare_index(book())
+
+    @env.macro
+    def topic_page(topic_id: str) -> str:
+        """One topic: comparison table, every city's articles, two-city compare."""
+        return compare.topic_page(book(), topic_id, prefix=site.root_prefix(env.page.url))
 
     @env.macro
     def stats() -> dict[str, int]:

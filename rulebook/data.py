@@ -14,7 +14,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import paths
-from .models import BoilerplateRules, City, CityInput
+from .models import BoilerplateRules, CellStatus, City, CityInput, CityTags, Taxonomy, TopicFacts
+from .quantity import quantities
 
 M = TypeVar("M", bound=BaseModel)
 _FAILED = object()  # read_yaml's result for a file that could not be parsed
@@ -34,6 +35,16 @@ class Rulebook:
 
     cities: dict[str, City] = field(default_factory=dict)
     inputs: dict[str, CityInput] = field(default_factory=dict)
+    taxonomy: Taxonomy | None = None
+    tags: dict[str, CityTags] = field(default_factory=dict)
+    facts: dict[str, TopicFacts] = field(default_factory=dict)  # by topic id, in taxonomy order
+
+    def topic_ids(self) -> list[str]:
+        return [t.id for t in self.taxonomy.topics] if self.taxonomy else []
+
+    def topics_of(self, slug: str, n: int) -> list[str]:
+        t = self.tags.get(slug)
+        return t.tags.get(f"art_{n}", []) if t else []
 
     def city(self, slug: str) -> City:
         try:
@@ -129,6 +140,100 @@ def load_rulebook(root: Path | None = None) -> Rulebook:
         if inp and inp.source != city.source:
             errors.append(f"{rel}: source: differs from rules_data/inputs/{slug}.yaml (re-run the importer)")
 
+    # Cities whose own file is broken are already reported: do not cascade errors from other files.
+    broken = set(city_files) - set(book.cities)
+    _load_comparison_layer(book, data_dir, root, errors, broken)
     if errors:
         raise DataError(errors)
     return book
+
+
+def _load_comparison_layer(book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str]) -> None:
+    """Topics, per-city tags and comparison facts, each checked against the city texts."""
+    tax_path = data_dir / "topics.yaml"
+    if not tax_path.exists():
+        return
+    book.taxonomy = validate(Taxonomy, read_yaml(tax_path, root, errors), tax_path, root, errors)
+    topic_ids = book.topic_ids()
+    for i, tid in enumerate(topic_ids):
+        if tid in topic_ids[:i]:
+            errors.append(f"{_rel(tax_path, root)}: topics[{i}].id: duplicate topic id {tid!r}")
+    known = set(topic_ids)
+
+    for p in sorted((data_dir / "tags").glob("*.yaml")):
+        rel = _rel(p, root)
+        tags = validate(CityTags, read_yaml(p, root, errors), p, root, errors)
+        if not tags:
+            continue
+        if tags.city != p.stem:
+            errors.append(f"{rel}: city: {tags.city!r} does not match the file name {p.stem!r}")
+        city = book.cities.get(tags.city)
+        if tags.city in broken:
+            continue
+        if city is None:
+            errors.append(f"{rel}: city: unknown city id {tags.city!r}")
+            continue
+        book.tags[tags.city] = tags
+        anchors = [a.anchor for a in city.articles()]
+        for key, ids in tags.tags.items():
+            if key not in anchors:
+                errors.append(f"{rel}: tags.{key}: no such article in {city.id}")
+            for tid in ids:
+                if tid not in known:
+                    errors.append(f"{rel}: tags.{key}: unknown topic id {tid!r}")
+        if tags.curated:
+            for anchor in anchors:
+                if anchor not in tags.tags:
+                    errors.append(f"{rel}: tags.{anchor}: article has no topic")
+    if topic_ids:
+        for slug in sorted(set(book.cities) - set(book.tags) - broken):
+            errors.append(f"rules_data/tags/{slug}.yaml: (file): missing: every city needs its topic tags")
+
+    seen_attrs: dict[str, str] = {}
+    for p in sorted((data_dir / "comparisons").glob("*.yaml")):
+        rel = _rel(p, root)
+        facts = validate(TopicFacts, read_yaml(p, root, errors), p, root, errors)
+        if not facts:
+            continue
+        if facts.topic != p.stem:
+            errors.append(f"{rel}: topic: {facts.topic!r} does not match the file name {p.stem!r}")
+        if facts.topic not in known:
+            errors.append(f"{rel}: topic: unknown topic id {facts.topic!r}")
+        book.facts[facts.topic] = facts
+        for i, attr in enumerate(facts.attributes):
+            key = f"attributes[{i}]"
+            if attr.id in seen_attrs:
+                errors.append(f"{rel}: {key}.id: duplicate attribute id {attr.id!r} (also in {seen_attrs[attr.id]})")
+            seen_attrs[attr.id] = rel
+            for slug in sorted(set(book.cities) - set(attr.cells)):
+                errors.append(f"{rel}: {key}.cells.{slug}: missing (use 未规定, 原文缺失 or 待整理)")
+            for slug, cell in attr.cells.items():
+                if slug in broken:
+                    continue
+                errors.extend(_check_cell(book, rel, f"{key}.cells.{slug}", slug, attr.unit, cell))
+    book.facts = {t: book.facts[t] for t in topic_ids if t in book.facts}
+
+
+def _check_cell(book: Rulebook, rel: str, key: str, slug: str, unit: str | None, cell) -> list[str]:  # noqa: ANN001
+    city = book.cities.get(slug)
+    if city is None:
+        return [f"{rel}: {key}: unknown city id {slug!r}"]
+    errs = []
+    if cell.status == CellStatus.source_missing and city.complete:
+        errs.append(f"{rel}: {key}.status: 原文缺失 but {slug}'s source is complete")
+    ns = {a.n for a in city.articles()}
+    for j, q in enumerate(cell.quotes()):
+        where = f"{key}.quote" if j == 0 else f"{key}.more[{j - 1}].quote"
+        if q.article not in ns:
+            errs.append(f"{rel}: {where}: {slug} has no article {q.article}")
+        elif q.quote not in city.article(q.article).text():
+            errs.append(f"{rel}: {where}: not found verbatim in {slug} art_{q.article}: {q.quote!r}")
+    if cell.status == CellStatus.value and unit:
+        found = [n for q in cell.quotes() for n, u in quantities(q.quote) if u == unit]
+        if cell.number is None and found:
+            errs.append(f"{rel}: {key}.number: the quote states {found} {unit}; give the normalised number")
+        elif cell.number is not None and not any(abs(n - cell.number) < 1e-9 for n in found):
+            errs.append(f"{rel}: {key}.number: {cell.number:g} {unit} is not what the quote says ({found or 'none'})")
+    elif cell.number is not None and not unit:
+        errs.append(f"{rel}: {key}.number: attribute has no unit")
+    return errs

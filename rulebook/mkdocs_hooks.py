@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import site  # noqa: E402
+from rulebook import compare, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -31,4 +31,9 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = site.rulebook(_root(config))
     for slug in book.cities:
         files.append(File.generated(config, site.city_src(slug), content=site.city_stub(slug)))
+    for topic in book.taxonomy.topics if book.taxonomy else []:
+        files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic.id)))
+    # Downloads are generated from the data at build time, never committed.
+    files.append(File.generated(config, "data/comparisons.csv", content=compare.comparisons_csv(book)))
+    files.append(File.generated(config, "data/comparisons.json", content=compare.comparisons_json(book)))
     return files

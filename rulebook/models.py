@@ -222,3 +222,97 @@ class BoilerplateRules(Strict):
         for pattern in v:
             re.compile(pattern)
         return v
+
+
+# --- comparison layer: topics, tags, facts ---------------------------------------------------
+
+TOPIC_ID_RE = r"^[a-z][a-z0-9_]*$"
+
+
+class Topic(Strict):
+    id: str = Field(pattern=TOPIC_ID_RE)
+    label: str = Field(min_length=1, description="zh label shown on the site")
+    description: str = Field(min_length=1, description="one line, zh")
+
+
+class Taxonomy(Strict):
+    """rules_data/topics.yaml — the topic taxonomy."""
+
+    topics: list[Topic] = Field(min_length=1)
+
+
+class CityTags(Strict):
+    """rules_data/tags/<city>.yaml — the topics of every article of one city."""
+
+    city: str = Field(pattern=SLUG_RE)
+    curated: bool = Field(default=True, description="false for a newly added city: tags may be incomplete (待整理)")
+    tags: dict[str, list[str]] = Field(default={}, description="art_<n> -> topic ids (at least one)")
+
+    @field_validator("tags")
+    @classmethod
+    def _keys_and_values(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key, ids in v.items():
+            if not re.fullmatch(r"art_\d+", key):
+                raise ValueError(f"{key}: keys must be article anchors art_<n>")
+            if not ids:
+                raise ValueError(f"{key}: needs at least one topic")
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{key}: duplicate topic ids {ids}")
+        return v
+
+
+class CellStatus(StrEnum):
+    value = "有规定"
+    not_specified = "未规定"  # the text says nothing on it
+    source_missing = "原文缺失"  # the source is truncated before where this would be
+    pending = "待整理"  # a newly added city, not yet curated
+
+
+class Quote(Strict):
+    article: int = Field(ge=1)
+    quote: str = Field(min_length=2, description="verbatim from the article text (after corrections)")
+
+
+class Cell(Strict):
+    """One city's answer to one attribute."""
+
+    status: CellStatus
+    value: str | None = Field(default=None, description="short zh answer")
+    article: int | None = Field(default=None, ge=1)
+    quote: str | None = Field(default=None, min_length=2)
+    more: list[Quote] = Field(default=[], description="further supporting quotes, other articles")
+    number: float | None = None
+    note: str | None = Field(default=None, description="for 未规定/原文缺失: what was searched; else a remark")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Cell:
+        if self.status == CellStatus.value:
+            if not (self.value and self.article and self.quote):
+                raise ValueError("status 有规定 needs value, article and quote")
+        else:
+            if self.value or self.article or self.quote or self.more or self.number is not None:
+                raise ValueError(f"status {self.status.value} takes no value/article/quote/number")
+            if self.status != CellStatus.pending and not self.note:
+                raise ValueError(f"status {self.status.value} needs a note (what was searched / why)")
+        return self
+
+    def quotes(self) -> list[Quote]:
+        if self.status != CellStatus.value:
+            return []
+        assert self.article and self.quote
+        return [Quote(article=self.article, quote=self.quote), *self.more]
+
+
+class Attribute(Strict):
+    id: str = Field(pattern=TOPIC_ID_RE)
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    unit: str | None = Field(default=None, description="for quantitative attributes: unit of `number`")
+    cells: dict[str, Cell]
+
+
+class TopicFacts(Strict):
+    """rules_data/comparisons/<topic>.yaml — the comparison attributes of one topic."""
+
+    topic: str = Field(pattern=TOPIC_ID_RE)
+    attributes: list[Attribute] = Field(min_length=1)

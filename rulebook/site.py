@@ -40,11 +40,21 @@ def city_stub(slug: str) -> str:
     return f'{{{{ city_page("{slug}") }}}}\n'
 
 
+def topic_src(topic_id: str) -> str:
+    return f"compare/{topic_id}.md"
+
+
+def topic_stub(topic_id: str) -> str:
+    return f'{{{{ topic_page("{topic_id}") }}}}\n'
+
+
 def nav(book: Rulebook) -> list[object]:
     """The site navigation, generated from the data."""
+    topics = book.taxonomy.topics if book.taxonomy else []
     return [
         {"首页": "index.md"},
         {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
+        {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
         {"关于本站": "about.md"},
     ]
 

@@ -2,7 +2,7 @@
 # One command: set up, then run every check — ruff, the data linter and the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+RULEBOOK_BROWSER=1 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -47,16 +46,27 @@ def mkdocs_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def add_city(project: Path, slug: str, text: str, province: str = "测试省", level: str = "县级市") -> None:
-    """Add a raw source + input file to a project copy and run the real importer on it."""
-    raw = text.encode("utf-8")
-    (project / "rules_data/sources" / f"{slug}.txt").write_bytes(raw)
-    (project / "rules_data/inputs" / f"{slug}.yaml").write_text(
-        f"id: {slug}\nsource:\n  file: {slug}.txt\n  sha256: {hashlib.sha256(raw).hexdigest()}\n"
-        f"  captured_from: 测试夹具\nmetadata:\n  province: {province}\n  level: {level}\n",
-        encoding="utf-8",
+def add_city(project: Path, slug: str, text: str, province: str = "测试省", level: str = "县级市") -> str:
+    """Add a city to a project copy with the real one-command workflow; returns the importer's report."""
+    raw = project / f"{slug}.raw.txt"
+    raw.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(project / "scripts/add_city.py"),
+            slug,
+            str(raw),
+            "--province",
+            province,
+            "--level",
+            level,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=project,
     )
-    subprocess.run([sys.executable, str(project / "scripts/import_city.py"), slug, "--quiet"], check=True, cwd=project)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +76,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(ROOT, out)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    from browser import serve
+
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser import Browser, available
+
+    if not available():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium/Playwright missing: run scripts/setup.sh with RULEBOOK_BROWSER=1")
+        pytest.skip("Chromium/Playwright not installed")
+    b = Browser()
+    yield b
+    b.close()

@@ -48,3 +48,13 @@ def test_article_numbering_must_be_continuous():
     data["chapters"][0]["articles"][1]["n"] = 7
     with pytest.raises(ValueError, match="continuously"):
         City.model_validate(data)
+
+
+def test_curated_files_are_in_canonical_form():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/canonical.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout

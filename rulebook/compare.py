@@ -1,0 +1,240 @@
+"""Comparison views: topic index, per-topic tables and texts, two-city compare, CSV/JSON exports.
+
+Pure functions of the loaded Rulebook; `prefix` is the relative path from the page to the site root.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from itertools import groupby
+
+import markupsafe
+
+from .data import Rulebook
+from .models import Attribute, CellStatus, City, Topic
+from .render import _html_block, article_number, md_text
+from .site import ordered_cities
+
+STATUS_CLASS = {
+    CellStatus.value: "value",
+    CellStatus.not_specified: "unspecified",
+    CellStatus.source_missing: "missing",
+    CellStatus.pending: "pending",
+}
+CSV_FIELDS = [
+    "topic",
+    "attribute",
+    "attribute_label",
+    "city",
+    "city_name",
+    "status",
+    "value",
+    "number",
+    "unit",
+    "article",
+    "article_label",
+    "quote",
+    "more",
+    "note",
+    "url",
+]
+
+
+def topic(book: Rulebook, topic_id: str) -> Topic:
+    for t in book.taxonomy.topics if book.taxonomy else []:
+        if t.id == topic_id:
+            return t
+    raise KeyError(f"unknown topic id {topic_id!r}")
+
+
+def topic_articles(book: Rulebook, topic_id: str, city: City) -> list:
+    """The city's articles tagged with the topic, in document order."""
+    return [a for a in city.articles() if topic_id in book.topics_of(city.id, a.n)]
+
+
+def safe_json(data: object) -> markupsafe.Markup:
+    """JSON that is safe inside <script type="application/json"> (no </script>, no entities needed)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return markupsafe.Markup(text)
+
+
+def _labels(book: Rulebook) -> dict[tuple[str, int], str]:
+    return {(c.id, a.n): article_number(a) for c in book.cities.values() for a in c.articles()}
+
+
+def cell_counts(book: Rulebook) -> Counter[str]:
+    return Counter(cell.status.value for f in book.facts.values() for a in f.attributes for cell in a.cells.values())
+
+
+def compare_index(book: Rulebook) -> str:
+    """The compare/ index (Markdown, links relative to compare/index.md): one row per topic."""
+    counts = cell_counts(book)
+    cities = ordered_cities(book)
+    lines = [
+        f"本比较覆盖 {len(cities)} 个城市、{sum(len(f.attributes) for f in book.facts.values())} 项比较指标，"
+        f"共 {sum(counts.values())} 个单元格：有规定 {counts['有规定']}，未规定 {counts['未规定']}，"
+        f"原文缺失 {counts['原文缺失']}" + (f"，待整理 {counts['待整理']}" if counts["待整理"] else "") + "。",
+        "",
+        "每个单元格都注明条文出处，并附原文引文；引文由测试逐字核对。"
+        "“未规定”表示该市规则对此没有规定；“原文缺失”表示来源文本不完整，无法判断。",
+        "",
+        "下载：[比较数据 CSV](../data/comparisons.csv) · [比较数据 JSON](../data/comparisons.json)",
+        "",
+        "| 主题 | 说明 | 比较指标 | 相关条文 |",
+        "|---|---|---|---|",
+    ]
+    for t in book.taxonomy.topics if book.taxonomy else []:
+        facts = book.facts.get(t.id)
+        n_attr = len(facts.attributes) if facts else 0
+        n_art = sum(len(topic_articles(book, t.id, c)) for c in cities)
+        lines.append(f"| [{md_text(t.label)}]({t.id}.md) | {md_text(t.description)} | {n_attr} | {n_art} |")
+    return "\n".join(lines) + "\n"
+
+
+def picker(book: Rulebook) -> str:
+    groups = [
+        {"province": prov, "cities": list(cs)} for prov, cs in groupby(ordered_cities(book), key=lambda c: c.province)
+    ]
+    return _html_block("city_picker.html.j2", groups=groups)
+
+
+def compare_table(book: Rulebook, topic_id: str, prefix: str) -> str:
+    facts = book.facts.get(topic_id)
+    if not facts:
+        return ""
+    cities = ordered_cities(book)
+    notes = {(a.id, c.id): f"q-{a.id}-{c.id}" for a in facts.attributes for c in cities}
+    return _html_block(
+        "compare_table.html.j2",
+        topic=topic(book, topic_id),
+        attributes=facts.attributes,
+        cities=cities,
+        prefix=prefix,
+        notes=notes,
+        labels=_labels(book),
+        status_class=STATUS_CLASS,
+    )
+
+
+def two_city_data(book: Rulebook, topic_id: str) -> dict[str, dict[str, object]]:
+    """Per city: name and the topic's articles (label, anchor, text) for the two-city compare widget."""
+    return {
+        c.id: {
+            "name": c.name,
+            "complete": c.complete,
+            "articles": [
+                {"label": a.label, "anchor": a.anchor, "text": a.text()} for a in topic_articles(book, topic_id, c)
+            ],
+        }
+        for c in ordered_cities(book)
+    }
+
+
+def topic_page(book: Rulebook, topic_id: str, prefix: str = "../../") -> str:
+    """One topic: comparison table with cited quotes, every city's articles on it, two-city compare."""
+    t = topic(book, topic_id)
+    cities = ordered_cities(book)
+    chapter_of = {
+        c.id: {a.n: " ".join(x for x in (ch.label, ch.title) if x) for ch in c.chapters for a in ch.articles}
+        for c in cities
+    }
+    out = [f"# {md_text(t.label)}", "", md_text(t.description), ""]
+    out += [picker(book), ""]
+    if book.facts.get(topic_id):
+        out += [
+            "## 比较表 {#table}",
+            "",
+            "点击表头可按数值排序；单元格中的条文编号链接到原文，[引] 链接到逐字引文。"
+            "下载：[CSV](../data/comparisons.csv) · [JSON](../data/comparisons.json)",
+            "",
+            compare_table(book, topic_id, prefix),
+            "",
+        ]
+    entries = [
+        {
+            "city": c,
+            "articles": topic_articles(book, topic_id, c),
+            "chapters": chapter_of[c.id],
+            "curated": book.tags[c.id].curated if c.id in book.tags else False,
+        }
+        for c in cities
+    ]
+    out += [
+        "## 各市条文对照 {#texts}",
+        "",
+        _html_block("topic_articles.html.j2", entries=entries, prefix=prefix),
+        "",
+        "## 两市对照 {#two}",
+        "",
+        _html_block(
+            "two_city.html.j2",
+            topic=t,
+            cities=cities,
+            prefix=prefix,
+            data_json=safe_json(two_city_data(book, topic_id)),
+        ),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object]]:
+    """One row per attribute × city: the downloadable form of every comparison cell."""
+    rows = []
+    for topic_id, facts in book.facts.items():
+        for attr in facts.attributes:
+            for c in ordered_cities(book):
+                cell = attr.cells[c.id]
+                art = c.article(cell.article) if cell.article else None
+                rows.append(
+                    {
+                        "topic": topic_id,
+                        "attribute": attr.id,
+                        "attribute_label": attr.label,
+                        "city": c.id,
+                        "city_name": c.name,
+                        "status": cell.status.value,
+                        "value": cell.value,
+                        "number": cell.number,
+                        "unit": attr.unit if cell.number is not None else None,
+                        "article": cell.article,
+                        "article_label": art.label if art else None,
+                        "quote": cell.quote,
+                        "more": [q.model_dump() for q in cell.more],
+                        "note": cell.note,
+                        "url": f"{base_url}cities/{c.id}/#art_{cell.article}" if cell.article else None,
+                    }
+                )
+    return rows
+
+
+def comparisons_json(book: Rulebook) -> str:
+    return json.dumps({"attributes": _attr_meta(book), "rows": comparison_rows(book)}, ensure_ascii=False, indent=1)
+
+
+def _attr_meta(book: Rulebook) -> list[dict[str, object]]:
+    return [
+        {"topic": tid, "id": a.id, "label": a.label, "description": a.description, "unit": a.unit}
+        for tid, f in book.facts.items()
+        for a in f.attributes
+    ]
+
+
+def comparisons_csv(book: Rulebook) -> str:
+    """CSV in UTF-8 with BOM so spreadsheet programs open the Chinese text correctly."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    w.writeheader()
+    for row in comparison_rows(book):
+        row = dict(row)
+        row["more"] = "；".join(f"{q['article']}:{q['quote']}" for q in row["more"])  # type: ignore[union-attr]
+        w.writerow({k: "" if v is None else v for k, v in row.items()})
+    return "\ufeff" + buf.getvalue()
+
+
+def attribute_list(book: Rulebook) -> list[Attribute]:
+    return [a for f in book.facts.values() for a in f.attributes]
