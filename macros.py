@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import compare, render, site  # noqa: E402
+from rulebook import chains, compare, render, site  # noqa: E402
+from rulebook.models import ChainType  # noqa: E402
 
 
 def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
@@ -20,8 +21,10 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
 
     @env.macro
     def city_page(slug: str) -> str:
-        """Full text of one city's work rules."""
-        return render.city_page(book().city(slug))
+        """Full text of one city's work rules, with links to its approval charts."""
+        b = book()
+        links = chains.city_chain_links(b, slug, site.root_prefix(env.page.url)) if b.chains else ""
+        return render.city_page(b.city(slug), extra=links)
 
     @env.macro
     def cities_table() -> str:
@@ -42,6 +45,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
         return compare.topic_page(book(), topic_id, prefix=site.root_prefix(env.page.url))
+
+    @env.macro
+    def chain_page(kind: str) -> str:
+        """One 审批流程 page: every city's chart of that chain type, with table twins."""
+        return chains.chain_page(book(), ChainType(kind), prefix=site.root_prefix(env.page.url))
 
     @env.macro
     def stats() -> dict[str, int]:

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import paths
-from .models import BoilerplateRules, CellStatus, City, CityInput, CityTags, Taxonomy, TopicFacts
+from .models import BoilerplateRules, CellStatus, City, CityChains, CityInput, CityTags, Taxonomy, TopicFacts
 from .quantity import quantities
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +38,7 @@ class Rulebook:
     taxonomy: Taxonomy | None = None
     tags: dict[str, CityTags] = field(default_factory=dict)
     facts: dict[str, TopicFacts] = field(default_factory=dict)  # by topic id, in taxonomy order
+    chains: dict[str, CityChains] = field(default_factory=dict)
 
     def topic_ids(self) -> list[str]:
         return [t.id for t in self.taxonomy.topics] if self.taxonomy else []
@@ -143,6 +144,7 @@ def load_rulebook(root: Path | None = None) -> Rulebook:
     # Cities whose own file is broken are already reported: do not cascade errors from other files.
     broken = set(city_files) - set(book.cities)
     _load_comparison_layer(book, data_dir, root, errors, broken)
+    _load_chains(book, data_dir, root, errors, broken)
     if errors:
         raise DataError(errors)
     return book
@@ -212,6 +214,44 @@ def _load_comparison_layer(book: Rulebook, data_dir: Path, root: Path, errors: l
                     continue
                 errors.extend(_check_cell(book, rel, f"{key}.cells.{slug}", slug, attr.unit, cell))
     book.facts = {t: book.facts[t] for t in topic_ids if t in book.facts}
+
+
+def _check_quote(city: City, article: int | None, quote: str | None, rel: str, key: str) -> list[str]:
+    if article is None or quote is None:
+        return []
+    if article not in {a.n for a in city.articles()}:
+        return [f"{rel}: {key}.article: {city.id} has no article {article}"]
+    if quote not in city.article(article).text():
+        return [f"{rel}: {key}.quote: not found verbatim in {city.id} art_{article}: {quote!r}"]
+    return []
+
+
+def _load_chains(book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str]) -> None:
+    """Approval chains: one file per city, every citation checked against the city's text."""
+    chain_dir = data_dir / "chains"
+    if not chain_dir.exists():
+        return
+    for p in sorted(chain_dir.glob("*.yaml")):
+        rel = _rel(p, root)
+        cc = validate(CityChains, read_yaml(p, root, errors), p, root, errors)
+        if not cc or cc.city in broken:
+            continue
+        if cc.city != p.stem:
+            errors.append(f"{rel}: city: {cc.city!r} does not match the file name {p.stem!r}")
+        city = book.cities.get(cc.city)
+        if city is None:
+            errors.append(f"{rel}: city: unknown city id {cc.city!r}")
+            continue
+        book.chains[cc.city] = cc
+        for i, ch in enumerate(cc.chains):
+            if ch.status == CellStatus.source_missing and city.complete:
+                errors.append(f"{rel}: chains[{i}].status: 原文缺失 but {city.id}'s source is complete")
+            for j, n in enumerate(ch.nodes):
+                errors.extend(_check_quote(city, n.article, n.quote, rel, f"chains[{i}].nodes[{j}]"))
+            for j, e in enumerate(ch.edges):
+                errors.extend(_check_quote(city, e.article, e.quote, rel, f"chains[{i}].edges[{j}]"))
+    for slug in sorted(set(book.cities) - set(book.chains) - broken):
+        errors.append(f"rules_data/chains/{slug}.yaml: (file): missing: every city needs its approval chains")
 
 
 def _check_cell(book: Rulebook, rel: str, key: str, slug: str, unit: str | None, cell) -> list[str]:  # noqa: ANN001

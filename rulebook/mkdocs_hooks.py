@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,16 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, site.city_src(slug), content=site.city_stub(slug)))
     for topic in book.taxonomy.topics if book.taxonomy else []:
         files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic.id)))
+    for kind, _ in site.CHAIN_PAGES:
+        files.append(File.generated(config, site.chain_src(kind), content=site.chain_stub(kind)))
+    root = _root(config)
+    for dest, src in site.VENDOR.items():
+        path = root / src
+        if not path.exists():
+            raise PluginError(
+                f"{src} is missing: run `npm ci` (scripts/setup.sh does) to install the pinned browser files"
+            )
+        files.append(File.generated(config, dest, abs_src_path=str(path)))
     # Downloads are generated from the data at build time, never committed.
     files.append(File.generated(config, "data/comparisons.csv", content=compare.comparisons_csv(book)))
     files.append(File.generated(config, "data/comparisons.json", content=compare.comparisons_json(book)))

@@ -316,3 +316,98 @@ class TopicFacts(Strict):
 
     topic: str = Field(pattern=TOPIC_ID_RE)
     attributes: list[Attribute] = Field(min_length=1)
+
+
+# --- approval chains --------------------------------------------------------------------------
+
+
+class ChainType(StrEnum):
+    incoming = "incoming"  # 收文审批: how a 请示 travels to a decision
+    outgoing = "outgoing"  # 发文签发: who reviews and who signs each kind of document
+    meeting = "meeting"  # 会议议题与纪要: how a topic reaches the meeting, who signs the minutes
+
+
+CHAIN_LABELS = {ChainType.incoming: "收文审批", ChainType.outgoing: "发文签发", ChainType.meeting: "会议议题与纪要"}
+NODE_ID_RE = r"^[a-z][a-z0-9_]*$"
+
+
+class StepStatus(StrEnum):
+    stated = "有规定"
+    not_specified = "未规定"
+
+
+class Node(Strict):
+    """A step: an actor doing something, cited; or a step the text leaves open (未规定)."""
+
+    id: str = Field(pattern=NODE_ID_RE)
+    actor: str = Field(min_length=1, description="who, in the text's words (e.g. 市政府办公室)")
+    action: str = Field(min_length=1, description="what they do (e.g. 提出拟办意见)")
+    status: StepStatus = StepStatus.stated
+    article: int | None = Field(default=None, ge=1)
+    quote: str | None = Field(default=None, min_length=2)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Node:
+        if self.status == StepStatus.stated and not (self.article and self.quote):
+            raise ValueError("a stated step needs article and quote")
+        if self.status == StepStatus.not_specified and (self.article or self.quote or not self.note):
+            raise ValueError("a 未规定 step takes no article/quote and needs a note")
+        return self
+
+
+class Edge(Strict):
+    """A transition between steps, with its condition (一般事项 / 重大事项 …) and citation."""
+
+    source: str = Field(pattern=NODE_ID_RE, alias="from")
+    target: str = Field(pattern=NODE_ID_RE, alias="to")
+    condition: str | None = None
+    article: int | None = Field(default=None, ge=1)
+    quote: str | None = Field(default=None, min_length=2)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class Chain(Strict):
+    type: ChainType
+    status: CellStatus = Field(description="有规定, or 原文缺失 / 待整理 for the whole chain")
+    note: str | None = None
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+
+    @model_validator(mode="after")
+    def _shape(self) -> Chain:
+        if self.status == CellStatus.value:
+            if not self.nodes:
+                raise ValueError("a stated chain needs nodes")
+        elif self.nodes or self.edges:
+            raise ValueError(f"a {self.status.value} chain has no nodes or edges")
+        elif self.status != CellStatus.pending and not self.note:
+            raise ValueError(f"a {self.status.value} chain needs a note")
+        ids = [n.id for n in self.nodes]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate node ids {dupes}")
+        status = {n.id: n.status for n in self.nodes}
+        for e in self.edges:
+            for end in (e.source, e.target):
+                if end not in status:
+                    raise ValueError(f"edge {e.source}->{e.target}: unknown node {end!r}")
+            both_stated = status[e.source] == status[e.target] == StepStatus.stated
+            if both_stated and not (e.article and e.quote):
+                raise ValueError(f"edge {e.source}->{e.target}: needs article and quote")
+        return self
+
+
+class CityChains(Strict):
+    """rules_data/chains/<city>.yaml — the three approval chains of one city."""
+
+    city: str = Field(pattern=SLUG_RE)
+    chains: list[Chain]
+
+    @model_validator(mode="after")
+    def _one_each(self) -> CityChains:
+        types = [c.type for c in self.chains]
+        if sorted(types) != sorted(ChainType):
+            raise ValueError(f"needs exactly one chain of each type {[t.value for t in ChainType]}, got {types}")
+        return self

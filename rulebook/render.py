@@ -146,8 +146,10 @@ def _fix_counts(city: City) -> dict[int, int]:
     return counts
 
 
-def city_page(city: City) -> str:
-    """The whole city page: title, metadata card, chapters with every article, 校勘记."""
+def city_page(city: City, extra: str = "") -> str:
+    """The whole city page: title, metadata card, chapters with every article, 校勘记.
+
+    `extra` is trusted HTML (generated links) placed under the metadata card."""
     articles = city.articles()
     out = [f"# {md_text(city.title)}", ""]
     if city.truncation:
@@ -156,6 +158,8 @@ def city_page(city: City) -> str:
         _html_block("city_meta.html.j2", city=city, chapters=len(city.chapters), articles=len(articles)),
         "",
     ]
+    if extra:
+        out += [extra, ""]
     citations = {a.n: citation(city, a) for a in articles}
     blocks = {a.n: _blocks(a) for a in articles}
     fixes = _fix_counts(city)

@@ -48,6 +48,22 @@ def topic_stub(topic_id: str) -> str:
     return f'{{{{ topic_page("{topic_id}") }}}}\n'
 
 
+CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("meeting", "会议议题与纪要")]
+
+# Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
+VENDOR = {
+    "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
+}
+
+
+def chain_src(kind: str) -> str:
+    return f"chains/{kind}.md"
+
+
+def chain_stub(kind: str) -> str:
+    return f'{{{{ chain_page("{kind}") }}}}\n'
+
+
 def nav(book: Rulebook) -> list[object]:
     """The site navigation, generated from the data."""
     topics = book.taxonomy.topics if book.taxonomy else []
@@ -55,6 +71,7 @@ def nav(book: Rulebook) -> list[object]:
         {"首页": "index.md"},
         {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
         {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
+        {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"关于本站": "about.md"},
     ]
 

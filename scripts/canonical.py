@@ -1,4 +1,4 @@
-"""Rewrite rules_data/tags/*.yaml and rules_data/comparisons/*.yaml in their canonical YAML form.
+"""Rewrite rules_data/{tags,comparisons,chains}/*.yaml in their canonical YAML form.
 
 Usage: python scripts/canonical.py [--check]
 """

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ "${RULEBOOK_BROWSER:-0}" = "1" ]; then
   # Browser, CJK fonts and PDF tools: only for the browser/PDF tests.
   command -v chromium >/dev/null || need_apt+=(chromium)
@@ -29,3 +30,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+# Browser files (Mermaid, lunr.js) at the versions pinned in package-lock.json; copied into the site by the build.
+stamp=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.rulebook-stamp 2>/dev/null)" != "$stamp" ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$stamp" > node_modules/.rulebook-stamp
+fi

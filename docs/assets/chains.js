@@ -1,0 +1,31 @@
+// Renders the approval-chain flowcharts with the site's own copy of Mermaid (no CDN).
+// The diagram source is generated in Python (rulebook/chains.py); the table under each chart
+// carries the same content for readers without JavaScript, screen readers and print.
+(function () {
+  "use strict";
+  var counter = 0;
+  function init() {
+    var charts = document.querySelectorAll(".rb-chart:not([data-rendered])");
+    if (!charts.length || typeof mermaid === "undefined") return;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "loose",   // lets a step link to its article; labels are escaped at build time
+      theme: "neutral",
+      fontFamily: '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", sans-serif',
+      flowchart: { htmlLabels: true, useMaxWidth: false, wrappingWidth: 160 }
+    });
+    charts.forEach(function (el) {
+      var src = el.querySelector(".rb-mermaid-src").textContent;
+      var id = "rb-chart-" + (++counter);
+      mermaid.render(id, src).then(function (out) {
+        el.innerHTML = out.svg;
+        if (out.bindFunctions) out.bindFunctions(el);
+        el.setAttribute("data-rendered", "1");
+      }).catch(function (err) {
+        el.setAttribute("data-rendered", "error");
+        console.error("chart failed", err);
+      });
+    });
+  }
+  if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,173 @@
+"""Approval-chain views: Mermaid flowcharts generated from data, their table twins, the chain pages."""
+
+from __future__ import annotations
+
+import re
+
+from .data import Rulebook
+from .models import CHAIN_LABELS, CellStatus, Chain, ChainType, City, Node, StepStatus
+from .render import _html_block, article_number, md_text
+from .site import ordered_cities
+
+CHAIN_DESCRIPTIONS = {
+    ChainType.incoming: "县（市、区）和部门报送市政府的请示等公文逐级审批的路径。",
+    ChainType.outgoing: "各类公文由谁审核、由谁签署或签发。",
+    ChainType.meeting: "议题如何提交全体会议、常务会议，以及各类会议纪要由谁签发。",
+}
+
+
+def mermaid_text(text: str) -> str:
+    """Escape data text for a quoted Mermaid label: only our own <br/> may be markup."""
+    text = text.replace("#", "#35;").replace('"', "#34;").replace("<", "#60;").replace(">", "#62;")
+    return text.replace("&", "#38;").replace("\n", " ")
+
+
+def node_id(chain: Chain, node: Node) -> str:
+    """Mermaid node ids from data ids: ascii, prefixed so they never clash with Mermaid keywords."""
+    return f"{chain.type.value}_{re.sub(r'[^a-z0-9_]', '_', node.id)}"
+
+
+def mermaid(chain: Chain, city: City, prefix: str) -> str:
+    """The flowchart source for one chain, left to right; stated steps link to their article."""
+    lines = ["flowchart LR"]
+    for n in chain.nodes:
+        nid = node_id(chain, n)
+        if n.status == StepStatus.not_specified:
+            label = f"{mermaid_text(n.actor)}<br/>{mermaid_text(n.action)}<br/>【未规定】"
+            lines.append(f'  {nid}["{label}"]:::unspecified')
+        else:
+            label = f"{mermaid_text(n.actor)}<br/>{mermaid_text(n.action)}"
+            lines.append(f'  {nid}["{label}"]')
+    for e in chain.edges:
+        src = node_id(chain, next(n for n in chain.nodes if n.id == e.source))
+        dst = node_id(chain, next(n for n in chain.nodes if n.id == e.target))
+        if e.condition:
+            lines.append(f'  {src} -->|"{mermaid_text(e.condition)}"| {dst}')
+        else:
+            lines.append(f"  {src} --> {dst}")
+    for n in chain.nodes:
+        if n.article:
+            url = f"{prefix}cities/{city.id}/#art_{n.article}"
+            tip = mermaid_text(f"{city.name}{article_number(city.article(n.article))}")
+            lines.append(f'  click {node_id(chain, n)} href "{url}" "{tip}"')
+    lines.append("  classDef unspecified stroke-dasharray: 5 5,fill:#fafafa,color:#555")
+    return "\n".join(lines)
+
+
+def ordered_nodes(chain: Chain) -> list[Node]:
+    """Nodes in flow order (a topological order, ties in data order), for the table twin."""
+    incoming = {n.id: 0 for n in chain.nodes}
+    for e in chain.edges:
+        incoming[e.target] += 1
+    order, ready = [], [n.id for n in chain.nodes if incoming[n.id] == 0]
+    by_id = {n.id: n for n in chain.nodes}
+    while ready:
+        nid = ready.pop(0)
+        order.append(by_id[nid])
+        for e in chain.edges:
+            if e.source == nid:
+                incoming[e.target] -= 1
+                if incoming[e.target] == 0:
+                    ready.append(e.target)
+    order += [n for n in chain.nodes if n not in order]  # cycles: keep data order
+    return order
+
+
+def end_steps(chain: Chain) -> list[Node]:
+    """Where the chain ends (no outgoing edge): typically who decides or signs."""
+    sources = {e.source for e in chain.edges}
+    return [n for n in chain.nodes if n.id not in sources]
+
+
+def chart_block(book: Rulebook, city: City, chain: Chain, prefix: str) -> str:
+    """One city's chart (or its 原文缺失 / 待整理 notice) and the table twin."""
+    if chain.status != CellStatus.value:
+        return _html_block("chain_missing.html.j2", city=city, chain=chain)
+    rows = []
+    by_id = {n.id: n for n in chain.nodes}
+    for i, n in enumerate(ordered_nodes(chain), 1):
+        into = [e for e in chain.edges if e.target == n.id]
+        rows.append(
+            {
+                "i": i,
+                "node": n,
+                "from": "、".join(by_id[e.source].actor for e in into),
+                "conditions": "；".join(e.condition for e in into if e.condition),
+                "label": article_number(city.article(n.article)) if n.article else None,
+            }
+        )
+    return _html_block(
+        "chain_chart.html.j2",
+        city=city,
+        chain=chain,
+        chain_label=CHAIN_LABELS[chain.type],
+        source=mermaid(chain, city, prefix),
+        rows=rows,
+        prefix=prefix,
+    )
+
+
+def chain_of(book: Rulebook, slug: str, kind: ChainType) -> Chain | None:
+    cc = book.chains.get(slug)
+    return next((c for c in cc.chains if c.type == kind), None) if cc else None
+
+
+def summary(book: Rulebook, kind: ChainType) -> str:
+    """A generated summary of differences: per city, the number of steps and where the chain ends."""
+    lines = ["| 城市 | 步骤数 | 终点（决定或签发） | 未规定的步骤 |", "|---|---|---|---|"]
+    for city in ordered_cities(book):
+        chain = chain_of(book, city.id, kind)
+        if chain is None or chain.status != CellStatus.value:
+            status = chain.status.value if chain else "待整理"
+            lines.append(f"| [{md_text(city.name)}](#{city.id}) | — | **{status}** | — |")
+            continue
+        ends = "；".join(
+            f"{n.actor}{n.action}" + ("（未规定）" if n.status == StepStatus.not_specified else "")
+            for n in end_steps(chain)
+        )
+        open_steps = [n for n in chain.nodes if n.status == StepStatus.not_specified]
+        gaps = "；".join(f"{n.actor}{n.action}" for n in open_steps) or "无"
+        lines.append(f"| [{md_text(city.name)}](#{city.id}) | {len(chain.nodes)} | {md_text(ends)} | {md_text(gaps)} |")
+    return "\n".join(lines)
+
+
+def chain_page(book: Rulebook, kind: ChainType, prefix: str = "../../") -> str:
+    """The 审批流程 page for one chain type: a summary table, then every city's chart and table."""
+    out = [
+        f"# {CHAIN_LABELS[kind]}流程",
+        "",
+        CHAIN_DESCRIPTIONS[kind] + "每个城市的流程图只依据该市自己的条文绘制，每一步都注明条文；"
+        "条文没有规定的步骤标为“未规定”（虚线框），来源文本缺失的标为“原文缺失”。",
+        "",
+        "## 各市差异概览 {#summary}",
+        "",
+        summary(book, kind),
+        "",
+        vendor_script(prefix),
+        "",
+    ]
+    for city in ordered_cities(book):
+        chain = chain_of(book, city.id, kind)
+        out += [f"## {md_text(city.name)} {{#{city.id}}}", ""]
+        if chain is None:
+            out += ["**待整理**：该市的审批流程尚未整理。", ""]
+            continue
+        out += [chart_block(book, city, chain, prefix), ""]
+    return "\n".join(out)
+
+
+def vendor_script(prefix: str) -> str:
+    """Load the site's own copy of Mermaid, only on pages that have charts."""
+    return f'<script src="{prefix}assets/vendor/mermaid.min.js"></script>'
+
+
+def city_chain_links(book: Rulebook, slug: str, prefix: str) -> str:
+    """Links from a city page to its three charts."""
+    items = []
+    for kind in ChainType:
+        chain = chain_of(book, slug, kind)
+        status = (
+            "" if chain and chain.status == CellStatus.value else f"（{chain.status.value if chain else '待整理'}）"
+        )
+        items.append(f'<a href="{prefix}chains/{kind.value}/#{slug}">{CHAIN_LABELS[kind]}流程图</a>{status}')
+    return '<p class="rb-chain-links">审批流程：' + " · ".join(items) + "</p>"

@@ -1,0 +1,87 @@
+"""Approval chains: data invariants and the Mermaid generator."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SLUGS
+
+from rulebook import chains
+from rulebook.models import CellStatus, ChainType, StepStatus
+
+
+def _stated(book):
+    for slug, cc in book.chains.items():
+        for ch in cc.chains:
+            yield slug, ch
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_city_has_the_three_chains(book, slug):
+    assert sorted(c.type for c in book.chains[slug].chains) == sorted(ChainType)
+
+
+def test_every_edge_and_node_quote_is_in_its_article(book):
+    n = 0
+    for slug, ch in _stated(book):
+        city = book.city(slug)
+        for item in [*ch.nodes, *ch.edges]:
+            if item.quote:
+                assert item.quote in city.article(item.article).text(), (slug, ch.type, item)
+                n += 1
+    assert n >= 40
+
+
+def test_edges_between_stated_steps_are_cited(book):
+    for _, ch in _stated(book):
+        status = {n.id: n.status for n in ch.nodes}
+        for e in ch.edges:
+            if status[e.source] == status[e.target] == StepStatus.stated:
+                assert e.article and e.quote
+
+
+def test_zhuzhou_has_a_meeting_chain_and_source_missing_documents(book):
+    by_type = {c.type: c for c in book.chains["zhuzhou"].chains}
+    assert by_type[ChainType.meeting].status == CellStatus.value
+    assert by_type[ChainType.incoming].status == CellStatus.source_missing
+    assert by_type[ChainType.outgoing].status == CellStatus.source_missing
+
+
+def test_source_missing_only_for_the_truncated_city(book):
+    for slug, ch in _stated(book):
+        if ch.status == CellStatus.source_missing:
+            assert not book.city(slug).complete
+
+
+def test_liyang_signers_are_not_invented(book):
+    outgoing = next(c for c in book.chains["liyang"].chains if c.type == ChainType.outgoing)
+    assert any(n.status == StepStatus.not_specified for n in outgoing.nodes)
+    for n in outgoing.nodes:
+        if n.status == StepStatus.stated:
+            assert "签发" not in n.quote and "签署" not in n.quote
+
+
+def test_mermaid_source_escapes_labels_and_links_steps(book):
+    city = book.city("chenzhou")
+    ch = next(c for c in book.chains["chenzhou"].chains if c.type == ChainType.incoming)
+    text = chains.mermaid(ch, city, "../../")
+    assert text.startswith("flowchart LR")
+    for n in ch.nodes:
+        assert chains.node_id(ch, n) in text
+        if n.article:
+            assert f'href "../../cities/chenzhou/#art_{n.article}"' in text
+    assert chains.mermaid_text('a"b<c>#d') == "a#34;b#60;c#62;#35;d"
+
+
+def test_table_twin_has_a_row_per_step(book):
+    city = book.city("ziyang")
+    ch = next(c for c in book.chains["ziyang"].chains if c.type == ChainType.outgoing)
+    html = chains.chart_block(book, city, ch, "../../")
+    body = html[html.index("<tbody>") :]
+    assert body.count("<tr") == len(ch.nodes)
+
+
+def test_summary_lists_every_city(book):
+    text = chains.summary(book, ChainType.outgoing)
+    for c in book.cities.values():
+        assert f"[{c.name}](#{c.id})" in text
+    assert "原文缺失" in text
