@@ -52,6 +52,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         return chains.chain_page(book(), ChainType(kind), prefix=site.root_prefix(env.page.url))
 
     @env.macro
+    def lookup_page() -> str:
+        """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
+        return render.lookup_form(site.root_prefix(env.page.url))
+
+    @env.macro
     def stats() -> dict[str, int]:
         """Counts for prose on the home page."""
         b = book()

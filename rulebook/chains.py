@@ -170,4 +170,4 @@ def city_chain_links(book: Rulebook, slug: str, prefix: str) -> str:
             "" if chain and chain.status == CellStatus.value else f"（{chain.status.value if chain else '待整理'}）"
         )
         items.append(f'<a href="{prefix}chains/{kind.value}/#{slug}">{CHAIN_LABELS[kind]}流程图</a>{status}')
-    return '<p class="rb-chain-links">审批流程：' + " · ".join(items) + "</p>"
+    return '<p class="rb-chain-links" data-search-exclude>审批流程：' + " · ".join(items) + "</p>"

@@ -6,25 +6,37 @@ Each generated page is one macro call; the content comes from data through macro
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import compare, site  # noqa: E402
+from rulebook import compare, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
     return Path(config.config_file_path).resolve().parent
 
 
+@event_priority(100)  # before the search plugin's on_config, which loads the jieba user dictionary
 def on_config(config):  # noqa: ANN001, ANN201
-    book = site.rulebook(_root(config))  # raises DataError listing every data error
+    root = _root(config)
+    book = site.rulebook(root)  # raises DataError listing every data error
     config.nav = site.nav(book)
+    # The rulebook's own terms as the search plugin's jieba_dict_user, generated from the data.
+    terms = search.search_terms(book, root)
+    dict_path = Path(tempfile.gettempdir()) / f"rulebook-jieba-{abs(hash(str(root)))}.txt"
+    dict_path.write_text(search.jieba_user_dict(terms), encoding="utf-8")
+    plugin = config.plugins.get("material/search")
+    if plugin is not None:
+        plugin.config.jieba_dict_user = str(dict_path)
+    search.use_terms(terms)
     return config
 
 
@@ -44,6 +56,8 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
                 f"{src} is missing: run `npm ci` (scripts/setup.sh does) to install the pinned browser files"
             )
         files.append(File.generated(config, dest, abs_src_path=str(path)))
+    for dest, text in search.search_files(book, root).items():
+        files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
     files.append(File.generated(config, "data/comparisons.csv", content=compare.comparisons_csv(book)))
     files.append(File.generated(config, "data/comparisons.json", content=compare.comparisons_json(book)))

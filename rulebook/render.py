@@ -168,7 +168,9 @@ def city_page(city: City, extra: str = "") -> str:
         if heading:
             out += [f"## {md_text(heading)} {{#{ch.anchor}}}", ""]
         out += [
-            _html_block("articles.html.j2", chapter=ch, blocks=blocks, citations=citations, fixes=fixes),
+            _html_block(
+                "articles.html.j2", chapter=ch, blocks=blocks, citations=citations, fixes=fixes, city_name=city.name
+            ),
             "",
         ]
     if city.truncation:
@@ -199,3 +201,8 @@ def home_table(cities: list[City], href: str = "cities/{slug}/") -> str:
 def correction_summary(c: Correction) -> str:
     """One line describing a correction (used by reports)."""
     return f"{c.where} [{KIND_LABELS[c.kind]}] {_show(c.before)} → {_show(c.after) or '（删除）'}：{c.reason}"
+
+
+def lookup_form(prefix: str) -> str:
+    """The 条文检索 page body: the form, result list, and the page's own scripts."""
+    return _html_block("lookup.html.j2", prefix=prefix)

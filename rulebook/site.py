@@ -44,8 +44,14 @@ def topic_src(topic_id: str) -> str:
     return f"compare/{topic_id}.md"
 
 
+# Comparison and chart pages repeat the articles' words under titles that Material weighs 1000x, so
+# they would crowd the articles out of the site search box; they are left out of it (Material's
+# documented `search: exclude`) and reached through the navigation and 条文检索 instead.
+OVERVIEW_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n"
+
+
 def topic_stub(topic_id: str) -> str:
-    return f'{{{{ topic_page("{topic_id}") }}}}\n'
+    return OVERVIEW_FRONT_MATTER + f'{{{{ topic_page("{topic_id}") }}}}\n'
 
 
 CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("meeting", "会议议题与纪要")]
@@ -53,6 +59,7 @@ CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("mee
 # Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
+    "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
 }
 
 
@@ -61,7 +68,7 @@ def chain_src(kind: str) -> str:
 
 
 def chain_stub(kind: str) -> str:
-    return f'{{{{ chain_page("{kind}") }}}}\n'
+    return OVERVIEW_FRONT_MATTER + f'{{{{ chain_page("{kind}") }}}}\n'
 
 
 def nav(book: Rulebook) -> list[object]:
@@ -69,6 +76,7 @@ def nav(book: Rulebook) -> list[object]:
     topics = book.taxonomy.topics if book.taxonomy else []
     return [
         {"首页": "index.md"},
+        {"条文检索": "lookup/index.md"},
         {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
         {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},

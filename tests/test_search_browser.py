@@ -1,0 +1,101 @@
+"""Both search UIs, driven in headless Chromium with every non-localhost request blocked."""
+
+from __future__ import annotations
+
+import pytest
+from search_eval import expected_refs, load_queries, lookup_results, material_results, score
+
+pytestmark = pytest.mark.build
+QUERIES = load_queries()
+
+
+def test_query_set_is_big_and_varied():
+    kinds = {q["kind"] for q in QUERIES}
+    assert len(QUERIES) >= 30
+    assert {"term", "phrase", "number", "document", "question", "midword"} <= kinds
+
+
+def test_lookup_page_finds_expected_articles(browser, site_url):
+    page = browser.page()
+    results = {q["q"]: lookup_results(page, site_url, q["q"]) for q in QUERIES}
+    s = score(results, QUERIES)
+    print(f"\n条文检索 recall@5={s.recall_at_5:.3f} MRR={s.mrr:.3f} misses={s.misses}")
+    assert s.recall_at_5 >= 0.9, s.misses
+    assert page.console_errors == [] and browser.blocked == []
+
+
+# Material's own search box (jieba at build time, our dictionary) is measured with the same set. Its
+# in-browser segmenter never matches the last character of a Chinese query run (see the issue note),
+# so it cannot reach the 条文检索 page's quality; this floor guards against regressions.
+MATERIAL_FLOOR = 0.5
+
+
+def test_material_search_box_finds_expected_articles(browser, site_url):
+    page = browser.page()
+    page.goto(site_url)
+    results = {}
+    for q in QUERIES:
+        results[q["q"]] = material_results(page, q["q"])
+    s = score(results, QUERIES)
+    print(f"\nMaterial search recall@5={s.recall_at_5:.3f} MRR={s.mrr:.3f} misses={s.misses}")
+    assert s.recall_at_5 >= MATERIAL_FLOOR, s.misses
+    assert browser.blocked == []
+
+
+def test_articles_are_material_search_hits_titled_with_city_and_label(built_site):
+    import json
+
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in index["docs"]}
+    doc = docs["cities/zhuzhou/#art_44"]
+    assert doc["title"].replace("\u200b", "").startswith("株洲市第四十四条")
+    assert "半数以上" in doc["text"].replace("\u200b", "")
+    assert "\u200b" in index["config"]["separator"] or "u200b" in index["config"]["separator"]
+    assert not any(loc.startswith(("compare/", "chains/", "lookup/")) for loc in docs)
+
+
+def test_city_and_topic_filters(browser, site_url):
+    page = browser.page()
+    refs = lookup_results(page, site_url, "常务会议", city="zhuzhou")
+    assert refs and all(r.startswith("zhuzhou/") for r in refs)
+    refs = lookup_results(page, site_url, "签发", topic="agenda_minutes")
+    assert refs
+    docs = page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.innerText)")
+    assert all("议题与纪要" in d for d in docs)
+
+
+def test_highlighting_and_links(browser, site_url):
+    page = browser.page()
+    lookup_results(page, site_url, "圈阅")
+    marks = page.eval_on_selector_all(".rb-lookup-hit mark", "ms => ms.map(m => m.textContent)")
+    assert "圈阅" in "".join(marks)
+    first = page.locator(".rb-lookup-hit a").first
+    href = first.get_attribute("href")
+    assert "#art_" in href
+    first.click()
+    page.wait_for_load_state()
+    assert page.url.split("#")[1] in {"art_42", "art_48"}
+    assert page.locator(f"#{page.url.split('#')[1]}").is_visible()
+
+
+def test_query_and_filters_live_in_the_url(browser, site_url):
+    page = browser.page()
+    page.goto(site_url + "lookup/")
+    page.wait_for_selector(".rb-lookup[data-state=ready]")
+    page.fill("input[name=q]", "新闻发言人")
+    page.select_option("select[name=city]", "ziyang")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    assert "kw=%E6%96%B0%E9%97%BB" in page.url and "city=ziyang" in page.url
+    shared = browser.page()
+    shared.goto(page.url)
+    shared.wait_for_selector(".rb-lookup[data-state=done]")
+    assert shared.input_value("input[name=q]") == "新闻发言人"
+    assert shared.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")[0] == "ziyang/7"
+
+
+def test_expected_articles_exist(book):
+    for q in QUERIES:
+        for ref in expected_refs(q):
+            slug, n = ref.split("/")
+            book.city(slug).article(int(n))
