@@ -19,22 +19,21 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def book():  # noqa: ANN202
         return site.rulebook(root)
 
+    def links() -> site.Links:
+        """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""
+        return site.Links(site.root_prefix(env.page.url if env.page else ""), env.conf["use_directory_urls"])
+
     @env.macro
     def city_page(slug: str) -> str:
         """Full text of one city's work rules, with links to its approval charts."""
         b = book()
-        links = chains.city_chain_links(b, slug, site.root_prefix(env.page.url)) if b.chains else ""
-        return render.city_page(b.city(slug), extra=links)
+        extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
+        return render.city_page(b.city(slug), extra=extra)
 
     @env.macro
     def cities_table() -> str:
         """Home-page table of all cities."""
-        page_url = env.page.url if env.page else ""
-        return render.home_table(
-            site.ordered_cities(book()),
-            href=site.root_prefix(page_url)
-            + ("cities/{slug}/" if env.conf["use_directory_urls"] else "cities/{slug}.html"),
-        )
+        return render.home_table(site.ordered_cities(book()), links())
 
     @env.macro
     def compare_index() -> str:
@@ -44,17 +43,17 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
-        return compare.topic_page(book(), topic_id, prefix=site.root_prefix(env.page.url))
+        return compare.topic_page(book(), topic_id, links())
 
     @env.macro
     def chain_page(kind: str) -> str:
         """One 审批流程 page: every city's chart of that chain type, with table twins."""
-        return chains.chain_page(book(), ChainType(kind), prefix=site.root_prefix(env.page.url))
+        return chains.chain_page(book(), ChainType(kind), links())
 
     @env.macro
     def lookup_page() -> str:
         """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
-        return render.lookup_form(site.root_prefix(env.page.url))
+        return render.lookup_form(links())
 
     @env.macro
     def stats() -> dict[str, int]:

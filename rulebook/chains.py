@@ -7,7 +7,7 @@ import re
 from .data import Rulebook
 from .models import CHAIN_LABELS, CellStatus, Chain, ChainType, City, Node, StepStatus
 from .render import _html_block, article_number, md_text
-from .site import ordered_cities
+from .site import DEFAULT_LINKS, Links, ordered_cities
 
 CHAIN_DESCRIPTIONS = {
     ChainType.incoming: "县（市、区）和部门报送市政府的请示等公文逐级审批的路径。",
@@ -27,7 +27,7 @@ def node_id(chain: Chain, node: Node) -> str:
     return f"{chain.type.value}_{re.sub(r'[^a-z0-9_]', '_', node.id)}"
 
 
-def mermaid(chain: Chain, city: City, prefix: str) -> str:
+def mermaid(chain: Chain, city: City, links: Links) -> str:
     """The flowchart source for one chain, left to right; stated steps link to their article."""
     lines = ["flowchart LR"]
     for n in chain.nodes:
@@ -47,7 +47,7 @@ def mermaid(chain: Chain, city: City, prefix: str) -> str:
             lines.append(f"  {src} --> {dst}")
     for n in chain.nodes:
         if n.article:
-            url = f"{prefix}cities/{city.id}/#art_{n.article}"
+            url = links.city(city.id, f"art_{n.article}")
             tip = mermaid_text(f"{city.name}{article_number(city.article(n.article))}")
             lines.append(f'  click {node_id(chain, n)} href "{url}" "{tip}"')
     lines.append("  classDef unspecified stroke-dasharray: 5 5,fill:#fafafa,color:#555")
@@ -79,7 +79,7 @@ def end_steps(chain: Chain) -> list[Node]:
     return [n for n in chain.nodes if n.id not in sources]
 
 
-def chart_block(book: Rulebook, city: City, chain: Chain, prefix: str) -> str:
+def chart_block(book: Rulebook, city: City, chain: Chain, links: Links) -> str:
     """One city's chart (or its 原文缺失 / 待整理 notice) and the table twin."""
     if chain.status != CellStatus.value:
         return _html_block("chain_missing.html.j2", city=city, chain=chain)
@@ -101,9 +101,9 @@ def chart_block(book: Rulebook, city: City, chain: Chain, prefix: str) -> str:
         city=city,
         chain=chain,
         chain_label=CHAIN_LABELS[chain.type],
-        source=mermaid(chain, city, prefix),
+        source=mermaid(chain, city, links),
         rows=rows,
-        prefix=prefix,
+        links=links,
     )
 
 
@@ -131,7 +131,7 @@ def summary(book: Rulebook, kind: ChainType) -> str:
     return "\n".join(lines)
 
 
-def chain_page(book: Rulebook, kind: ChainType, prefix: str = "../../") -> str:
+def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) -> str:
     """The 审批流程 page for one chain type: a summary table, then every city's chart and table."""
     out = [
         f"# {CHAIN_LABELS[kind]}流程",
@@ -143,7 +143,7 @@ def chain_page(book: Rulebook, kind: ChainType, prefix: str = "../../") -> str:
         "",
         summary(book, kind),
         "",
-        vendor_script(prefix),
+        vendor_script(links),
         "",
     ]
     for city in ordered_cities(book):
@@ -152,16 +152,16 @@ def chain_page(book: Rulebook, kind: ChainType, prefix: str = "../../") -> str:
         if chain is None:
             out += ["**待整理**：该市的审批流程尚未整理。", ""]
             continue
-        out += [chart_block(book, city, chain, prefix), ""]
+        out += [chart_block(book, city, chain, links), ""]
     return "\n".join(out)
 
 
-def vendor_script(prefix: str) -> str:
+def vendor_script(links: Links) -> str:
     """Load the site's own copy of Mermaid, only on pages that have charts."""
-    return f'<script src="{prefix}assets/vendor/mermaid.min.js"></script>'
+    return f'<script src="{links.asset("assets/vendor/mermaid.min.js")}"></script>'
 
 
-def city_chain_links(book: Rulebook, slug: str, prefix: str) -> str:
+def city_chain_links(book: Rulebook, slug: str, links: Links) -> str:
     """Links from a city page to its three charts."""
     items = []
     for kind in ChainType:
@@ -169,5 +169,5 @@ def city_chain_links(book: Rulebook, slug: str, prefix: str) -> str:
         status = (
             "" if chain and chain.status == CellStatus.value else f"（{chain.status.value if chain else '待整理'}）"
         )
-        items.append(f'<a href="{prefix}chains/{kind.value}/#{slug}">{CHAIN_LABELS[kind]}流程图</a>{status}')
+        items.append(f'<a href="{links.page(f"chains/{kind.value}", slug)}">{CHAIN_LABELS[kind]}流程图</a>{status}')
     return '<p class="rb-chain-links" data-search-exclude>审批流程：' + " · ".join(items) + "</p>"

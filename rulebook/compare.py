@@ -1,6 +1,6 @@
 """Comparison views: topic index, per-topic tables and texts, two-city compare, CSV/JSON exports.
 
-Pure functions of the loaded Rulebook; `prefix` is the relative path from the page to the site root.
+Pure functions of the loaded Rulebook; `links` makes URLs from the page to others (site.Links).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import markupsafe
 from .data import Rulebook
 from .models import Attribute, CellStatus, City, Topic
 from .render import _html_block, article_number, md_text
-from .site import ordered_cities
+from .site import DEFAULT_LINKS, Links, ordered_cities
 
 STATUS_CLASS = {
     CellStatus.value: "value",
@@ -102,7 +102,7 @@ def picker(book: Rulebook) -> str:
     return _html_block("city_picker.html.j2", groups=groups)
 
 
-def compare_table(book: Rulebook, topic_id: str, prefix: str) -> str:
+def compare_table(book: Rulebook, topic_id: str, links: Links) -> str:
     facts = book.facts.get(topic_id)
     if not facts:
         return ""
@@ -113,7 +113,7 @@ def compare_table(book: Rulebook, topic_id: str, prefix: str) -> str:
         topic=topic(book, topic_id),
         attributes=facts.attributes,
         cities=cities,
-        prefix=prefix,
+        links=links,
         notes=notes,
         labels=_labels(book),
         status_class=STATUS_CLASS,
@@ -134,7 +134,7 @@ def two_city_data(book: Rulebook, topic_id: str) -> dict[str, dict[str, object]]
     }
 
 
-def topic_page(book: Rulebook, topic_id: str, prefix: str = "../../") -> str:
+def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> str:
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare."""
     t = topic(book, topic_id)
     cities = ordered_cities(book)
@@ -151,7 +151,7 @@ def topic_page(book: Rulebook, topic_id: str, prefix: str = "../../") -> str:
             "点击表头可按数值排序；单元格中的条文编号链接到原文，[引] 链接到逐字引文。"
             "下载：[CSV](../data/comparisons.csv) · [JSON](../data/comparisons.json)",
             "",
-            compare_table(book, topic_id, prefix),
+            compare_table(book, topic_id, links),
             "",
         ]
     entries = [
@@ -166,7 +166,7 @@ def topic_page(book: Rulebook, topic_id: str, prefix: str = "../../") -> str:
     out += [
         "## 各市条文对照 {#texts}",
         "",
-        _html_block("topic_articles.html.j2", entries=entries, prefix=prefix),
+        _html_block("topic_articles.html.j2", entries=entries, links=links),
         "",
         "## 两市对照 {#two}",
         "",
@@ -174,7 +174,7 @@ def topic_page(book: Rulebook, topic_id: str, prefix: str = "../../") -> str:
             "two_city.html.j2",
             topic=t,
             cities=cities,
-            prefix=prefix,
+            links=links,
             data_json=safe_json(two_city_data(book, topic_id)),
         ),
         "",

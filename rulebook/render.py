@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import markupsafe
 
 from .models import Article, City, Correction, CorrectionKind, Paragraph
 from .numerals import int_to_cn
+
+if TYPE_CHECKING:
+    from .site import Links
 
 TEMPLATES = Path(__file__).parent / "templates"
 KIND_LABELS = {
@@ -184,12 +188,12 @@ def city_page(city: City, extra: str = "") -> str:
     return "\n".join(out)
 
 
-def home_table(cities: list[City], href: str = "cities/{slug}/") -> str:
+def home_table(cities: list[City], links: Links) -> str:
     """The table of cities on the home page, each linking to its city page."""
     rows = [
         {
             "city": c,
-            "href": href.format(slug=c.id),
+            "href": links.city(c.id),
             "chapters": len([ch for ch in c.chapters if ch.label]),
             "articles": len(c.articles()),
         }
@@ -203,6 +207,6 @@ def correction_summary(c: Correction) -> str:
     return f"{c.where} [{KIND_LABELS[c.kind]}] {_show(c.before)} → {_show(c.after) or '（删除）'}：{c.reason}"
 
 
-def lookup_form(prefix: str) -> str:
+def lookup_form(links: Links) -> str:
     """The 条文检索 page body: the form, result list, and the page's own scripts."""
-    return _html_block("lookup.html.j2", prefix=prefix)
+    return _html_block("lookup.html.j2", links=links)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .data import Rulebook, load_rulebook
@@ -82,6 +83,33 @@ def nav(book: Rulebook) -> list[object]:
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"关于本站": "about.md"},
     ]
+
+
+@dataclass(frozen=True)
+class Links:
+    """URLs from one page to others, for raw HTML (which MkDocs does not rewrite).
+
+    `directory_urls` follows mkdocs.yml: 'cities/x/' on a server, 'cities/x.html' in the offline bundle.
+    """
+
+    prefix: str = "../../"
+    directory_urls: bool = True
+
+    @property
+    def suffix(self) -> str:
+        return "/" if self.directory_urls else ".html"
+
+    def page(self, path: str, anchor: str | None = None) -> str:
+        return self.prefix + path + self.suffix + (f"#{anchor}" if anchor else "")
+
+    def city(self, slug: str, anchor: str | None = None) -> str:
+        return self.page(f"cities/{slug}", anchor)
+
+    def asset(self, path: str) -> str:
+        return self.prefix + path
+
+
+DEFAULT_LINKS = Links()  # a page two levels deep, directory URLs
 
 
 def root_prefix(page_url: str) -> str:

@@ -7,6 +7,7 @@ from conftest import SLUGS
 
 from rulebook import chains
 from rulebook.models import CellStatus, ChainType, StepStatus
+from rulebook.site import Links
 
 
 def _stated(book):
@@ -63,7 +64,7 @@ def test_liyang_signers_are_not_invented(book):
 def test_mermaid_source_escapes_labels_and_links_steps(book):
     city = book.city("chenzhou")
     ch = next(c for c in book.chains["chenzhou"].chains if c.type == ChainType.incoming)
-    text = chains.mermaid(ch, city, "../../")
+    text = chains.mermaid(ch, city, Links())
     assert text.startswith("flowchart LR")
     for n in ch.nodes:
         assert chains.node_id(ch, n) in text
@@ -75,7 +76,7 @@ def test_mermaid_source_escapes_labels_and_links_steps(book):
 def test_table_twin_has_a_row_per_step(book):
     city = book.city("ziyang")
     ch = next(c for c in book.chains["ziyang"].chains if c.type == ChainType.outgoing)
-    html = chains.chart_block(book, city, ch, "../../")
+    html = chains.chart_block(book, city, ch, Links())
     body = html[html.index("<tbody>") :]
     assert body.count("<tr") == len(ch.nodes)
 

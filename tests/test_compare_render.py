@@ -9,11 +9,12 @@ import re
 
 from rulebook import compare
 from rulebook.models import CellStatus
+from rulebook.site import Links
 
 
 def test_topic_page_links_every_cell_to_an_article(book):
     for topic_id, facts in book.facts.items():
-        out = compare.topic_page(book, topic_id, prefix="../../")
+        out = compare.topic_page(book, topic_id, Links())
         for attr in facts.attributes:
             for slug, cell in attr.cells.items():
                 if cell.status == CellStatus.value:

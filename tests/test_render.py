@@ -9,6 +9,7 @@ from conftest import SLUGS
 
 from rulebook import render
 from rulebook.models import City
+from rulebook.site import Links
 
 
 def _evil_city(book) -> City:
@@ -68,9 +69,11 @@ def test_corrections_table_lists_every_correction(book):
 
 def test_home_table_links_every_city(book):
     cities = list(book.cities.values())
-    out = render.home_table(cities, href="cities/{slug}/")
+    out = render.home_table(cities, Links(prefix="", directory_urls=True))
     for c in cities:
         assert f'<a href="cities/{c.id}/">{c.name}</a>' in out
+    offline = render.home_table(cities, Links(prefix="", directory_urls=False))
+    assert '<a href="cities/zhuzhou.html">' in offline
     assert "原文缺失" in out  # 株洲
 
 

@@ -96,7 +96,7 @@
     return marks;
   }
 
-  function renderSide(el, city, marks, prefix) {
+  function renderSide(el, city, marks, prefix, suffix) {
     el.textContent = "";
     var h = document.createElement("h4");
     h.textContent = city.name + "（" + city.articles.length + " 条）";
@@ -111,7 +111,7 @@
       var box = document.createElement("div");
       box.className = "rb-two-article";
       var link = document.createElement("a");
-      link.href = prefix + "cities/" + city.id + "/#" + a.anchor;
+      link.href = prefix + "cities/" + city.id + suffix + "#" + a.anchor;
       link.textContent = a.label;
       box.appendChild(link);
       var p = document.createElement("p");
@@ -137,7 +137,7 @@
   function initTwo(root) {
     var box = root.querySelector(".rb-two");
     if (!box) return;
-    var prefix = box.getAttribute("data-rb-root");
+    var prefix = box.getAttribute("data-rb-root"), suffix = box.getAttribute("data-rb-suffix") || "/";
     var data = JSON.parse(box.querySelector(".rb-two-data").textContent);
     Object.keys(data).forEach(function (k) { data[k].id = k; });
     var selA = box.querySelector(".rb-two-a"), selB = box.querySelector(".rb-two-b");
@@ -149,8 +149,8 @@
     function update(updateUrl) {
       var a = data[selA.value], b = data[selB.value];
       var marks = lcsMarks(joined(a), joined(b));
-      renderSide(box.querySelector(".rb-two-left"), a, marks[0], prefix);
-      renderSide(box.querySelector(".rb-two-right"), b, marks[1], prefix);
+      renderSide(box.querySelector(".rb-two-left"), a, marks[0], prefix, suffix);
+      renderSide(box.querySelector(".rb-two-right"), b, marks[1], prefix, suffix);
       if (updateUrl) { setParam("a", selA.value); setParam("b", selB.value); }
     }
     selA.addEventListener("change", function () { update(true); });

@@ -6,7 +6,7 @@
   var QUESTION_WORDS = ["多长时间", "多少天", "多少", "多久", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪里",
     "是否", "是谁", "由谁", "向谁", "谁", "吗", "呢", "么", "几次", "？", "?"];
   var MAX_RESULTS = 20;
-  var root, base, meta = null, shards = {}, pending = {}, vocab = new Set();
+  var root, base, suffix, meta = null, shards = {}, pending = {}, vocab = new Set();
 
   // --- loading ------------------------------------------------------------------------------
   function loadScript(src) {
@@ -156,7 +156,7 @@
       var li = document.createElement("li");
       li.className = "rb-lookup-hit";
       li.setAttribute("data-ref", d.id);
-      var href = base + "cities/" + d.city + "/#art_" + d.n;
+      var href = base + "cities/" + d.city + suffix + "#art_" + d.n;
       li.innerHTML = '<p class="rb-lookup-title"><a href="' + escapeHtml(href) + '">' + escapeHtml(names[d.city] + " " +
         d.number) + "</a>" + (d.label !== d.number ? ' <span class="rb-small">（原文“' + escapeHtml(d.label) + "”）</span>" : "") +
         ' <span class="rb-small">' + escapeHtml(d.chapter) + "</span></p>" +
@@ -207,6 +207,7 @@
     root = document.querySelector(".rb-lookup");
     if (!root || root.getAttribute("data-ready")) return;
     base = root.getAttribute("data-rb-root");
+    suffix = root.getAttribute("data-rb-suffix") || "/";
     root.setAttribute("data-ready", "1");
     loadScript(base + "lookup/meta.js").then(function () {
       var citySel = root.querySelector("select[name=city]"), topicSel = root.querySelector("select[name=topic]");
