@@ -9,9 +9,13 @@ command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ "${RULEBOOK_BROWSER:-0}" = "1" ]; then
-  # Browser, CJK fonts and PDF tools: only for the browser/PDF tests.
+  # Browser, CJK fonts (WenQuanYi embeds as CID TrueType in PDFs), PDF tools and nginx:
+  # for the browser, PDF and hosting tests, and for building the PDFs.
   command -v chromium >/dev/null || need_apt+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+  fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || need_apt+=(fonts-wqy-zenhei)
+  command -v pdffonts >/dev/null || need_apt+=(poppler-utils)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import yaml
 
 QUERIES = Path(__file__).with_name("search_queries.yaml")
-ART_HREF = re.compile(r"cities/([a-z0-9_]+)/(?:index\.html)?(?:\?[^#]*)?#art_(\d+)")
+ART_HREF = re.compile(r"cities/([a-z0-9_]+)(?:/(?:index\.html)?|\.html)(?:\?[^#]*)?#art_(\d+)")
 
 
 def load_queries() -> list[dict]:

@@ -1,0 +1,189 @@
+"""Intranet-ready: nothing external, every page clean in a browser, sub-path hosting, offline bundle."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from search_eval import lookup_results, material_results
+
+pytestmark = pytest.mark.build
+
+# Attributes and CSS through which a browser would load something.
+HTML_LOADS = [
+    re.compile(r"<(?:script|img|iframe|source|audio|video|embed|input)\b[^>]*?\ssrc=\"([^\"]+)\"", re.I),
+    re.compile(
+        r"<link\b(?=[^>]*\brel=\"?(?:stylesheet|icon|preload|modulepreload|manifest|prefetch|preconnect)"
+        r"[^>]*)[^>]*\bhref=\"([^\"]+)\"",
+        re.I,
+    ),
+    re.compile(r"\bsrcset=\"([^\"]+)\"", re.I),
+    re.compile(r"url\(\s*['\"]?([^'\")]+)", re.I),
+]
+CSS_LOADS = [re.compile(r"url\(\s*['\"]?([^'\")]+)", re.I), re.compile(r"@import\s+['\"]([^'\"]+)", re.I)]
+OUR_JS = ["rulebook.js", "compare.js", "chains.js", "lookup.js"]
+
+
+def _external(url: str) -> bool:
+    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url.strip(), re.I)) and not url.startswith("data:")
+
+
+def test_built_files_reference_nothing_external(built_site):
+    bad = []
+    for path in built_site.rglob("*"):
+        if path.suffix == ".html":
+            text = path.read_text(encoding="utf-8")
+            pats = HTML_LOADS
+        elif path.suffix == ".css":
+            text, pats = path.read_text(encoding="utf-8"), CSS_LOADS
+        elif path.suffix == ".js" and path.name in OUR_JS:
+            bad += [f"{path}: {u}" for u in re.findall(r"https?://[^\s\"')]+", path.read_text(encoding="utf-8"))]
+            continue
+        else:
+            continue
+        for pat in pats:
+            bad += [f"{path.relative_to(built_site)}: {u}" for u in pat.findall(text) if _external(u)]
+    assert bad == []
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).parent).replace(".", "") for p in site.rglob("index.html"))
+
+
+def test_every_page_loads_with_no_external_request_and_no_console_error(browser, built_site, site_url):
+    page = browser.page()
+    visited = 0
+    for rel in _pages(built_site):
+        url = site_url + (rel + "/" if rel else "")
+        page.goto(url)
+        if rel.startswith("chains/"):
+            page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
+        if rel == "lookup":
+            page.wait_for_selector(".rb-lookup[data-state=ready]")
+        visited += 1
+    assert visited >= 25
+    assert browser.blocked == []
+    assert page.console_errors == []
+
+
+# --- hosting under a sub-path with a real nginx --------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx_url(built_site, tmp_path_factory):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is not installed: run scripts/setup.sh with RULEBOOK_BROWSER=1")
+    run = tmp_path_factory.mktemp("nginx")
+    for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run / d).mkdir()
+    port = _free_port()
+    conf = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
+    conf = (
+        conf.replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@PREFIX_NOSLASH@", "/rules")
+        .replace("@PREFIX@", "/rules/")
+        .replace("@SITE@", str(built_site))
+        .replace("@RUN@", str(run))
+    )
+    (run / "nginx.conf").write_text(conf, encoding="utf-8")
+    proc = subprocess.Popen([nginx, "-c", str(run / "nginx.conf")], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/rules/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail(f"nginx did not start: {proc.stderr.read().decode()}")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_nginx_serves_the_site_under_a_sub_path(nginx_url):
+    with urllib.request.urlopen(nginx_url + "cities/zhuzhou/") as r:
+        assert r.status == 200
+        assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+        assert "第四十四条" in r.read().decode("utf-8")
+    req = urllib.request.Request(nginx_url + "search/search_index.json", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+    with urllib.request.urlopen(nginx_url + "assets/rulebook.css") as r:
+        assert "max-age=3600" in r.headers["Cache-Control"]
+
+
+def test_pages_assets_search_and_anchors_work_under_the_sub_path(browser, nginx_url):
+    page = browser.page()
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.goto(nginx_url)
+    page.click("text=株洲市")
+    page.wait_for_load_state()
+    assert page.url.startswith(nginx_url + "cities/zhuzhou")
+    page.goto(nginx_url + "cities/zhuzhou/#art_44")
+    assert page.locator("#art_44").is_visible()
+    page.goto(nginx_url + "chains/meeting/")
+    page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
+    assert lookup_results(page, nginx_url, "圈阅")[:1] in (["chenzhou/42"], ["ziyang/48"])
+    href = page.locator(".rb-lookup-hit a").first.get_attribute("href")
+    assert href.startswith("../cities/")
+    page.goto(nginx_url)
+    assert "chenzhou/42" in material_results(page, "圈阅")
+    assert failed == []
+    assert browser.blocked == []
+    assert page.console_errors == []  # a CSP violation would be reported here
+
+
+# --- the offline bundle ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    zip_path = out / "rulebook-offline.zip"
+    subprocess.run([sys.executable, str(ROOT / "scripts/bundle.py"), "--out", str(zip_path)], check=True)
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(out)
+    return out / "rulebook"
+
+
+def test_offline_bundle_works_from_disk(browser, offline_dir):
+    page = browser.page()
+    home = (offline_dir / "index.html").as_uri()
+    page.goto(home)
+    page.click("text=株洲市")
+    page.wait_for_load_state()
+    assert page.url.endswith("cities/zhuzhou.html")
+    assert page.locator("#art_44").is_visible()
+    page.goto((offline_dir / "lookup/index.html").as_uri() + "?kw=%E5%9C%88%E9%98%85")
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    hits = page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")
+    assert "chenzhou/42" in hits
+    assert (
+        page.locator(".rb-lookup-hit a").first.get_attribute("href").endswith(".html#art_42")
+        or hits[0] != "chenzhou/42"
+    )
+    page.goto(home)
+    assert "chenzhou/42" in material_results(page, "圈阅")
+    page.goto((offline_dir / "chains/meeting.html").as_uri())
+    page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
+    assert browser.blocked == []
+    assert page.console_errors == []
