@@ -28,6 +28,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         """Full text of one city's work rules, with links to its approval charts."""
         b = book()
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
+        # PDFs are printed from the built site by scripts/pdf.py into downloads/.
+        extra += f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
         return render.city_page(b.city(slug), extra=extra)
 
     @env.macro

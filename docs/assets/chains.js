@@ -11,7 +11,8 @@
       startOnLoad: false,
       securityLevel: "loose",   // lets a step link to its article; labels are escaped at build time
       theme: "neutral",
-      fontFamily: '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", sans-serif',
+      // WenQuanYi first: it embeds in PDFs as a CID TrueType font (Noto CJK becomes Type 3).
+      fontFamily: '"WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif',
       flowchart: { htmlLabels: true, useMaxWidth: false, wrappingWidth: 160 }
     });
     charts.forEach(function (el) {

@@ -20,4 +20,8 @@
     });
   }
   if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
+  // Printing from the browser: show what collapsed <details> hold (notices, 版记, long 校勘记 rows).
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
 })();

@@ -1,0 +1,63 @@
+"""The printed rulebook: which pages make up the PDF, and its cover with a table of contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .data import Rulebook
+from .models import CHAIN_LABELS, ChainType
+from .render import _html_block
+from .site import ordered_cities
+
+
+@dataclass
+class Part:
+    """One section of the PDF: a site page printed on its own, with its running header."""
+
+    key: str  # file name stem for per-part PDFs
+    title: str  # outline entry and running header
+    url: str  # site-relative URL of the page
+    group: str  # 各市工作规则 / 比较 / 审批流程
+
+
+def parts(book: Rulebook) -> list[Part]:
+    out = [Part(c.id, c.title, f"cities/{c.id}/", "各市工作规则") for c in ordered_cities(book)]
+    out.append(Part("compare", "各市比较", "compare/", "比较"))
+    topics = book.taxonomy.topics if book.taxonomy else []
+    out += [
+        Part(f"compare-{t.id}", f"比较：{t.label}", f"compare/{t.id}/", "比较") for t in topics if t.id in book.facts
+    ]
+    out += [Part(f"chains-{k.value}", f"{CHAIN_LABELS[k]}流程", f"chains/{k.value}/", "审批流程") for k in ChainType]
+    return out
+
+
+def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> str:
+    """Cover and 目录 (with the page each part starts on) as a standalone HTML document."""
+    groups: dict[str, list[tuple[Part, int]]] = {}
+    for part, page in entries:
+        groups.setdefault(part.group, []).append((part, page))
+    cities = ordered_cities(book)
+    return _html_block(
+        "print_cover.html.j2",
+        groups=groups,
+        cities=cities,
+        built=built,
+        articles=sum(len(c.articles()) for c in cities),
+    )
+
+
+def header_template(title: str) -> str:
+    return (
+        "<div style=\"font-family:'WenQuanYi Zen Hei',sans-serif;font-size:8px;width:100%;"
+        f'padding:0 12mm;color:#555;text-align:center">{_esc(title)}</div>'
+    )
+
+
+FOOTER_TEMPLATE = (
+    "<div style=\"font-family:'WenQuanYi Zen Hei',sans-serif;font-size:8px;width:100%;text-align:center;color:#555\">"
+    '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>'
+)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,81 @@
+"""The printed rulebook: A4 PDFs with embedded CJK fonts, known texts, citations and an outline."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def pdfs(built_site, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/pdf.py"), "--site", str(built_site), "--out", str(out)], check=True
+    )
+    return out
+
+
+def _text(path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def test_cjk_fonts_are_embedded(pdfs):
+    out = subprocess.run(["pdffonts", str(pdfs / "rulebook.pdf")], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows and all(" yes " in r for r in rows), out  # every font embedded
+    assert any("WenQuanYi" in r and "CID TrueType" in r for r in rows), out
+
+
+def test_known_article_texts_and_citations(pdfs):
+    text = _text(pdfs / "rulebook.pdf")
+    assert "市人民政府常务会议有半数以上常务会议组成人员出席方为有效。" in text
+    assert "《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条" in text
+    assert "审批公文时，对于一般报告性公文，圈阅表示“已阅知”" in text
+    city = _text(pdfs / "liyang.pdf")
+    assert "部门之间征求意见或会签文件时，一般应当在7个工作日内回复" in city
+
+
+def test_page_counts_and_size_are_plausible(pdfs, book):
+    total = len(PdfReader(pdfs / "rulebook.pdf").pages)
+    per_city = {slug: len(PdfReader(pdfs / f"{slug}.pdf").pages) for slug in book.cities}
+    assert all(n >= 5 for n in per_city.values()), per_city
+    assert sum(per_city.values()) + 20 < total < 600
+    info = subprocess.run(["pdfinfo", str(pdfs / "rulebook.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts \(A4\)", info), info
+
+
+def test_outline_lists_every_city_and_part(pdfs, book):
+    top = [item.title for item in PdfReader(pdfs / "rulebook.pdf").outline if not isinstance(item, list)]
+    for c in book.cities.values():
+        assert c.title in top
+    assert "封面与目录" in top and "各市比较" in top and "发文签发流程" in top
+
+
+def test_running_header_and_page_numbers(pdfs):
+    text = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", "-enc", "UTF-8", str(pdfs / "rulebook.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "人民政府工作规则" in text.splitlines()[0]
+    assert re.search(r"第 1 页，共 \d+ 页", text)
+
+
+def test_site_links_to_the_pdfs(pdfs, built_site, book):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="downloads/rulebook.pdf"' in home
+    for slug in book.cities:
+        page = (built_site / "cities" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../downloads/{slug}.pdf"' in page
+        assert (pdfs / f"{slug}.pdf").stat().st_size > 50_000
