@@ -29,7 +29,9 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         b = book()
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
         # PDFs are printed from the built site by scripts/pdf.py into downloads/.
-        extra += f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
+        extra += (
+            f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
+        )
         return render.city_page(b.city(slug), extra=extra)
 
     @env.macro
@@ -40,7 +42,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def compare_index() -> str:
         """The compare/ index page."""
-        return compare.compare_index(book())
+        return compare.compare_index(book(), links())
 
     @env.macro
     def topic_page(topic_id: str) -> str:

@@ -114,21 +114,19 @@ def chain_of(book: Rulebook, slug: str, kind: ChainType) -> Chain | None:
 
 def summary(book: Rulebook, kind: ChainType) -> str:
     """A generated summary of differences: per city, the number of steps and where the chain ends."""
-    lines = ["| 城市 | 步骤数 | 终点（决定或签发） | 未规定的步骤 |", "|---|---|---|---|"]
+    rows = []
     for city in ordered_cities(book):
         chain = chain_of(book, city.id, kind)
         if chain is None or chain.status != CellStatus.value:
-            status = chain.status.value if chain else "待整理"
-            lines.append(f"| [{md_text(city.name)}](#{city.id}) | — | **{status}** | — |")
+            rows.append({"city": city, "status": chain.status.value if chain else "待整理"})
             continue
         ends = "；".join(
             f"{n.actor}{n.action}" + ("（未规定）" if n.status == StepStatus.not_specified else "")
             for n in end_steps(chain)
         )
-        open_steps = [n for n in chain.nodes if n.status == StepStatus.not_specified]
-        gaps = "；".join(f"{n.actor}{n.action}" for n in open_steps) or "无"
-        lines.append(f"| [{md_text(city.name)}](#{city.id}) | {len(chain.nodes)} | {md_text(ends)} | {md_text(gaps)} |")
-    return "\n".join(lines)
+        gaps = "；".join(f"{n.actor}{n.action}" for n in chain.nodes if n.status == StepStatus.not_specified) or "无"
+        rows.append({"city": city, "status": None, "steps": len(chain.nodes), "ends": ends, "gaps": gaps})
+    return _html_block("chain_summary.html.j2", rows=rows, label=CHAIN_LABELS[kind])
 
 
 def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) -> str:

@@ -70,7 +70,7 @@ def cell_counts(book: Rulebook) -> Counter[str]:
     return Counter(cell.status.value for f in book.facts.values() for a in f.attributes for cell in a.cells.values())
 
 
-def compare_index(book: Rulebook) -> str:
+def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
     """The compare/ index (Markdown, links relative to compare/index.md): one row per topic."""
     counts = cell_counts(book)
     cities = ordered_cities(book)
@@ -84,14 +84,16 @@ def compare_index(book: Rulebook) -> str:
         "",
         "下载：[比较数据 CSV](../data/comparisons.csv) · [比较数据 JSON](../data/comparisons.json)",
         "",
-        "| 主题 | 说明 | 比较指标 | 相关条文 |",
-        "|---|---|---|---|",
     ]
-    for t in book.taxonomy.topics if book.taxonomy else []:
-        facts = book.facts.get(t.id)
-        n_attr = len(facts.attributes) if facts else 0
-        n_art = sum(len(topic_articles(book, t.id, c)) for c in cities)
-        lines.append(f"| [{md_text(t.label)}]({t.id}.md) | {md_text(t.description)} | {n_attr} | {n_art} |")
+    rows = [
+        {
+            "topic": t,
+            "attributes": len(book.facts[t.id].attributes) if t.id in book.facts else 0,
+            "articles": sum(len(topic_articles(book, t.id, c)) for c in cities),
+        }
+        for t in (book.taxonomy.topics if book.taxonomy else [])
+    ]
+    lines += [_html_block("compare_index.html.j2", rows=rows, links=links)]
     return "\n".join(lines) + "\n"
 
 

@@ -84,5 +84,5 @@ def test_table_twin_has_a_row_per_step(book):
 def test_summary_lists_every_city(book):
     text = chains.summary(book, ChainType.outgoing)
     for c in book.cities.values():
-        assert f"[{c.name}](#{c.id})" in text
+        assert f'<a href="#{c.id}">{c.name}</a>' in text
     assert "原文缺失" in text

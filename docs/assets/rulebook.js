@@ -1,6 +1,9 @@
 // Adds a "copy citation" button to each article; without JS the citation text stays visible.
 (function () {
   function init() {
+    // Material's search dialog has no accessible name; give it one.
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "站内搜索");
     document.querySelectorAll(".rb-article").forEach(function (art) {
       var cite = art.querySelector(".rb-cite-text");
       var head = art.querySelector("h3[id]");

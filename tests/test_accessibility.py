@@ -1,0 +1,49 @@
+"""axe-core (pinned, from the npm registry) on every page: no serious or critical violations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.build
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).parent).replace(".", "") for p in site.rglob("index.html"))
+
+
+def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_url):
+    page = browser.page()
+    script = AXE.read_text(encoding="utf-8")
+    problems, checked = [], 0
+    for rel in _pages(built_site):
+        page.goto(site_url + (rel + "/" if rel else ""))
+        if rel.startswith("chains/"):
+            page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
+        if rel == "lookup":
+            page.wait_for_selector(".rb-lookup[data-state=ready]")
+        page.add_script_tag(content=script)  # injected inline: no request leaves the page
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        checked += 1
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                problems.append(f"{rel or '/'}: {v['id']} ({len(v['nodes'])}×) {v['nodes'][0]['html'][:120]}")
+    assert checked >= 25
+    assert problems == []
+
+
+def test_pages_are_chinese_and_tables_have_captions_and_scopes(built_site):
+    for path in built_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "<html" not in html:
+            continue
+        assert re.search(r'<html[^>]*\blang="zh', html), path
+        content = html[html.find('<article class="md-content__inner') :]
+        for table in re.findall(r"<table\b.*?</table>", content, re.S):
+            assert "<caption>" in table, (path, table[:200])
+            for th in re.findall(r"<th\b[^>]*>", table):
+                assert "scope=" in th, (path, th)
