@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import chains, compare, render, site  # noqa: E402
+from rulebook import chains, compare, exports, render, site  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -58,6 +58,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def lookup_page() -> str:
         """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
         return render.lookup_form(links())
+
+    @env.macro
+    def data_page() -> str:
+        """The downloads table: every data file with its size and SHA-256."""
+        return render.data_table(exports.listing(site.downloads(book())))
 
     @env.macro
     def stats() -> dict[str, int]:

@@ -5,8 +5,6 @@ Pure functions of the loaded Rulebook; `links` makes URLs from the page to other
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from itertools import groupby
@@ -24,23 +22,6 @@ STATUS_CLASS = {
     CellStatus.source_missing: "missing",
     CellStatus.pending: "pending",
 }
-CSV_FIELDS = [
-    "topic",
-    "attribute",
-    "attribute_label",
-    "city",
-    "city_name",
-    "status",
-    "value",
-    "number",
-    "unit",
-    "article",
-    "article_label",
-    "quote",
-    "more",
-    "note",
-    "url",
-]
 
 
 def topic(book: Rulebook, topic_id: str) -> Topic:
@@ -212,30 +193,6 @@ def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object
                     }
                 )
     return rows
-
-
-def comparisons_json(book: Rulebook) -> str:
-    return json.dumps({"attributes": _attr_meta(book), "rows": comparison_rows(book)}, ensure_ascii=False, indent=1)
-
-
-def _attr_meta(book: Rulebook) -> list[dict[str, object]]:
-    return [
-        {"topic": tid, "id": a.id, "label": a.label, "description": a.description, "unit": a.unit}
-        for tid, f in book.facts.items()
-        for a in f.attributes
-    ]
-
-
-def comparisons_csv(book: Rulebook) -> str:
-    """CSV in UTF-8 with BOM so spreadsheet programs open the Chinese text correctly."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    w.writeheader()
-    for row in comparison_rows(book):
-        row = dict(row)
-        row["more"] = "；".join(f"{q['article']}:{q['quote']}" for q in row["more"])  # type: ignore[union-attr]
-        w.writerow({k: "" if v is None else v for k, v in row.items()})
-    return "\ufeff" + buf.getvalue()
 
 
 def attribute_list(book: Rulebook) -> list[Attribute]:

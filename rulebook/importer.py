@@ -239,6 +239,12 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         )
         report.add("info", "header", f"dropped {len(header_dropped)} portal line(s): " + " | ".join(header_dropped))
     fixes.extend(notice_fixes)
+    if notice or subtitle:
+        report.add(
+            "info",
+            "notice",
+            "kept as the covering notice (check no portal line is left): " + " | ".join(notice + subtitle),
+        )
 
     # --- tail: colophon (版记) kept, portal footer dropped ----------------------------------
     end = len(lines)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import compare, search, site  # noqa: E402
+from rulebook import search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -59,6 +59,6 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in search.search_files(book, root).items():
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
-    files.append(File.generated(config, "data/comparisons.csv", content=compare.comparisons_csv(book)))
-    files.append(File.generated(config, "data/comparisons.json", content=compare.comparisons_json(book)))
+    for name, text in site.downloads(book).items():
+        files.append(File.generated(config, f"data/{name}", content=text))
     return files

@@ -210,3 +210,8 @@ def correction_summary(c: Correction) -> str:
 def lookup_form(links: Links) -> str:
     """The 条文检索 page body: the form, result list, and the page's own scripts."""
     return _html_block("lookup.html.j2", links=links)
+
+
+def data_table(files: list[dict[str, object]]) -> str:
+    """The data/ page's table of downloads (links are relative to data/)."""
+    return _html_block("data_table.html.j2", files=files)

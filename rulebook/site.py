@@ -84,6 +84,7 @@ def nav(book: Rulebook) -> list[object]:
         {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
         {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
+        {"数据下载": "data/index.md"},
         {"关于本站": "about.md"},
     ]
 
@@ -121,3 +122,17 @@ def root_prefix(page_url: str) -> str:
     if page_url and not page_url.endswith("/"):
         depth -= 1  # 'cities/x.html' sits one level below the root
     return "../" * depth
+
+
+_downloads: dict[int, dict[str, str]] = {}
+
+
+def downloads(book: Rulebook) -> dict[str, str]:
+    """The data/ files of this build, made once (the hooks write them, the data page lists them)."""
+    from .exports import download_files  # late: exports imports this module
+
+    key = id(book)
+    if key not in _downloads:
+        _downloads.clear()
+        _downloads[key] = download_files(book)
+    return _downloads[key]
