@@ -30,11 +30,12 @@ from rulebook.printing import FOOTER_TEMPLATE, Part, cover_html, header_template
 MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 
 
-def _print(page, title: str) -> bytes:  # noqa: ANN001 - a Playwright page
+def _print(page, title: str, landscape: bool = False) -> bytes:  # noqa: ANN001 - a Playwright page
     page.emulate_media(media="print")
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     return page.pdf(
         format="A4",
+        landscape=landscape,
         print_background=True,
         display_header_footer=True,
         header_template=header_template(title),
@@ -54,7 +55,8 @@ def print_part(browser: Browser, base: str, part: Part) -> bytes:
             timeout=60000,
         )
     page.evaluate("() => document.fonts.ready")
-    data = _print(page, part.title)
+    # Comparison tables have a column per attribute: print them on landscape A4.
+    data = _print(page, part.title, landscape=part.key.startswith("compare-"))
     page.context.close()
     return data
 

@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from rulebook import compare
+from rulebook import compare, exports
 from rulebook.models import CellStatus
 from rulebook.site import Links
 
@@ -43,7 +43,7 @@ def test_two_city_data_holds_the_tagged_articles(book):
 
 
 def test_csv_has_bom_and_one_row_per_cell(book):
-    text = compare.comparisons_csv(book)
+    text = exports.download_files(book)["comparisons.csv"]
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     n_attr = sum(len(f.attributes) for f in book.facts.values())
@@ -55,7 +55,7 @@ def test_csv_has_bom_and_one_row_per_cell(book):
 
 
 def test_json_export_round_trips(book):
-    data = json.loads(compare.comparisons_json(book))
+    data = json.loads(exports.download_files(book)["comparisons.json"])
     assert len(data["rows"]) == len(data["attributes"]) * len(book.cities)
     assert all(re.fullmatch(r"cities/\w+/#art_\d+", r["url"]) for r in data["rows"] if r["url"])
 
