@@ -17,7 +17,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     root = Path(env.conf["config_file_path"]).resolve().parent
 
     def book():  # noqa: ANN202
-        return site.rulebook(root)
+        return site.cached(root)
 
     def links() -> site.Links:
         """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import paths
+from . import paths, yamlio
 from .models import BoilerplateRules, CellStatus, City, CityChains, CityInput, CityTags, Taxonomy, TopicFacts
 from .quantity import quantities
 
@@ -70,7 +70,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 def read_yaml(path: Path, root: Path, errors: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(parse)"

@@ -56,7 +56,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
                 f"{src} is missing: run `npm ci` (scripts/setup.sh does) to install the pinned browser files"
             )
         files.append(File.generated(config, dest, abs_src_path=str(path)))
-    for dest, text in search.search_files(book, root).items():
+    for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book).items():

@@ -7,13 +7,21 @@ in the browser without a dictionary and a query that starts mid-word still match
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
+import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import lunr.builder
 from lunr.builder import Builder
+from lunr.token import Token
 
 from . import yamlio
 from .data import Rulebook
@@ -87,6 +95,22 @@ def _doc(city: City, chapter: str, a: Article, topics: list[str], topic_labels: 
     }
 
 
+def _fast_tokenizer(obj: object, metadata: dict | None = None) -> list[Token]:
+    """Our fields are already token lists; lunr's tokenizer would deep-copy empty metadata per token."""
+    assert isinstance(obj, list)
+    return [Token(str(t).lower(), {}) for t in obj]
+
+
+@contextmanager
+def _pre_tokenized() -> Iterator[None]:
+    original = lunr.builder.Tokenizer
+    lunr.builder.Tokenizer = _fast_tokenizer
+    try:
+        yield
+    finally:
+        lunr.builder.Tokenizer = original
+
+
 def build_index(docs: list[dict[str, object]]) -> dict[str, object]:
     """A lunr index with no English pipeline (no stemmer, no stop words, no trimmer)."""
     b = Builder()
@@ -95,19 +119,33 @@ def build_index(docs: list[dict[str, object]]) -> dict[str, object]:
     b.ref("id")
     for name, boost in WORD_FIELDS.items():
         b.field(name, boost=boost)
-    for d in docs:
-        b.add(d)
+    with _pre_tokenized():
+        for d in docs:
+            b.add(d)
     return b.build().serialize()
 
 
 def city_shard(book: Rulebook, city: City) -> tuple[dict[str, object], list[dict[str, object]]]:
     """One city's index and its document store (what results and snippets show)."""
-    labels = {t.id: t.label for t in book.taxonomy.topics} if book.taxonomy else {}
+    return _city_shard(city, _tags_of(book, city.id), _labels(book))
+
+
+def _tags_of(book: Rulebook, slug: str) -> dict[str, list[str]]:
+    return dict(book.tags[slug].tags) if slug in book.tags else {}
+
+
+def _labels(book: Rulebook) -> dict[str, str]:
+    return {t.id: t.label for t in book.taxonomy.topics} if book.taxonomy else {}
+
+
+def _city_shard(
+    city: City, tags: dict[str, list[str]], labels: dict[str, str]
+) -> tuple[dict[str, object], list[dict[str, object]]]:
     docs, store = [], []
     for ch in city.chapters:
         chapter = " ".join(x for x in (ch.label, ch.title) if x)
         for a in ch.articles:
-            topics = book.topics_of(city.id, a.n)
+            topics = tags.get(a.anchor, [])
             docs.append(_doc(city, chapter, a, topics, labels))
             store.append(
                 {
@@ -124,6 +162,44 @@ def city_shard(book: Rulebook, city: City) -> tuple[dict[str, object], list[dict
     return build_index(docs), store
 
 
+def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str]]) -> str:
+    """Build one city's shard script (runs in a worker process when many cities need building)."""
+    city_json, tags, labels, terms = job
+    use_terms(terms)
+    city = City.model_validate_json(city_json)
+    index, store = _city_shard(city, tags, labels)
+    return _js_call("rbLookupShard", city.id, index, store)
+
+
+_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _shard_scripts(book: Rulebook, terms: list[str], cache_dir: Path | None) -> dict[str, str]:
+    """Every city's shard: from the cache when its inputs are unchanged, else built (in parallel)."""
+    labels = _labels(book)
+    jobs, keys, out = {}, {}, {}
+    for city in ordered_cities(book):
+        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
+        key = hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
+        hit = cache_dir / f"{key}.js" if cache_dir else None
+        if hit and hit.exists():
+            out[city.id] = hit.read_text(encoding="utf-8")
+        else:
+            jobs[city.id], keys[city.id] = job, key
+    if len(jobs) > 4 and (os.cpu_count() or 1) > 1:
+        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded jieba dictionary
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx) as pool:
+            built = dict(zip(jobs, pool.map(_shard_script, jobs.values(), chunksize=4), strict=True))
+    else:
+        built = {slug: _shard_script(job) for slug, job in jobs.items()}
+    for slug, text in built.items():
+        out[slug] = text
+        if cache_dir:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            (cache_dir / f"{keys[slug]}.js").write_text(text, encoding="utf-8")
+    return out
+
+
 def _js_call(function: str, *args: object) -> str:
     """A script that hands data to the page: works over http and from file:// (no fetch needed)."""
     body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
@@ -131,14 +207,18 @@ def _js_call(function: str, *args: object) -> str:
     return function + "(" + body + ");\n"
 
 
-def search_files(book: Rulebook, root: Path) -> dict[str, str]:
-    """Every file of the 条文检索 index: lookup/meta.js and one shard script per city."""
-    use_terms(search_terms(book, root))
+def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str]:
+    """Every file of the 条文检索 index: lookup/meta.js and one shard script per city.
+
+    With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
+    module change (incremental builds and `mkdocs serve`)."""
+    terms = search_terms(book, root)
+    use_terms(terms)
+    scripts = _shard_scripts(book, terms, cache_dir)
     files: dict[str, str] = {}
     shards = []
     for city in ordered_cities(book):
-        index, store = city_shard(book, city)
-        text = _js_call("rbLookupShard", city.id, index, store)
+        text = scripts[city.id]
         files[f"lookup/shards/{city.id}.js"] = text
         shards.append(
             {
@@ -146,7 +226,7 @@ def search_files(book: Rulebook, root: Path) -> dict[str, str]:
                 "name": city.name,
                 "province": city.province,
                 "complete": city.complete,
-                "articles": len(store),
+                "articles": len(city.articles()),
                 "bytes": len(text.encode()),
             }
         )

@@ -27,6 +27,12 @@ def rulebook(root: Path) -> Rulebook:
     return book
 
 
+def cached(root: Path) -> Rulebook:
+    """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
+    hit = _cache.get(root)
+    return hit[1] if hit else rulebook(root)
+
+
 def ordered_cities(book: Rulebook) -> list[City]:
     """Cities in reading order: by province, then by name."""
     return sorted(book.cities.values(), key=lambda c: (c.province, c.name, c.id))

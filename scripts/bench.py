@@ -1,0 +1,120 @@
+"""Benchmark: build time and memory against plain Material, page weight, and search at scale.
+
+Usage: python scripts/bench.py [--sizes 5,50,300] [--reps 3] [--queries 20]
+
+For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
+rulebook/synthetic.py) it builds the real site and a plain mkdocs-material site of the same articles
+as static Markdown (no macros, no data layer, same jieba search), several times, and reports the
+median build time, peak RSS and their ratio measured in the same run. Then it measures page weight
+in headless Chromium and the search figures of scripts/bench_search.py. Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_search import lookup_speed, material_speed
+from benchlib import copy_project, fmt_bytes, median, plain_material_twin, timed_build
+from browser import Browser, serve
+
+from rulebook.synthetic import make_synthetic
+
+PAGES = [
+    ("首页", ""),
+    ("城市页（株洲）", "cities/zhuzhou/"),
+    ("比较页（会议制度）", "compare/meetings/"),
+    ("流程图页（发文签发）", "chains/outgoing/"),
+    ("条文检索页", "lookup/?kw=%E5%9C%88%E9%98%85"),
+]
+
+
+def page_weight(site: Path, browser: Browser) -> list[tuple[str, int, int, int]]:
+    """Bytes a first visit loads (HTML + every asset), raw and gzip, and the request count."""
+    rows = []
+    with serve(site) as url:
+        for label, path in PAGES:
+            page = browser.page()
+            bodies: list[bytes] = []
+
+            def keep(req, bodies=bodies):  # noqa: ANN001, ANN202
+                if req.response():
+                    bodies.append(req.response().body())
+
+            page.on("requestfinished", keep)
+            page.goto(url + path, wait_until="networkidle")
+            if path.startswith("chains/"):
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)"
+                )
+            page.wait_for_timeout(300)
+            raw = sum(len(b) for b in bodies)
+            gz = sum(len(gzip.compress(b, 6)) for b in bodies)
+            rows.append((label, raw, gz, len(bodies)))
+            page.context.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="5,50,300")
+    ap.add_argument("--reps", type=int, default=3, help="builds per size (median reported); 1 for sizes >= 300")
+    ap.add_argument("--queries", type=int, default=20)
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    browser = Browser()
+    builds, searches, weights = [], [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for n in sizes:
+            project = copy_project(work / f"p{n}")
+            if n > 5:
+                make_synthetic(project, n - 5)
+            plain_cfg = plain_material_twin(project, work / f"plain{n}")
+            reps = args.reps if n < 300 else 1
+            ours, plain = [], []
+            for r in range(reps):  # alternate, so both see the same machine state
+                ours.append(timed_build(project / "mkdocs.yml", work / f"site{n}"))
+                plain.append(timed_build(plain_cfg, work / f"plainsite{n}-{r}"))
+            t_ours, t_plain = median([t for t, _ in ours]), median([t for t, _ in plain])
+            m_ours, m_plain = max(m for _, m in ours), max(m for _, m in plain)
+            builds.append((n, reps, t_ours, t_plain, m_ours, m_plain))
+            print(f"built {n}: ours {t_ours:.1f} s / plain {t_plain:.1f} s", file=sys.stderr, flush=True)
+            site = work / f"site{n}"
+            if n == 5:
+                weights = page_weight(site, browser)
+            lk = lookup_speed(site, browser, args.queries)
+            ms = material_speed(site, browser, args.queries)
+            searches.append((n, lk, ms))
+
+    print("## 构建（本站 vs 同文本的纯 Material 站点，中位数）\n")
+    print("| 城市数 | 次数 | 本站构建 | 纯 Material | 时间比 | 本站峰值内存 | 纯 Material 峰值内存 | 内存比 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, reps, to, tp, mo, mp in builds:
+        print(f"| {n} | {reps} | {to:.1f} s | {tp:.1f} s | {to / tp:.2f}× | {mo} MB | {mp} MB | {mo / mp:.2f}× |")
+    if weights:
+        print("\n## 页面重量（首次访问加载的 HTML 与全部资源，5 市）\n")
+        print("| 页面 | 请求数 | 原始大小 | gzip |\n|---|---|---|---|")
+        for label, raw, gz, count in weights:
+            print(f"| {label} | {count} | {fmt_bytes(raw)} | {fmt_bytes(gz)} |")
+    print(f"\n## 检索（headless Chromium，本机回环地址；查询中位数为 {args.queries} 次）\n")
+    print(
+        "| 城市数 | 条文检索：首个结果前传输 (gzip) | 查询 | 单城市筛选：传输 | 查询 "
+        "| Material：索引 (gzip) | 首个结果 | 查询 |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for n, lk, ms in searches:
+        print(
+            f"| {n} | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_query_ms_median']:.1f} ms "
+            f"| {fmt_bytes(lk['one_bytes_gzip'])} | {lk['one_query_ms_median']:.1f} ms "
+            f"| {fmt_bytes(ms['index_gzip'])} | {ms['first_result_ms']:.0f} ms | {ms['query_ms_median']:.0f} ms |"
+        )
+    browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
