@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import search, site  # noqa: E402
+from rulebook import render, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -62,3 +62,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for name, text in site.downloads(book).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
+
+
+def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
+    return render.accessible_tables(html)

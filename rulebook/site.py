@@ -91,7 +91,7 @@ def nav(book: Rulebook) -> list[object]:
         {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"数据下载": "data/index.md"},
-        {"关于本站": "about.md"},
+        {"关于本站": ["about.md", {"性能": "performance.md"}]},
     ]
 
 

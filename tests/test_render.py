@@ -79,3 +79,15 @@ def test_home_table_links_every_city(book):
 
 def test_md_text_escapes_markdown_and_html():
     assert render.md_text("a*b_c<d>|{x}") == r"a\*b\_c&lt;d&gt;\|\{x\}"
+
+
+def test_markdown_tables_get_caption_and_scopes():
+    html = (
+        '<h2 id="x">构建¶</h2><table>\n<thead>\n<tr>\n<th>城市</th>\n<th>时间</th>\n</tr>\n</thead>'
+        "<tbody><tr><td>5</td></tr></tbody></table>"
+    )
+    out = render.accessible_tables(html)
+    assert "<table><caption>构建</caption>" in out
+    assert out.count('<th scope="col">') == 2
+    done = '<table>\n<caption>已有</caption><thead><tr><th scope="col">a</th></tr></thead></table>'
+    assert render.accessible_tables(done) == done

@@ -4,6 +4,15 @@
     // Material's search dialog has no accessible name; give it one.
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "站内搜索");
+    // Wide tables scroll sideways: make their scroll boxes reachable by keyboard, named by the caption.
+    requestAnimationFrame(function () {
+      document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (w) {
+        var caption = w.querySelector("caption");
+        w.tabIndex = 0;
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", caption ? caption.textContent : "表格");
+      });
+    });
     document.querySelectorAll(".rb-article").forEach(function (art) {
       var cite = art.querySelector(".rb-cite-text");
       var head = art.querySelector("h3[id]");
