@@ -12,7 +12,7 @@ from itertools import groupby
 import markupsafe
 
 from .data import Rulebook
-from .models import Attribute, CellStatus, City, Topic
+from .models import CellStatus, City, Topic
 from .render import _html_block, article_number, md_text
 from .site import DEFAULT_LINKS, Links, ordered_cities
 
@@ -193,7 +193,3 @@ def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object
                     }
                 )
     return rows
-
-
-def attribute_list(book: Rulebook) -> list[Attribute]:
-    return [a for f in book.facts.values() for a in f.attributes]

@@ -6,6 +6,7 @@ Each error reads `file: key.path: message` (paths relative to the repository roo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,8 +77,8 @@ def read_yaml(path: Path, root: Path, errors: list[str]) -> Any:
         where = f"line {mark.line + 1}" if mark else "(parse)"
         errors.append(f"{_rel(path, root)}: {where}: YAML error: {getattr(e, 'problem', None) or e}")
         return _FAILED
-    except OSError as e:
-        errors.append(f"{_rel(path, root)}: (file): {e}")
+    except (OSError, UnicodeDecodeError) as e:
+        errors.append(f"{_rel(path, root)}: (file): cannot read as UTF-8 text: {e}")
     return _FAILED
 
 
@@ -92,7 +93,7 @@ def validate(model: type[M], data: Any, path: Path, root: Path, errors: list[str
     return None
 
 
-def _check_ids(kind: str, items: dict[str, Any], files: dict[str, Path], root: Path, errors: list[str]) -> None:
+def _check_ids(items: dict[str, Any], files: dict[str, Path], root: Path, errors: list[str]) -> None:
     for slug, obj in items.items():
         if obj.id != slug:
             errors.append(f"{_rel(files[slug], root)}: id: id {obj.id!r} does not match the file name {slug!r}")
@@ -118,8 +119,8 @@ def load_rulebook(root: Path | None = None) -> Rulebook:
         city = validate(City, read_yaml(p, root, errors), p, root, errors)
         if city:
             book.cities[slug] = city
-    _check_ids("input", book.inputs, input_files, root, errors)
-    _check_ids("city", book.cities, city_files, root, errors)
+    _check_ids(book.inputs, input_files, root, errors)
+    _check_ids(book.cities, city_files, root, errors)
 
     for slug in sorted(set(input_files) - set(city_files)):
         errors.append(
@@ -162,19 +163,7 @@ def _load_comparison_layer(book: Rulebook, data_dir: Path, root: Path, errors: l
             errors.append(f"{_rel(tax_path, root)}: topics[{i}].id: duplicate topic id {tid!r}")
     known = set(topic_ids)
 
-    for p in sorted((data_dir / "tags").glob("*.yaml")):
-        rel = _rel(p, root)
-        tags = validate(CityTags, read_yaml(p, root, errors), p, root, errors)
-        if not tags:
-            continue
-        if tags.city != p.stem:
-            errors.append(f"{rel}: city: {tags.city!r} does not match the file name {p.stem!r}")
-        city = book.cities.get(tags.city)
-        if tags.city in broken:
-            continue
-        if city is None:
-            errors.append(f"{rel}: city: unknown city id {tags.city!r}")
-            continue
+    for rel, tags, city in _per_city_files(book, data_dir / "tags", CityTags, root, errors, broken):
         book.tags[tags.city] = tags
         anchors = [a.anchor for a in city.articles()]
         for key, ids in tags.tags.items():
@@ -228,20 +217,9 @@ def _check_quote(city: City, article: int | None, quote: str | None, rel: str, k
 
 def _load_chains(book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str]) -> None:
     """Approval chains: one file per city, every citation checked against the city's text."""
-    chain_dir = data_dir / "chains"
-    if not chain_dir.exists():
+    if not (data_dir / "chains").exists():
         return
-    for p in sorted(chain_dir.glob("*.yaml")):
-        rel = _rel(p, root)
-        cc = validate(CityChains, read_yaml(p, root, errors), p, root, errors)
-        if not cc or cc.city in broken:
-            continue
-        if cc.city != p.stem:
-            errors.append(f"{rel}: city: {cc.city!r} does not match the file name {p.stem!r}")
-        city = book.cities.get(cc.city)
-        if city is None:
-            errors.append(f"{rel}: city: unknown city id {cc.city!r}")
-            continue
+    for rel, cc, city in _per_city_files(book, data_dir / "chains", CityChains, root, errors, broken):
         book.chains[cc.city] = cc
         for i, ch in enumerate(cc.chains):
             if ch.status == CellStatus.source_missing and city.complete:
@@ -254,6 +232,26 @@ def _load_chains(book: Rulebook, data_dir: Path, root: Path, errors: list[str], 
         errors.append(f"rules_data/chains/{slug}.yaml: (file): missing: every city needs its approval chains")
 
 
+def _per_city_files(
+    book: Rulebook, directory: Path, model: type[M], root: Path, errors: list[str], broken: set[str]
+) -> Iterator[tuple[str, M, City]]:
+    """Each valid per-city file (tags/, chains/) whose `city` names a loaded city; errors for the rest."""
+    for p in sorted(directory.glob("*.yaml")):
+        rel = _rel(p, root)
+        obj = validate(model, read_yaml(p, root, errors), p, root, errors)
+        if obj is None:
+            continue
+        slug = obj.city  # type: ignore[attr-defined]
+        if slug != p.stem:
+            errors.append(f"{rel}: city: {slug!r} does not match the file name {p.stem!r}")
+        if slug in broken:
+            continue  # that city's own file is broken and already reported
+        if slug not in book.cities:
+            errors.append(f"{rel}: city: unknown city id {slug!r}")
+            continue
+        yield rel, obj, book.cities[slug]
+
+
 def _check_cell(book: Rulebook, rel: str, key: str, slug: str, unit: str | None, cell) -> list[str]:  # noqa: ANN001
     city = book.cities.get(slug)
     if city is None:
@@ -261,13 +259,8 @@ def _check_cell(book: Rulebook, rel: str, key: str, slug: str, unit: str | None,
     errs = []
     if cell.status == CellStatus.source_missing and city.complete:
         errs.append(f"{rel}: {key}.status: 原文缺失 but {slug}'s source is complete")
-    ns = {a.n for a in city.articles()}
     for j, q in enumerate(cell.quotes()):
-        where = f"{key}.quote" if j == 0 else f"{key}.more[{j - 1}].quote"
-        if q.article not in ns:
-            errs.append(f"{rel}: {where}: {slug} has no article {q.article}")
-        elif q.quote not in city.article(q.article).text():
-            errs.append(f"{rel}: {where}: not found verbatim in {slug} art_{q.article}: {q.quote!r}")
+        errs += _check_quote(city, q.article, q.quote, rel, key if j == 0 else f"{key}.more[{j - 1}]")
     if cell.status == CellStatus.value and unit:
         found = [n for q in cell.quotes() for n, u in quantities(q.quote) if u == unit]
         if cell.number is None and found:

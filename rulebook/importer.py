@@ -36,6 +36,8 @@ ARTICLE_RES = {
 ITEM_RE = re.compile(rf"^(?:(?P<marker>[-*•]\s+))?(?P<label>[（(]{NUM}[）)])\s*(?P<text>.*)$")
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.
 TERMINAL = tuple("。；;：:！!？?…”’」』")
+# The document itself must end a sentence: a last line ending in “：” or “；” was cut off.
+FINAL = tuple("。！!？?…”’」』")
 ARTEFACT = "□"
 SPACES = " \t\u3000\xa0\u2002\u2003\u200b"
 CJK = r"\u3400-\u9fff"
@@ -111,11 +113,8 @@ def _clean_line(raw: str, where: str, fixes: list[Correction]) -> str:
     """Strip the line and drop □ artefacts; record each removal with a little context."""
     line = _strip(raw)
     final = _strip(line.replace(ARTEFACT, ""))
-    lead = len(line) - len(line.lstrip(ARTEFACT + SPACES))  # chars dropped at the start by the strip
-    removed = 0
     for m in re.finditer(f"{ARTEFACT}+", line):
-        p = max(0, m.start() - removed - lead)
-        removed += len(m.group())
+        p = len(line[: m.start()].replace(ARTEFACT, "").lstrip(SPACES))  # position in the cleaned line
         if final:
             fixes.append(
                 Correction(
@@ -180,7 +179,10 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
     digest = sha256_bytes(raw)
     if digest != inp.source.sha256:
         raise ImportError_(f"source {inp.source.file}: sha256 {digest} != recorded {inp.source.sha256}")
-    lines = raw.decode("utf-8").splitlines()
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as e:
+        raise ImportError_(f"source {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
     fixes: list[Correction] = []
 
     start = _find_body_start(lines)
@@ -261,8 +263,8 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
             continue
         if footer or _matches(rules.footer_start, s):
             footer.append(s)
-        else:
-            colophon.append(s)
+        elif c := _clean_line(raw_line, "footer", fixes):
+            colophon.append(c)
     if footer:
         fixes.append(
             Correction(
@@ -284,6 +286,16 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         raw_line = lines[idx]
         lineno = idx + 1
         if not _strip(raw_line.replace(ARTEFACT, "")):
+            if ARTEFACT in raw_line:
+                fixes.append(
+                    Correction(
+                        where=f"art_{art.n}" if art else "notice",
+                        kind=CorrectionKind.artifact,
+                        before=_strip(raw_line),
+                        after="",
+                        reason=f"删除只含抓取残留符号“{ARTEFACT}”的行",
+                    )
+                )
             continue
         tmp: list[Correction] = []
         s = _clean_line(raw_line, "art_0", tmp)  # placeholder "where", set below once the line is known
@@ -297,6 +309,8 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
             if art and not art.paras[-1].text.endswith(TERMINAL):
                 report.add("warn", f"art_{art.n}", "article ends without final punctuation before a chapter heading")
             continue
+        if m:
+            report.add("warn", f"line {lineno}", f"chapter heading {m.group(0)[:12]} out of sequence; kept as text")
         if style is None:
             for name, rx in ARTICLE_RES.items():
                 if rx.match(s):
@@ -314,8 +328,6 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
             art_fixes.setdefault(art.n, []).extend(tmp)
             text = _join_inner_spaces(am.group(3), art.anchor, art_fixes[art.n])
             art.paras.append(_Para(item=None, text=text, line=lineno))
-            if not am.group(3):
-                report.add("warn", f"art_{art.n}", f"line {lineno}: article label without text")
             continue
         if am:
             report.add(
@@ -340,6 +352,9 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
                 )
             )
         prev = art.paras[-1]
+        if prev.text == "" and not im:
+            prev.text = s  # the label stood on its own line: this is the article's first paragraph
+            continue
         if not prev.text.endswith(TERMINAL) and not im:
             # A page break split this paragraph: join it again and say so.
             fixes_here.append(
@@ -366,19 +381,17 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
 
     if style is None or not chapters or not any(c.arts for c in chapters):
         raise ImportError_("no articles found")
-
-    # --- truncation ------------------------------------------------------------------------
-    last = chapters[-1].arts[-1]
-    truncation = None
-    if not last.paras[-1].text.endswith(TERMINAL):
-        truncation = Truncation(
-            article=last.n,
-            last_text=last.paras[-1].text[-20:],
-            note=f"来源文本在{last.label}中途中断（止于“{last.paras[-1].text[-6:]}”），此后的条文原文缺失。",
-        )
-        report.add(
-            "warn", f"art_{last.n}", f"text stops mid-article at “{last.paras[-1].text[-12:]}”: marked incomplete"
-        )
+    for a in (a for c in chapters for a in c.arts):
+        if not a.paras[-1].text:
+            raise ImportError_(f"art_{a.n} ({a.label}, line {a.line}): label without any text")
+    tail_heading = None
+    while not chapters[-1].arts:  # the source stops right after a chapter heading
+        dropped = chapters.pop()
+        tail_heading = " ".join(x for x in (dropped.label, dropped.title) if x)
+        fixes[:] = [f for f in fixes if f.where != f"chp_{dropped.n}"]
+    for c in chapters:
+        if not c.arts:
+            raise ImportError_(f"{c.label} {c.title or ''}: chapter without articles")
 
     # --- manual corrections from the input file --------------------------------------------
     by_n = {a.n: a for c in chapters for a in c.arts}
@@ -393,7 +406,8 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         for p in a.paras:
             p.text = p.text.replace(mc.find, mc.replace)
         for f in art_fixes.get(mc.article, []):
-            f.after = f.after.replace(mc.find, mc.replace)
+            if f.kind != CorrectionKind.manual:  # automatic records show the text as finally published
+                f.after = f.after.replace(mc.find, mc.replace)
         art_fixes.setdefault(mc.article, []).append(
             Correction(
                 where=f"art_{mc.article}",
@@ -402,6 +416,26 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
                 after=mc.replace,
                 reason=mc.reason,
             )
+        )
+
+    # --- truncation (after corrections, so it quotes the published text) ---------------------
+    last = chapters[-1].arts[-1]
+    truncation = None
+    if tail_heading:
+        truncation = Truncation(
+            article=last.n,
+            last_text=tail_heading,
+            note=f"来源文本在“{tail_heading}”标题之后中断，该章及此后的条文原文缺失。",
+        )
+        report.add("warn", f"art_{last.n}", f"text stops after the heading “{tail_heading}”: marked incomplete")
+    elif not last.paras[-1].text.endswith(FINAL):
+        truncation = Truncation(
+            article=last.n,
+            last_text=last.paras[-1].text[-20:],
+            note=f"来源文本在{last.label}中途中断（止于“{last.paras[-1].text[-6:]}”），此后的条文原文缺失。",
+        )
+        report.add(
+            "warn", f"art_{last.n}", f"text stops mid-article at “{last.paras[-1].text[-12:]}”: marked incomplete"
         )
 
     # --- metadata ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import jinja2
 import markupsafe
 
-from .models import Article, City, Correction, CorrectionKind, Paragraph
+from .models import Article, City, CorrectionKind, Paragraph
 from .numerals import int_to_cn
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ KIND_LABELS = {
     CorrectionKind.manual: "编辑校正",
 }
 WHERE_LABELS = {"header": "正文前（网页）", "footer": "正文后（网页）", "notice": "印发通知"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
 def glyphs(text: str) -> markupsafe.Markup:
@@ -200,11 +200,6 @@ def home_table(cities: list[City], links: Links) -> str:
         for c in cities
     ]
     return _html_block("home_table.html.j2", rows=rows)
-
-
-def correction_summary(c: Correction) -> str:
-    """One line describing a correction (used by reports)."""
-    return f"{c.where} [{KIND_LABELS[c.kind]}] {_show(c.before)} → {_show(c.after) or '（删除）'}：{c.reason}"
 
 
 def lookup_form(links: Links) -> str:

@@ -125,11 +125,6 @@ def build_index(docs: list[dict[str, object]]) -> dict[str, object]:
     return b.build().serialize()
 
 
-def city_shard(book: Rulebook, city: City) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """One city's index and its document store (what results and snippets show)."""
-    return _city_shard(city, _tags_of(book, city.id), _labels(book))
-
-
 def _tags_of(book: Rulebook, slug: str) -> dict[str, list[str]]:
     return dict(book.tags[slug].tags) if slug in book.tags else {}
 

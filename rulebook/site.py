@@ -130,15 +130,13 @@ def root_prefix(page_url: str) -> str:
     return "../" * depth
 
 
-_downloads: dict[int, dict[str, str]] = {}
+_downloads: list[tuple[Rulebook, dict[str, str]]] = []
 
 
 def downloads(book: Rulebook) -> dict[str, str]:
     """The data/ files of this build, made once (the hooks write them, the data page lists them)."""
     from .exports import download_files  # late: exports imports this module
 
-    key = id(book)
-    if key not in _downloads:
-        _downloads.clear()
-        _downloads[key] = download_files(book)
-    return _downloads[key]
+    if not _downloads or _downloads[0][0] is not book:  # identity, not id(): a reload may reuse an id
+        _downloads[:] = [(book, download_files(book))]
+    return _downloads[0][1]

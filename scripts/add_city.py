@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rulebook import paths, yamlio
 from rulebook.curation import add_pending
-from rulebook.importer import ImportError_
 from rulebook.models import SLUG_RE, CityInput, Level
 from rulebook.pipeline import import_one
 
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         text, report = import_one(args.slug)
-    except ImportError_ as e:
+    except Exception as e:  # leave nothing half-added behind (also a capture that is not UTF-8)
         source.unlink()
         input_path.unlink()
         print(f"cannot import {args.raw}: {e}", file=sys.stderr)

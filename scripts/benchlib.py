@@ -21,6 +21,7 @@ PARTS = ["docs", "rules_data", "rulebook", "scripts", "macros.py", "mkdocs.yml"]
 
 
 def copy_project(dest: Path) -> Path:
+    """A throw-away copy of the project (data, code, docs) to extend or break; node_modules linked."""
     dest.mkdir(parents=True, exist_ok=True)
     for part in PARTS:
         src = ROOT / part
@@ -28,7 +29,8 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / part)
-    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / "node_modules").exists():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned browser files, read-only
     return dest
 
 

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RULEBOOK_BROWSER=1 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
+export CI="${CI:-1}"  # browser tests must fail, not skip, when Chromium or Playwright is missing
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python scripts/lint.py

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,28 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import copy_project  # noqa: E402, F401 - shared with the benchmarks
+
 from rulebook.data import Rulebook, load_rulebook  # noqa: E402
 
 SLUGS = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
-PROJECT_PARTS = ["docs", "rules_data", "rulebook", "scripts", "macros.py", "mkdocs.yml"]
 
 
 @pytest.fixture(scope="session")
 def book() -> Rulebook:
     return load_rulebook(ROOT)
-
-
-def copy_project(dest: Path) -> Path:
-    """A throw-away copy of the project (data, code, docs) to break or extend in a test."""
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    if (ROOT / "node_modules").exists():
-        (dest / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned browser files, read-only
-    return dest
 
 
 def mkdocs_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:

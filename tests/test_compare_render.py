@@ -37,6 +37,7 @@ def test_safe_json_cannot_close_the_script_element():
 def test_two_city_data_holds_the_tagged_articles(book):
     data = compare.two_city_data(book, "meetings")
     assert set(data) == set(book.cities)
+    assert all(entry["articles"] for entry in data.values())  # every city has meeting articles
     for slug, entry in data.items():
         expected = [a.anchor for a in book.city(slug).articles() if "meetings" in book.topics_of(slug, a.n)]
         assert [a["anchor"] for a in entry["articles"]] == expected

@@ -23,9 +23,11 @@ def test_json_downloads_validate_against_their_schema(built_site, name):
     )
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema)
-    broken = dict(data) if isinstance(data, dict) else {"rows": list(data)}
-    with pytest.raises(jsonschema.ValidationError):  # the schema really constrains
-        jsonschema.validate(broken if isinstance(data, list) else {**data, "rows": [{"x": 1}]}, schema)
+    rows = data if isinstance(data, list) else data["rows"]
+    bad_row = {**rows[0], next(iter(rows[0])): 12345}  # first field with the wrong type
+    broken = [bad_row] if isinstance(data, list) else {**data, "rows": [bad_row]}
+    with pytest.raises(jsonschema.ValidationError):  # the row schema really constrains
+        jsonschema.validate(broken, schema)
 
 
 def _csv(path):

@@ -229,3 +229,64 @@ def test_dates():
     assert parse_date("二〇〇七年十月十三日") == "2007-10-13"
     assert parse_date("2022年1月13日") == "2022-01-13"
     assert parse_date("2007-12-15") == "2007-12-15"
+
+
+def _imp(text: str, corrections: list | None = None):
+    raw = text.encode("utf-8")
+    data = _fixture_input(raw).model_dump()
+    data["corrections"] = corrections or []
+    return import_city(raw, CityInput.model_validate(data), RULES)
+
+
+BASE = "某县人民政府工作规则\n\n第一章 总则\n\n第一条 为规范工作，制定本规则。\n\n第二条 县政府实行县长负责制。\n"
+
+
+def test_text_stopping_after_a_chapter_heading_is_truncated_not_a_crash():
+    city, report = _imp(BASE + "\n第二章 附则\n")
+    assert any("after the heading" in msg for _, _, msg in report.items)
+    assert not city.complete and city.truncation.article == 2 and "附则" in city.truncation.note
+    assert [c.title for c in city.chapters] == ["总则"]
+
+
+def test_text_ending_in_a_colon_is_truncated():
+    city, _ = _imp(BASE + "\n第三条 有下列情形之一的：\n")
+    assert not city.complete and city.truncation.article == 3
+
+
+def test_artefact_positions_are_recorded_in_the_clean_text():
+    city, _ = _imp(BASE.replace("第二条 县政府实行", "□□第二条 县政府□实行"))
+    fixes = [c for c in city.corrections if c.where == "art_2" and c.kind == CorrectionKind.artifact]
+    # snippets are taken from the cleaned line (label included); the □ sits where it was
+    assert [(f.before, f.after) for f in fixes] == [
+        ("□□第二条 ", "第二条 "),
+        ("第二条 县政府□实行县长", "第二条 县政府实行县长"),
+    ]
+
+
+def test_out_of_sequence_chapter_heading_is_reported():
+    _, report = _imp(BASE.replace("第二条", "第三章 附则\n\n第二条"))
+    assert any("out of sequence" in msg for _, _, msg in report.items)
+
+
+def test_manual_corrections_keep_their_own_records():
+    city, _ = _imp(
+        BASE,
+        [
+            {"article": 1, "find": "规范工作", "replace": "规范县政府工作", "reason": "一"},
+            {"article": 1, "find": "县政府工作", "replace": "本县政府工作", "reason": "二"},
+        ],
+    )
+    manual = [(c.before, c.after) for c in city.corrections if c.kind == CorrectionKind.manual]
+    assert manual == [("规范工作", "规范县政府工作"), ("县政府工作", "本县政府工作")]
+
+
+def test_label_on_its_own_line_is_not_a_page_break():
+    city, _ = _imp(BASE.replace("第二条 县政府", "第二条\n\n县政府"))
+    assert city.article(2).text() == "县政府实行县长负责制。"
+    assert not [c for c in city.corrections if c.kind == CorrectionKind.page_break]
+
+
+def test_non_utf8_source_is_a_clear_error():
+    raw = BASE.encode("gbk")
+    with pytest.raises(ImportError_, match="not UTF-8"):
+        import_city(raw, _fixture_input(raw), RULES)

@@ -52,3 +52,52 @@ def test_lint_catches_a_stale_generated_file(tmp_path):
     )
     assert result.returncode == 1
     assert "rules_data/cities/ziyang.yaml: (file): stale" in result.stdout
+
+
+def test_lint_reports_broken_comparisons_tags_and_chains_at_once(tmp_path):
+    project = copy_project(tmp_path)
+    data = project / "rules_data"
+    meetings = data / "comparisons/meetings.yaml"
+    text = meetings.read_text(encoding="utf-8")
+    # 1. a quote that is not in its article, 2. a number the quote does not state
+    text = text.replace("quote: 市人民政府常务会议一般每月召开两次", "quote: 市人民政府常务会议一般每周召开一次", 1)
+    text = text.replace("number: 24.0", "number: 25.0", 1)
+    meetings.write_text(text, encoding="utf-8")
+    # 3. 原文缺失 for a city whose source is complete
+    docs = data / "comparisons/documents.yaml"
+    d = docs.read_text(encoding="utf-8")
+    d = d.replace(
+        "    jixi:\n      status: 有规定\n      value: 《国家行政机关公文处理办法》\n      article: 49\n"
+        "      quote: 应当符合《国家行政机关公文处理办法》的规定\n",
+        "    jixi:\n      status: 原文缺失\n      note: 测试用的错误状态\n",
+        1,
+    )
+    docs.write_text(d, encoding="utf-8")
+    # 4. an unknown topic id in the tags
+    tags = data / "tags/ziyang.yaml"
+    tags.write_text(
+        tags.read_text(encoding="utf-8").replace("art_1:\n  - general", "art_1:\n  - weather", 1), encoding="utf-8"
+    )
+    # 5. a chain quote that is not in its article
+    chains = data / "chains/jixi.yaml"
+    c = chains.read_text(encoding="utf-8")
+    first_quote = next(line for line in c.splitlines() if line.strip().startswith("quote:"))
+    chains.write_text(c.replace(first_quote, first_quote + "（伪造）", 1), encoding="utf-8")
+    # 6. a duplicate key
+    tl = data / "tags/liyang.yaml"
+    tl.write_text(tl.read_text(encoding="utf-8") + "city: liyang\n", encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, str(project / "scripts/lint.py"), "--root", str(project)], capture_output=True, text=True
+    )
+    out = result.stdout
+    assert result.returncode == 1
+    assert "rules_data/comparisons/meetings.yaml: attributes[2].cells.chenzhou.quote: not found verbatim" in out
+    assert "number: 25 次/年 is not what the quote says" in out
+    assert (
+        "rules_data/comparisons/documents.yaml: attributes[0].cells.jixi.status: 原文缺失 but jixi's source is complete"
+        in out
+    )
+    assert "rules_data/tags/ziyang.yaml: tags.art_1: unknown topic id 'weather'" in out
+    assert "rules_data/chains/jixi.yaml: chains[0].nodes[0].quote: not found verbatim" in out
+    assert "rules_data/tags/liyang.yaml: line" in out and "duplicate key 'city'" in out

@@ -6,7 +6,7 @@
   var QUESTION_WORDS = ["多长时间", "多少天", "多少", "多久", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪里",
     "是否", "是谁", "由谁", "向谁", "谁", "吗", "呢", "么", "几次", "？", "?"];
   var MAX_RESULTS = 20;
-  var root, base, suffix, meta = null, shards = {}, pending = {}, vocab = new Set();
+  var root, base, suffix, meta = null, shards = {}, pending = {}, vocab = new Set(), generation = 0;
 
   // --- loading ------------------------------------------------------------------------------
   function loadScript(src) {
@@ -33,7 +33,12 @@
   function ensureShards(cities) {
     return Promise.all(cities.map(function (c) {
       if (shards[c]) return null;
-      if (!pending[c]) pending[c] = loadScript(base + "lookup/shards/" + c + ".js");
+      if (!pending[c]) {
+        pending[c] = loadScript(base + "lookup/shards/" + c + ".js").catch(function (err) {
+          delete pending[c];  // let a later search try again
+          throw err;
+        });
+      }
       return pending[c];
     }));
   }
@@ -191,8 +196,9 @@
     if (!s.q) { render("", { results: [], analysis: analyse("") }, []); return Promise.resolve(); }
     root.setAttribute("data-state", "loading");
     var cities = s.city ? [s.city] : meta.cities.map(function (c) { return c.city; });
-    var t0 = performance.now();
+    var t0 = performance.now(), mine = ++generation;
     return ensureShards(cities).then(function () {
+      if (mine !== generation) return;  // a newer search has started: do not show stale results
       var t1 = performance.now();
       var found = search(s.q, cities, s.topic);
       var t2 = performance.now();
@@ -200,6 +206,10 @@
       // Timings for the benchmark script (scripts/bench_search.py): shard loading and the query itself.
       root.setAttribute("data-load-ms", (t1 - t0).toFixed(1));
       root.setAttribute("data-query-ms", (t2 - t1).toFixed(1));
+    }).catch(function (err) {
+      console.error(err);
+      root.querySelector(".rb-lookup-status").textContent = "检索索引加载失败，请刷新页面重试。";
+      root.setAttribute("data-state", "error");
     });
   }
 
