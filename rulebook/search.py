@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -231,4 +233,102 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         "topics": [{"id": t.id, "label": t.label} for t in (book.taxonomy.topics if book.taxonomy else [])],
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
+    files.update(_cached_term_index(book, terms, cache_dir))
+    return files
+
+
+def _cached_term_index(book: Rulebook, terms: list[str], cache_dir: Path | None) -> dict[str, str]:
+    """The term-partitioned index, rebuilt only when any city, tag, the dictionary or this module changed."""
+    parts = [_CODE_VERSION, terms, _labels(book)]
+    parts += [[c.model_dump_json(), _tags_of(book, c.id)] for c in ordered_cities(book)]
+    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    hit = cache_dir / f"terms-{key}.json" if cache_dir else None
+    if hit and hit.exists():
+        return json.loads(hit.read_text(encoding="utf-8"))
+    files = term_index_files(book)
+    if hit:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        hit.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+    return files
+
+
+# --- a term-partitioned index for searching many cities at once -------------------------------
+# Per-city lunr shards are ideal when a city is chosen; an unfiltered search over hundreds of cities
+# would have to load every shard. This index splits postings by term into hash buckets instead, so
+# a query loads only the buckets of its own terms, then the documents of its top hits.
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units (lookup.js computes the same)."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def term_index_files(book: Rulebook) -> dict[str, str]:
+    """lookup/terms/meta.js, the bucket scripts, and per-city document stores (lookup/docs/)."""
+    labels = _labels(book)
+    topic_ids = [t.id for t in book.taxonomy.topics] if book.taxonomy else []
+    postings: dict[str, list[int]] = defaultdict(list)
+    docs, dl_b, dl_w, topic_bits = [], [], [], []
+    files: dict[str, str] = {}
+    for ci, city in enumerate(ordered_cities(book)):
+        tags = _tags_of(book, city.id)
+        store = []
+        for ch in city.chapters:
+            chapter = " ".join(x for x in (ch.label, ch.title) if x)
+            for a in ch.articles:
+                d = len(docs)
+                docs.append([ci, a.n])
+                topics = tags.get(a.anchor, [])
+                text = a.text()
+                b = Counter(bigrams(text))
+                w = Counter(
+                    words(text) + words(f"{city.name}{chapter}") + [w for t in topics for w in words(labels.get(t, ""))]
+                )
+                for prefix, counts in (("b", b), ("w", w)):
+                    for term, tf in counts.items():
+                        postings[prefix + term] += [d, tf]
+                dl_b.append(sum(b.values()))
+                dl_w.append(sum(w.values()))
+                topic_bits.append(sum(1 << topic_ids.index(t) for t in topics if t in topic_ids))
+                store.append(
+                    {
+                        "id": f"{city.id}/{a.n}",
+                        "city": city.id,
+                        "n": a.n,
+                        "label": a.label,
+                        "number": article_number(a),
+                        "chapter": chapter,
+                        "topics": topics,
+                        "text": text,
+                    }
+                )
+        files[f"lookup/docs/{city.id}.js"] = _js_call("rbLookupDocs", city.id, store)
+    n_postings = sum(len(p) for p in postings.values()) // 2
+    buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
+    parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    for term, plist in postings.items():
+        flat, last = [], 0
+        for i in range(0, len(plist), 2):
+            flat += [plist[i] - last, plist[i + 1]]  # doc ids delta-encoded
+            last = plist[i]
+        parts[fnv1a(term) % buckets][term] = flat
+    for k, part in enumerate(parts):
+        files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
+    vocab = sorted({t[1:] for t in postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
+    meta = {
+        "buckets": buckets,
+        "docs": docs,
+        "dl_b": dl_b,
+        "dl_w": dl_w,
+        "topics": topic_bits,
+        "topic_ids": topic_ids,
+        "cities": [c.id for c in ordered_cities(book)],
+        "vocab": vocab,
+    }
+    files["lookup/terms/meta.js"] = _js_call("rbTermsMeta", meta)
     return files

@@ -25,7 +25,6 @@ from benchlib import (
     median,
     no_jieba_env,
     plain_material_twin,
-    sizes,
     timed_build,
 )
 from browser import Browser, serve
@@ -65,17 +64,20 @@ def lookup_speed(site: Path, browser: Browser, n_queries: int) -> dict[str, floa
             ("one", "syn000" if (site / "lookup/shards/syn000.js").exists() else "zhuzhou"),
         ):
             page = browser.page()
+            bodies: list[bytes] = []
+
+            def keep(resp, bodies=bodies):  # noqa: ANN001, ANN202
+                if "/lookup/" in resp.url and resp.ok:
+                    bodies.append(resp.body())
+
+            page.on("response", keep)
             t0 = time.perf_counter()
             lookup_results(page, url, queries[0], city=city)
             out[f"{label}_first_result_ms"] = (time.perf_counter() - t0) * 1000
-            out[f"{label}_load_ms"] = float(page.get_attribute(".rb-lookup", "data-load-ms"))
-            names = ["lookup/meta.js"] + (
-                [f"lookup/shards/{city}.js"]
-                if city
-                else [str(p.relative_to(site)) for p in (site / "lookup/shards").glob("*.js")]
-            )
-            raw, gz = sizes([site / n for n in names])
-            out[f"{label}_bytes_raw"], out[f"{label}_bytes_gzip"] = raw, gz
+            out[f"{label}_load_ms"] = float(page.get_attribute(".rb-lookup", "data-load-ms") or 0)
+            out[f"{label}_engine"] = page.get_attribute(".rb-lookup", "data-engine")
+            out[f"{label}_bytes_raw"] = sum(len(b) for b in bodies)
+            out[f"{label}_bytes_gzip"] = sum(len(gzip.compress(b, 6)) for b in bodies)
             lat = []
             for q in queries:
                 page.fill("input[name=q]", q)
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             lk = lookup_speed(s, browser, args.queries)
             ms = material_speed(s, browser, args.queries)
             print(
-                f"| {n} | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_first_result_ms']:.0f} ms "
+                f"| {n} ({lk['all_engine']}) | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_first_result_ms']:.0f} ms "
                 f"| {lk['all_query_ms_median']:.1f} ms | {fmt_bytes(lk['one_bytes_gzip'])} "
                 f"| {lk['one_query_ms_median']:.1f} ms "
                 f"| {fmt_bytes(ms['index_gzip'])} ({fmt_bytes(ms['index_raw'])} raw) | {ms['first_result_ms']:.0f} ms "

@@ -24,9 +24,10 @@ def expected_refs(q: dict) -> set[str]:
     return {f"{e['city']}/{e['n']}" for e in q["expect"]}
 
 
-def lookup_results(page, base_url: str, q: str, city: str = "", topic: str = "") -> list[str]:
-    """Top results of the 条文检索 page, as 'city/n' refs."""
+def lookup_results(page, base_url: str, q: str, city: str = "", topic: str = "", engine: str = "") -> list[str]:
+    """Top results of the 条文检索 page, as 'city/n' refs (engine: '' = the page's choice, 'lunr', 'terms')."""
     url = f"{base_url}lookup/?kw={quote(q)}" + (f"&city={city}" if city else "") + (f"&topic={topic}" if topic else "")
+    url += f"&engine={engine}" if engine else ""
     page.goto(url)
     page.wait_for_selector(".rb-lookup[data-state=done]", timeout=30000)
     return page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")

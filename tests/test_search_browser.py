@@ -54,6 +54,19 @@ def test_articles_are_material_search_hits_titled_with_city_and_label(built_site
     assert not any(loc.startswith(("compare/", "chains/", "lookup/")) for loc in docs)
 
 
+def test_term_partitioned_engine_finds_expected_articles(browser, site_url):
+    """The engine used for unfiltered searches over many cities, forced here on the real five."""
+    page = browser.page()
+    results = {q["q"]: lookup_results(page, site_url, q["q"], engine="terms") for q in QUERIES}
+    s = score(results, QUERIES)
+    print(f"\n条文检索 (term index) recall@5={s.recall_at_5:.3f} MRR={s.mrr:.3f} misses={s.misses}")
+    assert s.recall_at_5 >= 0.9, s.misses
+    refs = lookup_results(page, site_url, "常务会议", city="zhuzhou", engine="terms")
+    assert refs and all(r.startswith("zhuzhou/") for r in refs)
+    assert page.get_attribute(".rb-lookup", "data-engine") == "terms"
+    assert page.console_errors == [] and browser.blocked == []
+
+
 def test_city_and_topic_filters(browser, site_url):
     page = browser.page()
     refs = lookup_results(page, site_url, "常务会议", city="zhuzhou")

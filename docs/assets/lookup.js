@@ -6,6 +6,10 @@
   var QUESTION_WORDS = ["多长时间", "多少天", "多少", "多久", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪里",
     "是否", "是谁", "由谁", "向谁", "谁", "吗", "呢", "么", "几次", "？", "?"];
   var MAX_RESULTS = 20;
+  // Above this many cities an unfiltered search uses the term-partitioned index (lookup/terms/)
+  // instead of loading every city's lunr shard; ?engine=lunr|terms forces one.
+  var TERMS_ABOVE = 20;
+  var tmeta = null, tbuckets = {}, tpending = {}, tdocs = {}, engine = "";
   var root, base, suffix, meta = null, shards = {}, pending = {}, vocab = new Set(), generation = 0;
 
   // --- loading ------------------------------------------------------------------------------
@@ -29,6 +33,98 @@
     });
     shards[city] = { idx: idx, docs: byId };
   };
+
+  // --- term-partitioned index ---------------------------------------------------------------
+  window.rbTermsMeta = function (data) {
+    tmeta = data;
+    data.vocab.forEach(function (w) { vocab.add(w); });
+  };
+  window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  window.rbLookupDocs = function (city, docs) {
+    var byId = {};
+    docs.forEach(function (d) { byId[d.id] = d; });
+    tdocs[city] = byId;
+  };
+
+  function fnv1a(s) {  // the same hash as rulebook/search.py fnv1a()
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  function loadOnce(store, key, src) {
+    if (!store[key]) {
+      store[key] = loadScript(src).catch(function (err) { delete store[key]; throw err; });
+    }
+    return store[key];
+  }
+
+  function postings(term) {
+    var flat = (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term];
+    var out = new Map(), doc = 0;
+    if (!flat) return out;
+    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; out.set(doc, flat[i + 1]); }
+    return out;
+  }
+
+  function termsSearch(q, city, topic) {
+    return (tmeta ? Promise.resolve() : loadScript(base + "lookup/terms/meta.js")).then(function () {
+      var a = analyse(q);
+      var exact = a.bigrams.concat(a.ascii, a.singles).map(function (t) { return "b" + t; });
+      var wordTerms = a.words.concat(a.ascii).map(function (t) { return "w" + t; });
+      var all = unique(exact.concat(wordTerms));
+      var need = unique(all.map(function (t) { return fnv1a(t) % tmeta.buckets; }));
+      return Promise.all(need.map(function (k) {
+        return loadOnce(tpending, k, base + "lookup/terms/" + k + ".js");
+      })).then(function () { return rankTerms(a, exact, wordTerms, city, topic); });
+    });
+  }
+
+  function rankTerms(a, exact, wordTerms, city, topic) {
+    var N = tmeta.docs.length, K1 = 1.2, B = 0.75;
+    var avg = { b: mean(tmeta.dl_b), w: mean(tmeta.dl_w) };
+    var cityIndex = city ? tmeta.cities.indexOf(city) : -1;
+    var topicBit = topic ? tmeta.topic_ids.indexOf(topic) : -1;
+    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map();
+    unique(exact.concat(wordTerms)).forEach(function (term) {
+      var p = postings(term), field = term[0], df = p.size;
+      lists[term] = p;
+      if (!df) return;
+      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
+      p.forEach(function (tf, d) {
+        var dl = field === "w" ? tmeta.dl_w[d] : tmeta.dl_b[d];
+        var s = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg[field]));
+        scores.set(d, (scores.get(d) || 0) + s);
+      });
+    });
+    function count(terms, into) {
+      terms.forEach(function (t) { lists[t].forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+    }
+    count(unique(exact), hitsExact);
+    count(unique(wordTerms), hitsWords);
+    var nExact = unique(exact).length, nWords = unique(wordTerms).length;
+    var ranked = [];
+    scores.forEach(function (score, d) {
+      if (cityIndex >= 0 && tmeta.docs[d][0] !== cityIndex) return;
+      if (topicBit >= 0 && !((tmeta.topics[d] >> topicBit) & 1)) return;
+      var tier = nExact && hitsExact.get(d) === nExact ? 0 : (nWords && hitsWords.get(d) === nWords ? 1 : 2);
+      ranked.push({ d: d, tier: tier, score: score });
+    });
+    ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score; });
+    var top = ranked.slice(0, MAX_RESULTS);
+    var cities = unique(top.map(function (r) { return tmeta.cities[tmeta.docs[r.d][0]]; }));
+    return Promise.all(cities.map(function (c) {
+      return loadOnce(pending, "docs:" + c, base + "lookup/docs/" + c + ".js");
+    })).then(function () {
+      var results = ranked.map(function (r) {
+        var c = tmeta.cities[tmeta.docs[r.d][0]], ref = c + "/" + tmeta.docs[r.d][1];
+        return { ref: ref, score: r.score, doc: tdocs[c] ? tdocs[c][ref] : null };
+      });
+      return { results: results, analysis: a };
+    });
+  }
+
+  function mean(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t / (xs.length || 1); }
 
   function ensureShards(cities) {
     return Promise.all(cities.map(function (c) {
@@ -158,6 +254,7 @@
       "（检索 " + cities.length + " 个城市）") : "";
     shown.forEach(function (r) {
       var d = r.doc;
+      if (!d) return;
       var li = document.createElement("li");
       li.className = "rb-lookup-hit";
       li.setAttribute("data-ref", d.id);
@@ -186,6 +283,7 @@
     if (s.q) p.set("kw", s.q);  // not "q": Material opens its own search overlay for ?q=
     if (s.city) p.set("city", s.city);
     if (s.topic) p.set("topic", s.topic);
+    if (engine) p.set("engine", engine);
     var qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -196,12 +294,19 @@
     if (!s.q) { render("", { results: [], analysis: analyse("") }, []); return Promise.resolve(); }
     root.setAttribute("data-state", "loading");
     var cities = s.city ? [s.city] : meta.cities.map(function (c) { return c.city; });
-    var t0 = performance.now(), mine = ++generation;
-    return ensureShards(cities).then(function () {
+    var t0 = performance.now(), mine = ++generation, t1, t2;
+    var useTerms = engine === "terms" || (engine !== "lunr" && !s.city && meta.cities.length > TERMS_ABOVE);
+    root.setAttribute("data-engine", useTerms ? "terms" : "lunr");
+    var run = useTerms
+      ? termsSearch(s.q, s.city, s.topic).then(function (found) { t1 = t0; t2 = performance.now(); return found; })
+      : ensureShards(cities).then(function () {
+        t1 = performance.now();
+        var found = search(s.q, cities, s.topic);
+        t2 = performance.now();
+        return found;
+      });
+    return run.then(function (found) {
       if (mine !== generation) return;  // a newer search has started: do not show stale results
-      var t1 = performance.now();
-      var found = search(s.q, cities, s.topic);
-      var t2 = performance.now();
       render(s.q, found, cities);
       // Timings for the benchmark script (scripts/bench_search.py): shard loading and the query itself.
       root.setAttribute("data-load-ms", (t1 - t0).toFixed(1));
@@ -228,6 +333,7 @@
         var o = document.createElement("option"); o.value = t.id; o.textContent = t.label; topicSel.appendChild(o);
       });
       var p = new URLSearchParams(location.search);
+      engine = p.get("engine") || "";
       root.querySelector("input[name=q]").value = p.get("kw") || "";
       citySel.value = p.get("city") || "";
       topicSel.value = p.get("topic") || "";
