@@ -144,19 +144,22 @@ def _city_shard(
         for a in ch.articles:
             topics = tags.get(a.anchor, [])
             docs.append(_doc(city, chapter, a, topics, labels))
-            store.append(
-                {
-                    "id": f"{city.id}/{a.n}",
-                    "city": city.id,
-                    "n": a.n,
-                    "label": a.label,
-                    "number": article_number(a),
-                    "chapter": chapter,
-                    "topics": topics,
-                    "text": a.text(),
-                }
-            )
+            store.append(_stored(city, chapter, a, topics))
     return build_index(docs), store
+
+
+def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str, object]:
+    """What a search result shows about an article (both engines' document stores)."""
+    return {
+        "id": f"{city.id}/{a.n}",
+        "city": city.id,
+        "n": a.n,
+        "label": a.label,
+        "number": article_number(a),
+        "chapter": chapter,
+        "topics": topics,
+        "text": a.text(),
+    }
 
 
 def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str]]) -> str:
@@ -295,18 +298,7 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
                 dl_b.append(sum(b.values()))
                 dl_w.append(sum(w.values()))
                 topic_bits.append(sum(1 << topic_ids.index(t) for t in topics if t in topic_ids))
-                store.append(
-                    {
-                        "id": f"{city.id}/{a.n}",
-                        "city": city.id,
-                        "n": a.n,
-                        "label": a.label,
-                        "number": article_number(a),
-                        "chapter": chapter,
-                        "topics": topics,
-                        "text": text,
-                    }
-                )
+                store.append(_stored(city, chapter, a, topics))
         files[f"lookup/docs/{city.id}.js"] = _js_call("rbLookupDocs", city.id, store)
     n_postings = sum(len(p) for p in postings.values()) // 2
     buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket

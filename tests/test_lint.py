@@ -8,6 +8,12 @@ import sys
 from conftest import ROOT, copy_project
 
 
+def _lint(project) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(project / "scripts/lint.py"), "--root", str(project)], capture_output=True, text=True
+    )
+
+
 def test_clean_data_lints_ok():
     result = subprocess.run([sys.executable, str(ROOT / "scripts/lint.py")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -30,9 +36,7 @@ def test_lint_reports_several_seeded_errors_at_once(tmp_path):
     src = project / "rules_data/sources/ziyang.txt"
     src.write_bytes(src.read_bytes() + b"\n")
 
-    result = subprocess.run(
-        [sys.executable, str(project / "scripts/lint.py"), "--root", str(project)], capture_output=True, text=True
-    )
+    result = _lint(project)
     out = result.stdout
     assert result.returncode == 1
     assert "rules_data/cities/jixi.yaml: line 3: YAML error" in out
@@ -47,9 +51,7 @@ def test_lint_catches_a_stale_generated_file(tmp_path):
     project = copy_project(tmp_path)
     path = project / "rules_data/cities/ziyang.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("结构优化", "结构优化呀"), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(project / "scripts/lint.py"), "--root", str(project)], capture_output=True, text=True
-    )
+    result = _lint(project)
     assert result.returncode == 1
     assert "rules_data/cities/ziyang.yaml: (file): stale" in result.stdout
 
@@ -87,9 +89,7 @@ def test_lint_reports_broken_comparisons_tags_and_chains_at_once(tmp_path):
     tl = data / "tags/liyang.yaml"
     tl.write_text(tl.read_text(encoding="utf-8") + "city: liyang\n", encoding="utf-8")
 
-    result = subprocess.run(
-        [sys.executable, str(project / "scripts/lint.py"), "--root", str(project)], capture_output=True, text=True
-    )
+    result = _lint(project)
     out = result.stdout
     assert result.returncode == 1
     assert "rules_data/comparisons/meetings.yaml: attributes[2].cells.chenzhou.quote: not found verbatim" in out
