@@ -25,7 +25,7 @@ STATUS_CLASS = {
 
 
 def topic(book: Rulebook, topic_id: str) -> Topic:
-    for t in book.taxonomy.topics if book.taxonomy else []:
+    for t in book.topics():
         if t.id == topic_id:
             return t
     raise KeyError(f"unknown topic id {topic_id!r}")
@@ -72,7 +72,7 @@ def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
             "attributes": len(book.facts[t.id].attributes) if t.id in book.facts else 0,
             "articles": sum(len(topic_articles(book, t.id, c)) for c in cities),
         }
-        for t in (book.taxonomy.topics if book.taxonomy else [])
+        for t in book.topics()
     ]
     lines += [_html_block("compare_index.html.j2", rows=rows, links=links)]
     return "\n".join(lines) + "\n"
@@ -121,10 +121,7 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare."""
     t = topic(book, topic_id)
     cities = ordered_cities(book)
-    chapter_of = {
-        c.id: {a.n: " ".join(x for x in (ch.label, ch.title) if x) for ch in c.chapters for a in ch.articles}
-        for c in cities
-    }
+    chapter_of = {c.id: {a.n: ch.heading() for ch in c.chapters for a in ch.articles} for c in cities}
     out = [f"# {md_text(t.label)}", "", md_text(t.description), ""]
     out += [picker(book), ""]
     if book.facts.get(topic_id):

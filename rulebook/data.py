@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import paths, yamlio
-from .models import BoilerplateRules, CellStatus, City, CityChains, CityInput, CityTags, Taxonomy, TopicFacts
+from .models import BoilerplateRules, CellStatus, City, CityChains, CityInput, CityTags, Taxonomy, Topic, TopicFacts
 from .quantity import quantities
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,8 +41,11 @@ class Rulebook:
     facts: dict[str, TopicFacts] = field(default_factory=dict)  # by topic id, in taxonomy order
     chains: dict[str, CityChains] = field(default_factory=dict)
 
+    def topics(self) -> list[Topic]:
+        return list(self.taxonomy.topics) if self.taxonomy else []
+
     def topic_ids(self) -> list[str]:
-        return [t.id for t in self.taxonomy.topics] if self.taxonomy else []
+        return [t.id for t in self.topics()]
 
     def topics_of(self, slug: str, n: int) -> list[str]:
         t = self.tags.get(slug)

@@ -119,7 +119,7 @@ def article_rows(book: Rulebook) -> list[ArticleRow]:
     rows = []
     for c in ordered_cities(book):
         for ch in c.chapters:
-            chapter = " ".join(x for x in (ch.label, ch.title) if x) or None
+            chapter = ch.heading() or None
             for a in ch.articles:
                 rows.append(
                     ArticleRow(

@@ -44,7 +44,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = site.rulebook(_root(config))
     for slug in book.cities:
         files.append(File.generated(config, site.city_src(slug), content=site.city_stub(slug)))
-    for topic in book.taxonomy.topics if book.taxonomy else []:
+    for topic in book.topics():
         files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic.id)))
     for kind, _ in site.CHAIN_PAGES:
         files.append(File.generated(config, site.chain_src(kind), content=site.chain_stub(kind)))

@@ -108,6 +108,10 @@ class Chapter(Strict):
     def anchor(self) -> str:
         return f"chp_{self.n}"
 
+    def heading(self, sep: str = " ") -> str:
+        """第二章 会议制度 (empty for a text without chapters)."""
+        return sep.join(x for x in (self.label, self.title) if x)
+
 
 class Correction(Strict):
     """One change between the raw source and the published text (a 校勘记 entry)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import markupsafe
+
 from .data import Rulebook
 from .models import CHAIN_LABELS, ChainType
 from .render import _html_block
@@ -23,7 +25,7 @@ class Part:
 def parts(book: Rulebook) -> list[Part]:
     out = [Part(c.id, c.title, f"cities/{c.id}/", "各市工作规则") for c in ordered_cities(book)]
     out.append(Part("compare", "各市比较", "compare/", "比较"))
-    topics = book.taxonomy.topics if book.taxonomy else []
+    topics = book.topics()
     out += [
         Part(f"compare-{t.id}", f"比较：{t.label}", f"compare/{t.id}/", "比较") for t in topics if t.id in book.facts
     ]
@@ -49,7 +51,7 @@ def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> s
 def header_template(title: str) -> str:
     return (
         "<div style=\"font-family:'WenQuanYi Zen Hei',sans-serif;font-size:8px;width:100%;"
-        f'padding:0 12mm;color:#555;text-align:center">{_esc(title)}</div>'
+        f'padding:0 12mm;color:#555;text-align:center">{markupsafe.escape(title)}</div>'
     )
 
 
@@ -57,7 +59,3 @@ FOOTER_TEMPLATE = (
     "<div style=\"font-family:'WenQuanYi Zen Hei',sans-serif;font-size:8px;width:100%;text-align:center;color:#555\">"
     '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>'
 )
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -44,7 +44,7 @@ def search_terms(book: Rulebook, root: Path) -> list[str]:
     if path.exists():
         for group in yamlio.load(path.read_text(encoding="utf-8"))["terms"].values():
             terms.update(group)
-    for t in book.taxonomy.topics if book.taxonomy else []:
+    for t in book.topics():
         terms.update(x for x in re.split(r"[与、和及]", t.label) if len(x) >= 2)
     for facts in book.facts.values():
         for a in facts.attributes:
@@ -132,7 +132,7 @@ def _tags_of(book: Rulebook, slug: str) -> dict[str, list[str]]:
 
 
 def _labels(book: Rulebook) -> dict[str, str]:
-    return {t.id: t.label for t in book.taxonomy.topics} if book.taxonomy else {}
+    return {t.id: t.label for t in book.topics()}
 
 
 def _city_shard(
@@ -140,7 +140,7 @@ def _city_shard(
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     docs, store = [], []
     for ch in city.chapters:
-        chapter = " ".join(x for x in (ch.label, ch.title) if x)
+        chapter = ch.heading()
         for a in ch.articles:
             topics = tags.get(a.anchor, [])
             docs.append(_doc(city, chapter, a, topics, labels))
@@ -233,7 +233,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     meta = {
         "version": 1,
         "cities": shards,
-        "topics": [{"id": t.id, "label": t.label} for t in (book.taxonomy.topics if book.taxonomy else [])],
+        "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
     files.update(_cached_term_index(book, terms, cache_dir))
@@ -274,7 +274,7 @@ def fnv1a(term: str) -> int:
 def term_index_files(book: Rulebook) -> dict[str, str]:
     """lookup/terms/meta.js, the bucket scripts, and per-city document stores (lookup/docs/)."""
     labels = _labels(book)
-    topic_ids = [t.id for t in book.taxonomy.topics] if book.taxonomy else []
+    topic_ids = book.topic_ids()
     postings: dict[str, list[int]] = defaultdict(list)
     docs, dl_b, dl_w, topic_bits = [], [], [], []
     files: dict[str, str] = {}
@@ -282,7 +282,7 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
         tags = _tags_of(book, city.id)
         store = []
         for ch in city.chapters:
-            chapter = " ".join(x for x in (ch.label, ch.title) if x)
+            chapter = ch.heading()
             for a in ch.articles:
                 d = len(docs)
                 docs.append([ci, a.n])

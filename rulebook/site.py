@@ -83,7 +83,7 @@ def chain_stub(kind: str) -> str:
 
 def nav(book: Rulebook) -> list[object]:
     """The site navigation, generated from the data."""
-    topics = book.taxonomy.topics if book.taxonomy else []
+    topics = book.topics()
     return [
         {"首页": "index.md"},
         {"条文检索": "lookup/index.md"},
