@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import render, search, site  # noqa: E402
+from rulebook import rawblock, render, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -37,6 +37,11 @@ def on_config(config):  # noqa: ANN001, ANN201
     if plugin is not None:
         plugin.config.jieba_dict_user = str(dict_path)
     search.use_terms(terms)
+    # Generated HTML blocks skip Markdown's HTML parser (see rulebook/rawblock.py); added here, not in
+    # mkdocs.yml, so the extension needs no import path at config validation.
+    config.markdown_extensions.append(rawblock.RawBlockExtension())
+    # Our page templates are compiled while pages are read, before on_env, so set their cache here.
+    render.use_bytecode_cache(site.jinja_cache(root))
     return config
 
 
@@ -62,6 +67,13 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for name, text in site.downloads(book).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
+
+
+def on_env(env, config, files):  # noqa: ANN001, ANN201
+    # Compiled theme templates are kept between builds: Jinja checks each template's source
+    # checksum and its own version, so a changed template is recompiled.
+    env.bytecode_cache = site.jinja_cache(_root(config))
+    return env
 
 
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001

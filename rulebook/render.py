@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import jinja2
 import markupsafe
 
+from . import rawblock
 from .models import Article, City, CorrectionKind, Paragraph
 from .numerals import int_to_cn
 
@@ -43,6 +44,11 @@ def glyphs(text: str) -> markupsafe.Markup:
     )
 
 
+def use_bytecode_cache(cache: jinja2.BytecodeCache | None) -> None:
+    """Keep compiled templates between builds (set by the MkDocs hooks; unit tests compile afresh)."""
+    _env().bytecode_cache = cache
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -59,7 +65,7 @@ def _env() -> jinja2.Environment:
 def _html_block(template: str, **ctx: object) -> str:
     """Render a template as one raw-HTML block: no blank lines inside, so Markdown leaves it whole."""
     out = _env().get_template(template).render(**ctx)
-    return "\n".join(line for line in out.splitlines() if line.strip())
+    return rawblock.fence("\n".join(line for line in out.splitlines() if line.strip()))
 
 
 def md_text(text: str) -> str:

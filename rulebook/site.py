@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from .data import Rulebook, load_rulebook
 from .models import City
 
@@ -31,6 +33,13 @@ def cached(root: Path) -> Rulebook:
     """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
     hit = _cache.get(root)
     return hit[1] if hit else rulebook(root)
+
+
+def jinja_cache(root: Path) -> jinja2.FileSystemBytecodeCache:
+    """Where compiled Jinja templates are kept between builds (under the git-ignored .cache/)."""
+    path = root / ".cache" / "jinja"
+    path.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(path))
 
 
 def ordered_cities(book: Rulebook) -> list[City]:

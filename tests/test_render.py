@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SLUGS
 
-from rulebook import render
+from rulebook import rawblock, render
 from rulebook.models import City
 from rulebook.site import Links
 
@@ -91,3 +91,35 @@ def test_markdown_tables_get_caption_and_scopes():
     assert out.count('<th scope="col">') == 2
     done = '<table>\n<caption>已有</caption><thead><tr><th scope="col">a</th></tr></thead></table>'
     assert render.accessible_tables(done) == done
+
+
+def _markdown(text: str, raw_blocks: bool) -> str:
+    import markdown
+
+    from rulebook.rawblock import RawBlockExtension
+
+    extensions = ["attr_list", "tables", "toc"] + ([RawBlockExtension()] if raw_blocks else [])
+    return markdown.markdown(text, extensions=extensions)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_fenced_html_blocks_render_as_markdown_would(book, slug):
+    """The raw-block shortcut (no HTML parsing) gives the same page as Markdown's own HTML-block handling."""
+    page = render.city_page(book.city(slug))
+    fast, slow = _markdown(page, True), _markdown(page, False)
+    assert rawblock.OPEN not in fast and 'id="art_1"' in fast
+    slow_lines = [x for x in slow.splitlines() if x.strip() and "rb:raw" not in x]
+    assert [x for x in fast.splitlines() if x.strip()] == slow_lines
+
+
+def test_data_text_cannot_close_a_fence(book):
+    data = book.city("zhuzhou").model_dump(mode="json")
+    data["chapters"][0]["articles"][0]["paragraphs"][0]["text"] = rawblock.CLOSE
+    html = _markdown(render.city_page(City.model_validate(data)), True)
+    assert "<p>&lt;!--/rb:raw--&gt;</p>" in html
+    assert html.count('class="rb-article') == 50
+
+
+def test_unclosed_fence_keeps_its_text():
+    html = _markdown(f"{rawblock.OPEN}\n<div>kept</div>", True)
+    assert "kept" in html

@@ -135,3 +135,18 @@ def test_bad_data_fails_the_build_and_writes_nothing(tmp_path):
     assert result.returncode != 0
     assert "rules_data/cities/jixi.yaml: level" in result.stderr
     assert not (out / "index.html").exists()
+
+
+def test_cached_templates_never_serve_a_stale_page(tmp_path):
+    """Compiled templates are kept in .cache/jinja between builds; an edited template must still show."""
+    project = copy_project(tmp_path / "p")
+    assert mkdocs_build(project, tmp_path / "site1").returncode == 0
+    assert any((project / ".cache/jinja").iterdir())
+    template = project / "rulebook/templates/articles.html.j2"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace('class="rb-cite"', 'class="rb-cite rb-edited"'), encoding="utf-8"
+    )
+    result = mkdocs_build(project, tmp_path / "site2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "site2/cities/jixi/index.html").read_text(encoding="utf-8")
+    assert html.count('class="rb-cite rb-edited"') == 79
