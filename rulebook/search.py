@@ -261,6 +261,9 @@ def _cached_term_index(book: Rulebook, terms: list[str], cache_dir: Path | None)
 # a query loads only the buckets of its own terms, then the documents of its top hits.
 
 
+DOC_CHUNK = 8  # articles per document-store file of the term index
+
+
 def fnv1a(term: str) -> int:
     """32-bit FNV-1a over UTF-16 code units (lookup.js computes the same)."""
     h = 0x811C9DC5
@@ -272,15 +275,18 @@ def fnv1a(term: str) -> int:
 
 
 def term_index_files(book: Rulebook) -> dict[str, str]:
-    """lookup/terms/meta.js, the bucket scripts, and per-city document stores (lookup/docs/)."""
+    """lookup/terms/meta.js, the bucket scripts, and the document store in small chunks (lookup/docs/).
+
+    A query fetches only its shown hits' documents; per-request cost, not bytes, dominates in the
+    browser, so chunks hold DOC_CHUNK consecutive articles (a few kB) rather than a whole city."""
     labels = _labels(book)
     topic_ids = book.topic_ids()
     postings: dict[str, list[int]] = defaultdict(list)
     docs, dl_b, dl_w, topic_bits = [], [], [], []
     files: dict[str, str] = {}
+    store: list[dict[str, object]] = []
     for ci, city in enumerate(ordered_cities(book)):
         tags = _tags_of(book, city.id)
-        store = []
         for ch in city.chapters:
             chapter = ch.heading()
             for a in ch.articles:
@@ -299,7 +305,8 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
                 dl_w.append(sum(w.values()))
                 topic_bits.append(sum(1 << topic_ids.index(t) for t in topics if t in topic_ids))
                 store.append(_stored(city, chapter, a, topics))
-        files[f"lookup/docs/{city.id}.js"] = _js_call("rbLookupDocs", city.id, store)
+    for k in range(0, len(store), DOC_CHUNK):
+        files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
     n_postings = sum(len(p) for p in postings.values()) // 2
     buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
     parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
@@ -314,6 +321,7 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
     vocab = sorted({t[1:] for t in postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
     meta = {
         "buckets": buckets,
+        "doc_chunk": DOC_CHUNK,
         "docs": docs,
         "dl_b": dl_b,
         "dl_w": dl_w,

@@ -100,15 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         print("| 页面 | 请求数 | 原始大小 | gzip |\n|---|---|---|---|")
         for label, raw, gz, count in weights:
             print(f"| {label} | {count} | {fmt_bytes(raw)} | {fmt_bytes(gz)} |")
-    print(f"\n## 检索（headless Chromium，本机回环地址；查询中位数为 {args.queries} 次）\n")
+    print(f"\n## 检索（headless Chromium，nginx 按 deploy/nginx.conf 提供；中位数，{args.queries} 次查询）\n")
     print(
-        "| 城市数 | 条文检索：首个结果前传输 (gzip) | 查询 | 单城市筛选：传输 | 查询 "
-        "| Material：索引 (gzip) | 首个结果 | 查询 |"
+        "| 城市数（引擎） | 条文检索：首个结果前传输 (gzip) | 排序计算 | 结果列表显示 | 摘要全部显示 "
+        "| 单城市筛选：传输 | 排序计算 | Material：索引 (gzip) | 首个结果 | 查询 |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n, lk, ms in searches:
         print(
-            f"| {n} | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_query_ms_median']:.1f} ms "
+            f"| {n} ({lk['all_engine']}) | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_query_ms_median']:.1f} ms "
+            f"| {lk['all_first_ms_median']:.0f} ms | {lk['all_total_ms_median']:.0f} ms "
             f"| {fmt_bytes(lk['one_bytes_gzip'])} | {lk['one_query_ms_median']:.1f} ms "
             f"| {fmt_bytes(ms['index_gzip'])} | {ms['first_result_ms']:.0f} ms | {ms['query_ms_median']:.0f} ms |"
         )

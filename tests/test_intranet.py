@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -75,47 +72,26 @@ def test_every_page_loads_with_no_external_request_and_no_console_error(browser,
     assert page.console_errors == []
 
 
+def test_the_test_browser_blocks_and_records_external_requests(browser, site_url):
+    """The guard the tests above rely on: a request off this machine is aborted and recorded."""
+    page = browser.page()
+    page.goto(site_url)
+    before = len(browser.blocked)
+    failed = page.evaluate("() => fetch('http://rulebook-external.example/x.js').then(() => false, () => true)")
+    assert failed and browser.blocked[before:] == ["http://rulebook-external.example/x.js"]
+    assert page.evaluate("() => fetch(location.href).then(r => r.ok)")  # localhost passes untouched
+    del browser.blocked[before:]  # keep the session's record clean for the other tests
+
+
 # --- hosting under a sub-path with a real nginx --------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def nginx_url(built_site, tmp_path_factory):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is not installed: run scripts/setup.sh with RULEBOOK_BROWSER=1")
-    run = tmp_path_factory.mktemp("nginx")
-    for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (run / d).mkdir()
-    port = _free_port()
-    conf = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
-    conf = (
-        conf.replace("@LISTEN@", f"127.0.0.1:{port}")
-        .replace("@PREFIX_NOSLASH@", "/rules")
-        .replace("@PREFIX@", "/rules/")
-        .replace("@SITE@", str(built_site))
-        .replace("@RUN@", str(run))
-    )
-    (run / "nginx.conf").write_text(conf, encoding="utf-8")
-    proc = subprocess.Popen([nginx, "-c", str(run / "nginx.conf")], stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}/rules/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail(f"nginx did not start: {proc.stderr.read().decode()}")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+def nginx_url(built_site):
+    from browser import serve_nginx
+
+    with serve_nginx(built_site, "/rules/") as url:
+        yield url
 
 
 def test_nginx_serves_the_site_under_a_sub_path(nginx_url):

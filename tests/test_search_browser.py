@@ -67,6 +67,41 @@ def test_term_partitioned_engine_finds_expected_articles(browser, site_url):
     assert page.console_errors == [] and browser.blocked == []
 
 
+def test_term_engine_shows_the_ranked_list_before_snippets(browser, site_url):
+    """Titles and links come from the index at once; snippets follow when their document chunks arrive."""
+    page = browser.page()
+    held = []
+    page.route("**/lookup/docs/*.js", lambda route: held.append(route))
+    page.goto(
+        site_url + "lookup/?kw=%E4%BC%9A%E7%AD%BE&engine=terms", wait_until="commit"
+    )  # 会签; held scripts delay "load"
+    page.wait_for_selector(".rb-lookup[data-state=partial]")
+    early = page.eval_on_selector_all(".rb-lookup-hit a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    assert early and page.locator(".rb-lookup-hit [aria-busy=true]").count() == len(early)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    late = page.eval_on_selector_all(".rb-lookup-hit a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    assert late == early
+    assert page.locator(".rb-lookup-hit [aria-busy=true]").count() == 0
+    assert page.locator(".rb-lookup-hit mark").count() >= len(late)
+    assert (
+        0
+        < float(page.get_attribute(".rb-lookup", "data-first-ms"))
+        <= float(page.get_attribute(".rb-lookup", "data-total-ms"))
+    )
+
+
+def test_article_numbers_in_the_page_match_the_site(browser, site_url):
+    from rulebook.render import int_to_cn
+
+    page = browser.page()
+    page.goto(site_url + "lookup/")
+    page.wait_for_selector(".rb-lookup[data-state=ready]")
+    shown = page.evaluate("() => Array.from({length: 999}, (_, i) => window.rbArticleNumber(i + 1))")
+    assert shown == [f"第{int_to_cn(n)}条" for n in range(1, 1000)]
+
+
 def test_city_and_topic_filters(browser, site_url):
     page = browser.page()
     refs = lookup_results(page, site_url, "常务会议", city="zhuzhou")
