@@ -87,14 +87,34 @@ def words(text: str) -> list[str]:
     return out + [m.lower() for m in ASCII.findall(text)]
 
 
-def _doc(city: City, chapter: str, a: Article, topics: list[str], topic_labels: dict[str, str]) -> dict[str, object]:
+def _analyse(city: City, chapter: str, a: Article, topics: list[str], labels: dict[str, str]) -> dict[str, list[str]]:
+    """An article's tokens, computed once for both indexes (jieba is most of the indexing time)."""
+    text = a.text()
+    return {
+        "words": words(text),
+        "bigrams": bigrams(text),
+        "heading": words(f"{city.name}{chapter}"),
+        "topic_words": [w for t in topics for w in words(labels.get(t, ""))],
+    }
+
+
+def _doc(city: City, a: Article, topics: list[str], tokens: dict[str, list[str]]) -> dict[str, object]:
+    """The article as a lunr document."""
     return {
         "id": f"{city.id}/{a.n}",
-        "title": [*words(f"{city.name}{chapter}"), a.label, article_number(a), city.id],
-        "words": words(a.text()),
-        "bigrams": bigrams(a.text()),
-        "topics": topics + [w for t in topics for w in words(topic_labels.get(t, ""))],
+        "title": [*tokens["heading"], a.label, article_number(a), city.id],
+        "words": tokens["words"],
+        "bigrams": tokens["bigrams"],
+        "topics": topics + tokens["topic_words"],
     }
+
+
+def _term_counts(tokens: dict[str, list[str]]) -> list[dict[str, int]]:
+    """The article's term frequencies for the term index: [bigrams, words (text, heading, topics)]."""
+    return [
+        dict(Counter(tokens["bigrams"])),
+        dict(Counter(tokens["words"] + tokens["heading"] + tokens["topic_words"])),
+    ]
 
 
 def _fast_tokenizer(obj: object, metadata: dict | None = None) -> list[Token]:
@@ -137,15 +157,18 @@ def _labels(book: Rulebook) -> dict[str, str]:
 
 def _city_shard(
     city: City, tags: dict[str, list[str]], labels: dict[str, str]
-) -> tuple[dict[str, object], list[dict[str, object]]]:
-    docs, store = [], []
+) -> tuple[dict[str, object], list[dict[str, object]], list[list[dict[str, int]]]]:
+    """One city's lunr index, document store and per-article term counts (for the term index)."""
+    docs, store, counts = [], [], []
     for ch in city.chapters:
         chapter = ch.heading()
         for a in ch.articles:
             topics = tags.get(a.anchor, [])
-            docs.append(_doc(city, chapter, a, topics, labels))
+            tokens = _analyse(city, chapter, a, topics, labels)
+            docs.append(_doc(city, a, topics, tokens))
             store.append(_stored(city, chapter, a, topics))
-    return build_index(docs), store
+            counts.append(_term_counts(tokens))
+    return build_index(docs), store, counts
 
 
 def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str, object]:
@@ -162,42 +185,57 @@ def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str
     }
 
 
-def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str]]) -> str:
-    """Build one city's shard script (runs in a worker process when many cities need building)."""
+def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str]]) -> tuple[str, str]:
+    """One city's shard script and its term counts as JSON (runs in a worker when many cities need building)."""
     city_json, tags, labels, terms = job
     use_terms(terms)
     city = City.model_validate_json(city_json)
-    index, store = _city_shard(city, tags, labels)
-    return _js_call("rbLookupShard", city.id, index, store)
+    index, store, counts = _city_shard(city, tags, labels)
+    return _js_call("rbLookupShard", city.id, index, store), json.dumps(counts, ensure_ascii=False)
 
 
 _CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-def _shard_scripts(book: Rulebook, terms: list[str], cache_dir: Path | None) -> dict[str, str]:
-    """Every city's shard: from the cache when its inputs are unchanged, else built (in parallel)."""
+def _city_builds(
+    book: Rulebook, terms: list[str], cache_dir: Path | None, need_counts: bool
+) -> Iterator[tuple[City, str, list[list[dict[str, int]]] | None]]:
+    """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
+    unchanged, else built in parallel. Counts are read only when the term index must be rebuilt, and
+    one city at a time, so 300 cities' counts never sit in memory together."""
     labels = _labels(book)
-    jobs, keys, out = {}, {}, {}
-    for city in ordered_cities(book):
+    cities = ordered_cities(book)
+    jobs, keys = {}, {}
+    for city in cities:
         job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
-        key = hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
-        hit = cache_dir / f"{key}.js" if cache_dir else None
-        if hit and hit.exists():
-            out[city.id] = hit.read_text(encoding="utf-8")
-        else:
-            jobs[city.id], keys[city.id] = job, key
+        keys[city.id] = hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
+        hit = cache_dir / f"{keys[city.id]}.js" if cache_dir else None
+        if not (hit and hit.exists() and hit.with_suffix(".counts.json").exists()):
+            jobs[city.id] = job
     if len(jobs) > 4 and (os.cpu_count() or 1) > 1:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded jieba dictionary
-        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx) as pool:
-            built = dict(zip(jobs, pool.map(_shard_script, jobs.values(), chunksize=4), strict=True))
+        pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx)
+        built = pool.map(_shard_script, jobs.values(), chunksize=4)
     else:
-        built = {slug: _shard_script(job) for slug, job in jobs.items()}
-    for slug, text in built.items():
-        out[slug] = text
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            (cache_dir / f"{keys[slug]}.js").write_text(text, encoding="utf-8")
-    return out
+        pool, built = None, map(_shard_script, jobs.values())
+    try:
+        for city in cities:
+            if city.id in jobs:
+                script, counts_json = next(built)
+                if cache_dir:
+                    cache_dir.mkdir(parents=True, exist_ok=True)
+                    (cache_dir / f"{keys[city.id]}.js").write_text(script, encoding="utf-8")
+                    (cache_dir / f"{keys[city.id]}.counts.json").write_text(counts_json, encoding="utf-8")
+                yield city, script, json.loads(counts_json) if need_counts else None
+            else:
+                hit = cache_dir / f"{keys[city.id]}.js"  # type: ignore[operator]
+                counts = None
+                if need_counts:
+                    counts = json.loads(hit.with_suffix(".counts.json").read_text(encoding="utf-8"))
+                yield city, hit.read_text(encoding="utf-8"), counts
+    finally:
+        if pool:
+            pool.shutdown()
 
 
 def _js_call(function: str, *args: object) -> str:
@@ -208,18 +246,25 @@ def _js_call(function: str, *args: object) -> str:
 
 
 def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str]:
-    """Every file of the 条文检索 index: lookup/meta.js and one shard script per city.
+    """Every file of 条文检索: lookup/meta.js, one lunr shard script per city, and the term index.
 
     With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
-    module change (incremental builds and `mkdocs serve`)."""
+    module change (incremental builds and `mkdocs serve`); the term index is merged again from the
+    cities' cached term counts only when any of them changed."""
     terms = search_terms(book, root)
     use_terms(terms)
-    scripts = _shard_scripts(book, terms, cache_dir)
+    parts = [_CODE_VERSION, terms, _labels(book)]
+    parts += [[c.model_dump_json(), _tags_of(book, c.id)] for c in ordered_cities(book)]
+    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    term_cache = cache_dir / f"terms-{key}.json" if cache_dir else None
+    term_files = json.loads(term_cache.read_text(encoding="utf-8")) if term_cache and term_cache.exists() else None
+    builder = None if term_files else TermIndexBuilder(book)
     files: dict[str, str] = {}
     shards = []
-    for city in ordered_cities(book):
-        text = scripts[city.id]
+    for city, text, counts in _city_builds(book, terms, cache_dir, need_counts=builder is not None):
         files[f"lookup/shards/{city.id}.js"] = text
+        if builder:
+            builder.add(city, counts or [])
         shards.append(
             {
                 "city": city.id,
@@ -236,22 +281,12 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
-    files.update(_cached_term_index(book, terms, cache_dir))
-    return files
-
-
-def _cached_term_index(book: Rulebook, terms: list[str], cache_dir: Path | None) -> dict[str, str]:
-    """The term-partitioned index, rebuilt only when any city, tag, the dictionary or this module changed."""
-    parts = [_CODE_VERSION, terms, _labels(book)]
-    parts += [[c.model_dump_json(), _tags_of(book, c.id)] for c in ordered_cities(book)]
-    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-    hit = cache_dir / f"terms-{key}.json" if cache_dir else None
-    if hit and hit.exists():
-        return json.loads(hit.read_text(encoding="utf-8"))
-    files = term_index_files(book)
-    if hit:
-        hit.parent.mkdir(parents=True, exist_ok=True)
-        hit.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+    if builder:
+        term_files = builder.files()
+        if term_cache:
+            term_cache.parent.mkdir(parents=True, exist_ok=True)
+            term_cache.write_text(json.dumps(term_files, ensure_ascii=False), encoding="utf-8")
+    files.update(term_files or {})
     return files
 
 
@@ -275,60 +310,88 @@ def fnv1a(term: str) -> int:
 
 
 def term_index_files(book: Rulebook) -> dict[str, str]:
-    """lookup/terms/meta.js, the bucket scripts, and the document store in small chunks (lookup/docs/).
+    """lookup/terms/meta.js, the bucket scripts, and the document store in small chunks (lookup/docs/)."""
+    builder = TermIndexBuilder(book)
+    labels = _labels(book)
+    for city in ordered_cities(book):
+        tags = _tags_of(book, city.id)
+        builder.add(
+            city,
+            [
+                _term_counts(_analyse(city, ch.heading(), a, tags.get(a.anchor, []), labels))
+                for ch in city.chapters
+                for a in ch.articles
+            ],
+        )
+    return builder.files()
+
+
+class TermIndexBuilder:
+    """Postings split by term into hash buckets, BM25 statistics, and the document store.
 
     A query fetches only its shown hits' documents; per-request cost, not bytes, dominates in the
-    browser, so chunks hold DOC_CHUNK consecutive articles (a few kB) rather than a whole city."""
-    labels = _labels(book)
-    topic_ids = book.topic_ids()
-    postings: dict[str, list[int]] = defaultdict(list)
-    docs, dl_b, dl_w, topic_bits = [], [], [], []
-    files: dict[str, str] = {}
-    store: list[dict[str, object]] = []
-    for ci, city in enumerate(ordered_cities(book)):
-        tags = _tags_of(book, city.id)
-        for ch in city.chapters:
-            chapter = ch.heading()
-            for a in ch.articles:
-                d = len(docs)
-                docs.append([ci, a.n])
-                topics = tags.get(a.anchor, [])
-                text = a.text()
-                b = Counter(bigrams(text))
-                w = Counter(
-                    words(text) + words(f"{city.name}{chapter}") + [w for t in topics for w in words(labels.get(t, ""))]
-                )
-                for prefix, counts in (("b", b), ("w", w)):
-                    for term, tf in counts.items():
-                        postings[prefix + term] += [d, tf]
-                dl_b.append(sum(b.values()))
-                dl_w.append(sum(w.values()))
-                topic_bits.append(sum(1 << topic_ids.index(t) for t in topics if t in topic_ids))
-                store.append(_stored(city, chapter, a, topics))
-    for k in range(0, len(store), DOC_CHUNK):
-        files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
-    n_postings = sum(len(p) for p in postings.values()) // 2
-    buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
-    parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-    for term, plist in postings.items():
-        flat, last = [], 0
-        for i in range(0, len(plist), 2):
-            flat += [plist[i] - last, plist[i + 1]]  # doc ids delta-encoded
-            last = plist[i]
-        parts[fnv1a(term) % buckets][term] = flat
-    for k, part in enumerate(parts):
-        files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
-    vocab = sorted({t[1:] for t in postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
-    meta = {
-        "buckets": buckets,
-        "doc_chunk": DOC_CHUNK,
-        "docs": docs,
-        "dl_b": dl_b,
-        "dl_w": dl_w,
-        "topics": topic_bits,
-        "topic_ids": topic_ids,
-        "cities": [c.id for c in ordered_cities(book)],
-        "vocab": vocab,
-    }
-    files["lookup/terms/meta.js"] = _js_call("rbTermsMeta", meta)
-    return files
+    browser, so document chunks hold DOC_CHUNK consecutive articles (a few kB) rather than a city.
+    Cities are added one at a time, in reading order, with their articles' term counts."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        self.topic_ids = book.topic_ids()
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.docs: list[list[int]] = []
+        self.dl_b: list[int] = []
+        self.dl_w: list[int] = []
+        self.topic_bits: list[int] = []
+        self.store: list[dict[str, object]] = []
+        self.cities: list[str] = []
+
+    def add(self, city: City, counts: list[list[dict[str, int]]]) -> None:
+        ci = len(self.cities)
+        self.cities.append(city.id)
+        tags = _tags_of(self.book, city.id)
+        articles = [(ch.heading(), a) for ch in city.chapters for a in ch.articles]
+        if len(counts) != len(articles):
+            raise ValueError(f"{city.id}: {len(counts)} term counts for {len(articles)} articles")
+        for (chapter, a), (b, w) in zip(articles, counts, strict=True):
+            d = len(self.docs)
+            self.docs.append([ci, a.n])
+            topics = tags.get(a.anchor, [])
+            for prefix, tf_of in (("b", b), ("w", w)):
+                for term, tf in tf_of.items():
+                    self.postings[prefix + term] += [d, tf]
+            self.dl_b.append(sum(b.values()))
+            self.dl_w.append(sum(w.values()))
+            self.topic_bits.append(sum(1 << self.topic_ids.index(t) for t in topics if t in self.topic_ids))
+            self.store.append(_stored(city, chapter, a, topics))
+
+    def files(self) -> dict[str, str]:
+        files: dict[str, str] = {}
+        store = self.store
+        for k in range(0, len(store), DOC_CHUNK):
+            files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call(
+                "rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK]
+            )
+        n_postings = sum(len(p) for p in self.postings.values()) // 2
+        buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
+        parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+        for term, plist in self.postings.items():
+            flat, last = [], 0
+            for i in range(0, len(plist), 2):
+                flat += [plist[i] - last, plist[i + 1]]  # doc ids delta-encoded
+                last = plist[i]
+            parts[fnv1a(term) % buckets][term] = flat
+        for k, part in enumerate(parts):
+            files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
+        vocab = sorted({t[1:] for t in self.postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
+        meta = {
+            "buckets": buckets,
+            "doc_chunk": DOC_CHUNK,
+            "docs": self.docs,
+            "dl_b": self.dl_b,
+            "dl_w": self.dl_w,
+            "topics": self.topic_bits,
+            "topic_ids": self.topic_ids,
+            "cities": self.cities,
+            "vocab": vocab,
+        }
+        files["lookup/terms/meta.js"] = _js_call("rbTermsMeta", meta)
+        return files

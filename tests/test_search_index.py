@@ -25,3 +25,17 @@ def test_document_chunks_hold_every_article_once_in_index_order(book):
         ids += [d["id"] for d in docs]
     assert ids == [f"{meta['cities'][ci]}/{n}" for ci, n in meta["docs"]]
     assert len(ids) == sum(len(c.articles()) for c in book.cities.values())
+
+
+def test_search_caches_never_change_the_files(book, tmp_path):
+    """Cold, warm, and warm with only the per-city caches (term index re-merged) give the same files."""
+    from conftest import ROOT
+
+    uncached = search.search_files(book, ROOT)
+    cold = search.search_files(book, ROOT, cache_dir=tmp_path)
+    warm = search.search_files(book, ROOT, cache_dir=tmp_path)
+    for stale in tmp_path.glob("terms-*.json"):
+        stale.unlink()
+    merged = search.search_files(book, ROOT, cache_dir=tmp_path)
+    assert uncached == cold == warm == merged
+    assert len(list(tmp_path.glob("*.counts.json"))) == len(book.cities)
