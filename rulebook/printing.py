@@ -8,7 +8,7 @@ import markupsafe
 
 from .data import Rulebook
 from .models import CHAIN_LABELS, ChainType
-from .render import _html_block
+from .render import render_html
 from .site import ordered_cities
 
 
@@ -39,7 +39,7 @@ def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> s
     for part, page in entries:
         groups.setdefault(part.group, []).append((part, page))
     cities = ordered_cities(book)
-    return _html_block(
+    return render_html(
         "print_cover.html.j2",
         groups=groups,
         cities=cities,

@@ -8,9 +8,14 @@ Markdown's HTML stash as it is. Without the extension (plain `markdown.markdown`
 ordinary HTML comments and the block is parsed as before, so output is the same either way.
 
 Data text cannot forge a fence: it is autoescaped, so it never contains `<!--`.
+
+MkDocs learns a page's anchor ids from raw HTML with its own parser, which runs after this one and
+so no longer sees the fenced blocks; the hooks add their ids back (anchor_ids) after rendering.
 """
 
 from __future__ import annotations
+
+import re
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
@@ -34,6 +39,9 @@ class _RawBlocks(Preprocessor):
                     block = []
                 else:
                     out.append(line)
+            elif line == OPEN:  # the previous fence never closed: give its text back to Markdown as it is
+                out += [OPEN, *block]
+                block = []
             elif line == CLOSE:
                 out += ["", self.md.htmlStash.store("\n".join(block)), ""]
                 block = None
@@ -48,3 +56,11 @@ class RawBlockExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Markdown's own raw-HTML preprocessor has priority 20; run first so it never sees fenced blocks.
         md.preprocessors.register(_RawBlocks(md), "rulebook_raw_blocks", 25)
+
+
+_ID = re.compile(r"""\sid=["']([^"']+)["']""")
+
+
+def anchor_ids(html: str) -> set[str]:
+    """Every id in rendered HTML (for MkDocs' anchor validation of links into generated pages)."""
+    return set(_ID.findall(html))

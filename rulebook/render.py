@@ -62,10 +62,15 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def _html_block(template: str, **ctx: object) -> str:
-    """Render a template as one raw-HTML block: no blank lines inside, so Markdown leaves it whole."""
+def render_html(template: str, **ctx: object) -> str:
+    """Render a template to HTML without blank lines (so Markdown would keep it as one block)."""
     out = _env().get_template(template).render(**ctx)
-    return rawblock.fence("\n".join(line for line in out.splitlines() if line.strip()))
+    return "\n".join(line for line in out.splitlines() if line.strip())
+
+
+def _html_block(template: str, **ctx: object) -> str:
+    """Render a template as one raw-HTML block for a Markdown page, fenced to skip Markdown's HTML parser."""
+    return rawblock.fence(render_html(template, **ctx))
 
 
 def md_text(text: str) -> str:

@@ -8,6 +8,7 @@ in the browser without a dictionary and a query that starts mid-word still match
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import math
 import multiprocessing
@@ -194,15 +195,35 @@ def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str
     return _js_call("rbLookupShard", city.id, index, store), json.dumps(counts, ensure_ascii=False)
 
 
-_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+def _code_version() -> str:
+    """What the cached index files depend on besides their data: this code, the modules that shape
+    documents (article numbers, article text), and the tokeniser and index library versions."""
+    key = hashlib.sha256()
+    for module in (Path(__file__), Path(__file__).with_name("render.py"), Path(__file__).with_name("models.py")):
+        key.update(hashlib.sha256(module.read_bytes()).digest())
+    key.update(Path(__file__).with_name("numerals.py").read_bytes())
+    for dist in ("jieba", "lunr"):
+        key.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+    return key.hexdigest()[:16]
+
+
+_CODE_VERSION = _code_version()
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a cache file whole or not at all (a build killed mid-write must not leave half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _city_builds(
     book: Rulebook, terms: list[str], cache_dir: Path | None, need_counts: bool
 ) -> Iterator[tuple[City, str, list[list[dict[str, int]]] | None]]:
     """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
-    unchanged, else built in parallel. Counts are read only when the term index must be rebuilt, and
-    one city at a time, so 300 cities' counts never sit in memory together."""
+    unchanged, else built in parallel. Cached counts are read only when the term index must be
+    rebuilt, one city at a time as the caller merges them."""
     labels = _labels(book)
     cities = ordered_cities(book)
     jobs, keys = {}, {}
@@ -223,9 +244,8 @@ def _city_builds(
             if city.id in jobs:
                 script, counts_json = next(built)
                 if cache_dir:
-                    cache_dir.mkdir(parents=True, exist_ok=True)
-                    (cache_dir / f"{keys[city.id]}.js").write_text(script, encoding="utf-8")
-                    (cache_dir / f"{keys[city.id]}.counts.json").write_text(counts_json, encoding="utf-8")
+                    _write(cache_dir / f"{keys[city.id]}.counts.json", counts_json)
+                    _write(cache_dir / f"{keys[city.id]}.js", script)  # last: a hit needs both files
                 yield city, script, json.loads(counts_json) if need_counts else None
             else:
                 hit = cache_dir / f"{keys[city.id]}.js"  # type: ignore[operator]
@@ -235,7 +255,7 @@ def _city_builds(
                 yield city, hit.read_text(encoding="utf-8"), counts
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
 
 
 def _js_call(function: str, *args: object) -> str:
@@ -261,20 +281,24 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     builder = None if term_files else TermIndexBuilder(book)
     files: dict[str, str] = {}
     shards = []
-    for city, text, counts in _city_builds(book, terms, cache_dir, need_counts=builder is not None):
-        files[f"lookup/shards/{city.id}.js"] = text
-        if builder:
-            builder.add(city, counts or [])
-        shards.append(
-            {
-                "city": city.id,
-                "name": city.name,
-                "province": city.province,
-                "complete": city.complete,
-                "articles": len(city.articles()),
-                "bytes": len(text.encode()),
-            }
-        )
+    builds = _city_builds(book, terms, cache_dir, need_counts=builder is not None)
+    try:  # close the generator on error at once, so its worker pool stops now
+        for city, text, counts in builds:
+            files[f"lookup/shards/{city.id}.js"] = text
+            if builder:
+                builder.add(city, counts or [])
+            shards.append(
+                {
+                    "city": city.id,
+                    "name": city.name,
+                    "province": city.province,
+                    "complete": city.complete,
+                    "articles": len(city.articles()),
+                    "bytes": len(text.encode()),
+                }
+            )
+    finally:
+        builds.close()
     meta = {
         "version": 1,
         "cities": shards,
@@ -284,8 +308,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     if builder:
         term_files = builder.files()
         if term_cache:
-            term_cache.parent.mkdir(parents=True, exist_ok=True)
-            term_cache.write_text(json.dumps(term_files, ensure_ascii=False), encoding="utf-8")
+            _write(term_cache, json.dumps(term_files, ensure_ascii=False))
     files.update(term_files or {})
     return files
 

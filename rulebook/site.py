@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,18 @@ def cached(root: Path) -> Rulebook:
     return hit[1] if hit else rulebook(root)
 
 
-def jinja_cache(root: Path) -> jinja2.FileSystemBytecodeCache:
-    """Where compiled Jinja templates are kept between builds (under the git-ignored .cache/)."""
-    path = root / ".cache" / "jinja"
+def jinja_cache(root: Path, env_name: str, *inputs: bytes) -> jinja2.FileSystemBytecodeCache:
+    """Where one Jinja environment's compiled templates are kept between builds (git-ignored .cache/).
+
+    Jinja re-checks only each template's source, so the folder is keyed on what else shapes the
+    compiled code: the Jinja, MkDocs and Material versions and `inputs` (e.g. the code that sets the
+    environment's options, such as autoescape)."""
+    key = hashlib.sha256()
+    for dist in ("jinja2", "mkdocs", "mkdocs-material"):
+        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+    for data in inputs:
+        key.update(hashlib.sha256(data).digest())
+    path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
     path.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(path))
 

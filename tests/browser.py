@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,20 +74,29 @@ def serve_nginx(directory: Path, prefix: str = "/rules/") -> Iterator[str]:
             .replace("@RUN@", str(run))
         )
         (run / "nginx.conf").write_text(conf, encoding="utf-8")
-        proc = subprocess.Popen([nginx, "-c", str(run / "nginx.conf")], stderr=subprocess.PIPE)
+        proc = subprocess.Popen([nginx, "-c", str(run / "nginx.conf")], stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}{prefix}"
         try:
-            for _ in range(100):
+            for _ in range(200):
+                if proc.poll() is not None:
+                    break
                 try:
                     urllib.request.urlopen(base, timeout=1)
                     break
+                except urllib.error.HTTPError:
+                    break  # it answers: a wrong page is for the caller's checks to report
                 except OSError:
                     time.sleep(0.05)
             else:
-                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()}")
+                proc.kill()
+                proc.wait(timeout=10)
+            if proc.poll() is not None:
+                log = run / "error.log"
+                raise RuntimeError("nginx did not start: " + (log.read_text() if log.exists() else "no error.log"))
             yield base
         finally:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
             proc.wait(timeout=10)
 
 
@@ -98,7 +108,7 @@ def available() -> bool:
     return shutil.which(CHROMIUM) is not None
 
 
-NOT_LOCAL = re.compile(r"^(?!(?:https?://(?:127\.0\.0\.1|localhost)(?:[:/]|$)|file:|data:|blob:))")
+NOT_LOCAL = re.compile(r"^(?!(?:https?://(?:127\.0\.0\.1|localhost)(?::\d+)?(?:[/?#]|$)|file:|data:|blob:))")
 
 
 class Browser:

@@ -83,6 +83,21 @@ def test_the_test_browser_blocks_and_records_external_requests(browser, site_url
     del browser.blocked[before:]  # keep the session's record clean for the other tests
 
 
+def test_the_blocker_pattern_lets_only_this_machine_through():
+    from browser import NOT_LOCAL
+
+    local = ["http://127.0.0.1:8000/x.js", "http://localhost/", "http://127.0.0.1", "file:///tmp/a", "data:,x"]
+    external = [
+        "https://127.0.0.1.example.com/",
+        "http://localhost.example.com/",
+        "http://localhost:1@example.com/",
+        "https://unpkg.com/x.js",
+        "//example.com/x",
+    ]
+    assert [bool(NOT_LOCAL.search(u)) for u in local] == [False] * len(local)
+    assert [bool(NOT_LOCAL.search(u)) for u in external] == [True] * len(external)
+
+
 # --- hosting under a sub-path with a real nginx --------------------------------------------
 
 
@@ -104,6 +119,10 @@ def test_nginx_serves_the_site_under_a_sub_path(nginx_url):
         assert r.headers["Content-Encoding"] == "gzip"
     with urllib.request.urlopen(nginx_url + "assets/rulebook.css") as r:
         assert "max-age=3600" in r.headers["Cache-Control"]
+    # Index files keep their names across rebuilds with new contents: never served from a stale cache.
+    for path in ("lookup/meta.js", "lookup/terms/meta.js", "lookup/terms/0.js", "lookup/docs/0.js"):
+        with urllib.request.urlopen(nginx_url + path) as r:
+            assert r.headers["Cache-Control"] == "no-cache", path
 
 
 def test_pages_assets_search_and_anchors_work_under_the_sub_path(browser, nginx_url):

@@ -123,3 +123,9 @@ def test_data_text_cannot_close_a_fence(book):
 def test_unclosed_fence_keeps_its_text():
     html = _markdown(f"{rawblock.OPEN}\n<div>kept</div>", True)
     assert "kept" in html
+
+
+def test_an_unclosed_fence_before_another_is_given_back():
+    page = [rawblock.OPEN, "<div>first</div>", "", "## 标题", "", rawblock.OPEN, "<div>x</div>", rawblock.CLOSE]
+    html = _markdown("\n".join(page), True)
+    assert "<h2" in html and "first" in html and "<div>x</div>" in html

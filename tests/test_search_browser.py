@@ -92,6 +92,17 @@ def test_term_engine_shows_the_ranked_list_before_snippets(browser, site_url):
     )
 
 
+def test_term_engine_keeps_the_ranked_list_when_snippets_fail(browser, site_url):
+    page = browser.page()
+    page.route("**/lookup/docs/*.js", lambda route: route.abort())
+    page.goto(site_url + "lookup/?kw=%E4%BC%9A%E7%AD%BE&engine=terms")  # 会签
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    hits = page.locator(".rb-lookup-hit")
+    assert hits.count() > 0 and page.locator(".rb-lookup-hit a").count() == hits.count()
+    assert page.locator(".rb-lookup-hit [aria-busy=true]").count() == 0
+    assert "摘要未能加载" in hits.first.inner_text()
+
+
 def test_article_numbers_in_the_page_match_the_site(browser, site_url):
     from rulebook.render import int_to_cn
 

@@ -138,10 +138,15 @@ def test_bad_data_fails_the_build_and_writes_nothing(tmp_path):
 
 
 def test_cached_templates_never_serve_a_stale_page(tmp_path):
-    """Compiled templates are kept in .cache/jinja between builds; an edited template must still show."""
+    """Compiled templates are kept in .cache/jinja between builds; an edited template must still show,
+    and a change to the code configuring the environment starts a fresh cache."""
     project = copy_project(tmp_path / "p")
     assert mkdocs_build(project, tmp_path / "site1").returncode == 0
-    assert any((project / ".cache/jinja").iterdir())
+    cache = project / ".cache/jinja"
+    assert [len(list(cache.glob(f"{env}-*/*"))) > 0 for env in ("pages", "theme")] == [True, True]
+    # The code that sets the page environment's options (autoescape …) is part of the cache key.
+    render_py = project / "rulebook/render.py"
+    render_py.write_text(render_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     template = project / "rulebook/templates/articles.html.j2"
     template.write_text(
         template.read_text(encoding="utf-8").replace('class="rb-cite"', 'class="rb-cite rb-edited"'), encoding="utf-8"
@@ -150,3 +155,19 @@ def test_cached_templates_never_serve_a_stale_page(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     html = (tmp_path / "site2/cities/jixi/index.html").read_text(encoding="utf-8")
     assert html.count('class="rb-cite rb-edited"') == 79
+    assert len(list(cache.glob("pages-*"))) == 2 and len(list(cache.glob("theme-*"))) == 1
+
+
+def test_links_into_generated_articles_are_checked(tmp_path):
+    """Article ids live in fenced HTML blocks that MkDocs' own scan skips; the hooks report them, so a
+    link to a real article builds and a link to a missing one fails the strict build."""
+    project = copy_project(tmp_path / "p")
+    about = project / "docs/about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text + "\n见[株洲第四十四条](cities/zhuzhou.md#art_44)。\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "ok")
+    assert result.returncode == 0, result.stderr[-2000:]
+    about.write_text(text + "\n见[不存在的条](cities/zhuzhou.md#art_999)。\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "bad")
+    assert result.returncode != 0
+    assert "art_999" in result.stderr

@@ -273,11 +273,13 @@
       var li = document.createElement("li");
       li.className = "rb-lookup-hit";
       li.setAttribute("data-ref", r.ref);
-      if (!d) {  // its document is still loading: the link now, the snippet when it arrives
+      if (!d) {  // its document is loading (or failed): the link now, the snippet when it arrives
         var city = r.ref.split("/")[0], n = +r.ref.split("/")[1];
         li.innerHTML = '<p class="rb-lookup-title"><a href="' +
           escapeHtml(base + "cities/" + city + suffix + "#art_" + n) + '">' + escapeHtml(names[city] + " " +
-          articleNumber(n)) + '</a></p><p class="rb-lookup-snippet rb-small" aria-busy="true">摘要加载中…</p>';
+          articleNumber(n)) + "</a></p>" + (found.docsReady
+          ? '<p class="rb-lookup-snippet rb-small" aria-busy="true">摘要加载中…</p>'
+          : '<p class="rb-lookup-snippet rb-small">' + (found.docsFailed ? "摘要未能加载，请刷新页面重试。" : "") + "</p>");
         list.appendChild(li);
         return;
       }
@@ -314,7 +316,11 @@
   function go(updateUrl) {
     var s = readForm();
     if (updateUrl) writeUrl(s);
-    if (!s.q) { render("", { results: [], analysis: analyse("") }, []); return Promise.resolve(); }
+    if (!s.q) {
+      generation++;  // a search still loading must not fill the cleared list
+      render("", { results: [], analysis: analyse("") }, []);
+      return Promise.resolve();
+    }
     root.setAttribute("data-state", "loading");
     var cities = s.city ? [s.city] : meta.cities.map(function (c) { return c.city; });
     var t0 = performance.now(), mine = ++generation, t1, t2;
@@ -349,8 +355,16 @@
         found.docsReady = null;
         render(s.q, found, cities);
         root.setAttribute("data-total-ms", (performance.now() - t0).toFixed(1));
+      }, function (err) {  // the ranked list stands; only its snippets could not be fetched
+        if (mine !== generation) return;
+        console.warn(err);
+        found.docsReady = null;
+        found.docsFailed = true;
+        render(s.q, found, cities);
+        root.setAttribute("data-total-ms", (performance.now() - t0).toFixed(1));
       });
     }).catch(function (err) {
+      if (mine !== generation) return;
       console.error(err);
       root.querySelector(".rb-lookup-status").textContent = "检索索引加载失败，请刷新页面重试。";
       root.setAttribute("data-state", "error");
