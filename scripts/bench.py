@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import bench_pagefind
 from bench_search import lookup_speed, material_speed
 from benchlib import copy_project, fmt_bytes, median, plain_material_twin, timed_build
 from browser import Browser, serve
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     browser = Browser()
-    builds, searches, weights = [], [], None
+    builds, searches, weights, pagefind = [], [], None, []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n in sizes:
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             lk = lookup_speed(site, browser, args.queries)
             ms = material_speed(site, browser, args.queries)
             searches.append((n, lk, ms))
+            if bench_pagefind.available():  # last: it writes site/pagefind/
+                pagefind.append((n, bench_pagefind.measure(site, browser, args.queries)))
 
     print("## 构建（本站 vs 同文本的纯 Material 站点，中位数）\n")
     print("| 城市数 | 次数 | 本站构建 | 纯 Material | 时间比 | 本站峰值内存 | 纯 Material 峰值内存 | 内存比 |")
@@ -113,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             f"| {fmt_bytes(lk['one_bytes_gzip'])} | {lk['one_query_ms_median']:.1f} ms "
             f"| {fmt_bytes(ms['index_gzip'])} | {ms['first_result_ms']:.0f} ms | {ms['query_ms_median']:.0f} ms |"
         )
+    if pagefind:
+        bench_pagefind.print_table(pagefind, args.queries)
+    else:
+        print("\n（未安装 Pagefind，未测对照：`.venv/bin/pip install -r requirements-bench.txt`）")
     browser.close()
     return 0
 
