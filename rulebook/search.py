@@ -30,7 +30,7 @@ from . import yamlio
 from .data import Rulebook
 from .models import Article, City
 from .render import article_number
-from .site import ordered_cities
+from .site import ordered_cities, write_cache_file
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 ASCII = re.compile(r"[0-9A-Za-z]+")
@@ -210,14 +210,6 @@ def _code_version() -> str:
 _CODE_VERSION = _code_version()
 
 
-def _write(path: Path, text: str) -> None:
-    """Write a cache file whole or not at all (a build killed mid-write must not leave half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _city_builds(
     book: Rulebook, terms: list[str], cache_dir: Path | None, need_counts: bool
 ) -> Iterator[tuple[City, str, list[list[dict[str, int]]] | None]]:
@@ -244,8 +236,8 @@ def _city_builds(
             if city.id in jobs:
                 script, counts_json = next(built)
                 if cache_dir:
-                    _write(cache_dir / f"{keys[city.id]}.counts.json", counts_json)
-                    _write(cache_dir / f"{keys[city.id]}.js", script)  # last: a hit needs both files
+                    write_cache_file(cache_dir / f"{keys[city.id]}.counts.json", counts_json)
+                    write_cache_file(cache_dir / f"{keys[city.id]}.js", script)  # last: a hit needs both files
                 yield city, script, json.loads(counts_json) if need_counts else None
             else:
                 hit = cache_dir / f"{keys[city.id]}.js"  # type: ignore[operator]
@@ -308,7 +300,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     if builder:
         term_files = builder.files()
         if term_cache:
-            _write(term_cache, json.dumps(term_files, ensure_ascii=False))
+            write_cache_file(term_cache, json.dumps(term_files, ensure_ascii=False))
     files.update(term_files or {})
     return files
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +23,48 @@ def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
 
 
 def rulebook(root: Path) -> Rulebook:
-    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve)."""
+    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
+
+    A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
+    rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
+    Bad data is never cached (load_rulebook raises first)."""
     stamp = _stamp(root)
     hit = _cache.get(root)
     if hit and hit[0] == stamp:
         return hit[1]
-    book = load_rulebook(root)
+    path = root / ".cache" / f"book-{_content_key(root)}.pickle"
+    book = None
+    if path.exists():
+        try:
+            book = pickle.loads(path.read_bytes())
+        except Exception:  # an unreadable or outdated cache entry is only a miss
+            book = None
+    if not isinstance(book, Rulebook):
+        book = load_rulebook(root)
+        for old in path.parent.glob("book-*.pickle"):
+            old.unlink()
+        write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
     _cache[root] = (stamp, book)
     return book
+
+
+def _content_key(root: Path) -> str:
+    key = hashlib.sha256(f"pydantic={importlib.metadata.version('pydantic')};".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        key.update(hashlib.sha256(module.read_bytes()).digest())
+    data = root / "rules_data"
+    for p in sorted(data.rglob("*")):
+        if p.is_file():
+            key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return key.hexdigest()[:24]
+
+
+def write_cache_file(path: Path, data: str | bytes) -> None:
+    """Write a cache file whole or not at all (a build killed mid-write must not leave half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
+    os.replace(tmp, path)
 
 
 def cached(root: Path) -> Rulebook:
