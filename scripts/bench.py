@@ -1,6 +1,6 @@
 """Benchmark: build time and memory against plain Material, page weight, and search at scale.
 
-Usage: python scripts/bench.py [--sizes 5,50,300] [--reps 3] [--queries 20]
+Usage: python scripts/bench.py [--sizes 5,50,300] [--reps 7] [--queries 20]
 
 For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
 rulebook/synthetic.py) it builds the real site and a plain mkdocs-material site of the same articles
@@ -62,7 +62,7 @@ def page_weight(site: Path, browser: Browser) -> list[tuple[str, int, int, int]]
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="5,50,300")
-    ap.add_argument("--reps", type=int, default=3, help="builds per size (median reported); 1 for sizes >= 300")
+    ap.add_argument("--reps", type=int, default=7, help="builds per size (median reported); 1 for sizes >= 300")
     ap.add_argument("--queries", type=int, default=20)
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
