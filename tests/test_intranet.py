@@ -176,6 +176,15 @@ def test_offline_bundle_works_from_disk(browser, offline_dir):
         page.locator(".rb-lookup-hit a").first.get_attribute("href").endswith(".html#art_42")
         or hits[0] != "chenzhou/42"
     )
+    # The term index (used at scale) from disk too: buckets and document chunks load as scripts.
+    page.goto((offline_dir / "lookup/index.html").as_uri() + "?kw=%E5%9C%88%E9%98%85&engine=terms")
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    assert "chenzhou/42" in page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")
+    assert page.locator(".rb-lookup-hit mark").count() > 0
+    assert all(
+        h.endswith(".html#art_" + h.split("#art_")[1])
+        for h in page.eval_on_selector_all(".rb-lookup-hit a", "as => as.map(a => a.getAttribute('href'))")
+    )
     page.goto(home)
     assert "chenzhou/42" in material_results(page, "圈阅")
     page.goto((offline_dir / "chains/meeting.html").as_uri())
