@@ -41,7 +41,7 @@ def on_config(config):  # noqa: ANN001, ANN201
     # mkdocs.yml, so the extension needs no import path at config validation.
     config.markdown_extensions.append(rawblock.RawBlockExtension())
     # Our page templates are compiled while pages are read, before on_env, so set their cache here.
-    render.use_bytecode_cache(site.jinja_cache(root, "pages", Path(render.__file__).read_bytes()))
+    render.use_bytecode_cache(site.jinja_cache(root, "pages", Path(render.__file__)))
     return config
 
 
@@ -72,7 +72,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
-    env.bytecode_cache = site.jinja_cache(_root(config), "theme", Path(__file__).read_bytes())
+    env.bytecode_cache = site.jinja_cache(_root(config), "theme", Path(__file__))
     return env
 
 

@@ -8,7 +8,6 @@ in the browser without a dictionary and a query that starts mid-word still match
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import math
 import multiprocessing
@@ -30,7 +29,7 @@ from . import yamlio
 from .data import Rulebook
 from .models import Article, City
 from .render import article_number
-from .site import ordered_cities, write_cache_file
+from .site import fingerprint, ordered_cities, write_cache_file
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 ASCII = re.compile(r"[0-9A-Za-z]+")
@@ -156,19 +155,24 @@ def _labels(book: Rulebook) -> dict[str, str]:
     return {t.id: t.label for t in book.topics()}
 
 
+def _articles(city: City, tags: dict[str, list[str]]) -> Iterator[tuple[str, Article, list[str]]]:
+    """(chapter heading, article, its topic ids) in reading order: what every index is built from."""
+    for ch in city.chapters:
+        chapter = ch.heading()
+        for a in ch.articles:
+            yield chapter, a, tags.get(a.anchor, [])
+
+
 def _city_shard(
     city: City, tags: dict[str, list[str]], labels: dict[str, str]
 ) -> tuple[dict[str, object], list[dict[str, object]], list[list[dict[str, int]]]]:
     """One city's lunr index, document store and per-article term counts (for the term index)."""
     docs, store, counts = [], [], []
-    for ch in city.chapters:
-        chapter = ch.heading()
-        for a in ch.articles:
-            topics = tags.get(a.anchor, [])
-            tokens = _analyse(city, chapter, a, topics, labels)
-            docs.append(_doc(city, a, topics, tokens))
-            store.append(_stored(city, chapter, a, topics))
-            counts.append(_term_counts(tokens))
+    for chapter, a, topics in _articles(city, tags):
+        tokens = _analyse(city, chapter, a, topics, labels)
+        docs.append(_doc(city, a, topics, tokens))
+        store.append(_stored(city, chapter, a, topics))
+        counts.append(_term_counts(tokens))
     return build_index(docs), store, counts
 
 
@@ -186,7 +190,11 @@ def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str
     }
 
 
-def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str]]) -> tuple[str, str]:
+# One city's build input: (city JSON, its tags, topic labels, dictionary terms).
+_Job = tuple[str, dict[str, list[str]], dict[str, str], list[str]]
+
+
+def _shard_script(job: _Job) -> tuple[str, str]:
     """One city's shard script and its term counts as JSON (runs in a worker when many cities need building)."""
     city_json, tags, labels, terms = job
     use_terms(terms)
@@ -195,36 +203,36 @@ def _shard_script(job: tuple[str, dict[str, list[str]], dict[str, str], list[str
     return _js_call("rbLookupShard", city.id, index, store), json.dumps(counts, ensure_ascii=False)
 
 
-def _code_version() -> str:
-    """What the cached index files depend on besides their data: this code, the modules that shape
-    documents (article numbers, article text), and the tokeniser and index library versions."""
-    key = hashlib.sha256()
-    for module in (Path(__file__), Path(__file__).with_name("render.py"), Path(__file__).with_name("models.py")):
-        key.update(hashlib.sha256(module.read_bytes()).digest())
-    key.update(Path(__file__).with_name("numerals.py").read_bytes())
-    for dist in ("jieba", "lunr"):
-        key.update(f"{dist}={importlib.metadata.version(dist)}".encode())
-    return key.hexdigest()[:16]
+# What the cached index files depend on besides their data: this code, the modules that shape
+# documents (article numbers, article text), and the tokeniser and index library versions.
+_CODE_VERSION = fingerprint(
+    ("jieba", "lunr"), [Path(__file__).with_name(m) for m in ("search.py", "render.py", "models.py", "numerals.py")]
+).hexdigest()[:16]
 
 
-_CODE_VERSION = _code_version()
+def _city_jobs(book: Rulebook, terms: list[str]) -> dict[str, tuple[_Job, str]]:
+    """Each city's build input and its cache key (the input, the dictionary and the code)."""
+    labels = _labels(book)
+    out = {}
+    for city in ordered_cities(book):
+        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
+        out[city.id] = job, hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
+    return out
 
 
 def _city_builds(
-    book: Rulebook, terms: list[str], cache_dir: Path | None, need_counts: bool
+    book: Rulebook, city_jobs: dict[str, tuple[_Job, str]], cache_dir: Path | None, need_counts: bool
 ) -> Iterator[tuple[City, str, list[list[dict[str, int]]] | None]]:
     """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
     unchanged, else built in parallel. Cached counts are read only when the term index must be
     rebuilt, one city at a time as the caller merges them."""
-    labels = _labels(book)
     cities = ordered_cities(book)
-    jobs, keys = {}, {}
+    keys = {slug: key for slug, (_, key) in city_jobs.items()}
+    jobs = {}
     for city in cities:
-        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
-        keys[city.id] = hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
         hit = cache_dir / f"{keys[city.id]}.js" if cache_dir else None
         if not (hit and hit.exists() and hit.with_suffix(".counts.json").exists()):
-            jobs[city.id] = job
+            jobs[city.id] = city_jobs[city.id][0]
     if len(jobs) > 4 and (os.cpu_count() or 1) > 1:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded jieba dictionary
         pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx)
@@ -265,15 +273,15 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     cities' cached term counts only when any of them changed."""
     terms = search_terms(book, root)
     use_terms(terms)
-    parts = [_CODE_VERSION, terms, _labels(book)]
-    parts += [[c.model_dump_json(), _tags_of(book, c.id)] for c in ordered_cities(book)]
-    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    city_jobs = _city_jobs(book, terms)
+    # The term index depends on exactly the cities' inputs, in reading order: key it on their keys.
+    key = hashlib.sha256("".join(key for _, key in city_jobs.values()).encode()).hexdigest()
     term_cache = cache_dir / f"terms-{key}.json" if cache_dir else None
     term_files = json.loads(term_cache.read_text(encoding="utf-8")) if term_cache and term_cache.exists() else None
     builder = None if term_files else TermIndexBuilder(book)
     files: dict[str, str] = {}
     shards = []
-    builds = _city_builds(book, terms, cache_dir, need_counts=builder is not None)
+    builds = _city_builds(book, city_jobs, cache_dir, need_counts=builder is not None)
     try:  # close the generator on error at once, so its worker pool stops now
         for city, text, counts in builds:
             files[f"lookup/shards/{city.id}.js"] = text
@@ -329,15 +337,8 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
     builder = TermIndexBuilder(book)
     labels = _labels(book)
     for city in ordered_cities(book):
-        tags = _tags_of(book, city.id)
-        builder.add(
-            city,
-            [
-                _term_counts(_analyse(city, ch.heading(), a, tags.get(a.anchor, []), labels))
-                for ch in city.chapters
-                for a in ch.articles
-            ],
-        )
+        articles = _articles(city, _tags_of(book, city.id))
+        builder.add(city, [_term_counts(_analyse(city, chapter, a, topics, labels)) for chapter, a, topics in articles])
     return builder.files()
 
 
@@ -362,14 +363,12 @@ class TermIndexBuilder:
     def add(self, city: City, counts: list[list[dict[str, int]]]) -> None:
         ci = len(self.cities)
         self.cities.append(city.id)
-        tags = _tags_of(self.book, city.id)
-        articles = [(ch.heading(), a) for ch in city.chapters for a in ch.articles]
+        articles = list(_articles(city, _tags_of(self.book, city.id)))
         if len(counts) != len(articles):
             raise ValueError(f"{city.id}: {len(counts)} term counts for {len(articles)} articles")
-        for (chapter, a), (b, w) in zip(articles, counts, strict=True):
+        for (chapter, a, topics), (b, w) in zip(articles, counts, strict=True):
             d = len(self.docs)
             self.docs.append([ci, a.n])
-            topics = tags.get(a.anchor, [])
             for prefix, tf_of in (("b", b), ("w", w)):
                 for term, tf in tf_of.items():
                     self.postings[prefix + term] += [d, tf]

@@ -48,10 +48,19 @@ def rulebook(root: Path) -> Rulebook:
     return book
 
 
+def fingerprint(dists: tuple[str, ...], files: list[Path]) -> hashlib._Hash:
+    """A hash of installed distributions' versions and files' bytes: what a cache entry depends on
+    besides its own data (extend it with update())."""
+    key = hashlib.sha256()
+    for dist in dists:
+        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+    for path in files:
+        key.update(hashlib.sha256(path.read_bytes()).digest())
+    return key
+
+
 def _content_key(root: Path) -> str:
-    key = hashlib.sha256(f"pydantic={importlib.metadata.version('pydantic')};".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        key.update(hashlib.sha256(module.read_bytes()).digest())
+    key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
     data = root / "rules_data"
     for p in sorted(data.rglob("*")):
         if p.is_file():
@@ -73,17 +82,13 @@ def cached(root: Path) -> Rulebook:
     return hit[1] if hit else rulebook(root)
 
 
-def jinja_cache(root: Path, env_name: str, *inputs: bytes) -> jinja2.FileSystemBytecodeCache:
+def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemBytecodeCache:
     """Where one Jinja environment's compiled templates are kept between builds (git-ignored .cache/).
 
     Jinja re-checks only each template's source, so the folder is keyed on what else shapes the
-    compiled code: the Jinja, MkDocs and Material versions and `inputs` (e.g. the code that sets the
+    compiled code: the Jinja, MkDocs and Material versions and `code` (e.g. the module that sets the
     environment's options, such as autoescape)."""
-    key = hashlib.sha256()
-    for dist in ("jinja2", "mkdocs", "mkdocs-material"):
-        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
-    for data in inputs:
-        key.update(hashlib.sha256(data).digest())
+    key = fingerprint(("jinja2", "mkdocs", "mkdocs-material"), list(code))
     path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
     path.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(path))

@@ -273,22 +273,20 @@
       var li = document.createElement("li");
       li.className = "rb-lookup-hit";
       li.setAttribute("data-ref", r.ref);
-      if (!d) {  // its document is loading (or failed): the link now, the snippet when it arrives
-        var city = r.ref.split("/")[0], n = +r.ref.split("/")[1];
-        li.innerHTML = '<p class="rb-lookup-title"><a href="' +
-          escapeHtml(base + "cities/" + city + suffix + "#art_" + n) + '">' + escapeHtml(names[city] + " " +
-          articleNumber(n)) + "</a></p>" + (found.docsReady
+      // The link comes from the ref alone, so it is shown before the hit's document has arrived.
+      var city = r.ref.split("/")[0], n = +r.ref.split("/")[1];
+      var title = '<p class="rb-lookup-title"><a href="' + escapeHtml(base + "cities/" + city + suffix + "#art_" + n) +
+        '">' + escapeHtml(names[city] + " " + articleNumber(n)) + "</a>";
+      if (!d) {  // its document is loading (or failed): the snippet when it arrives
+        li.innerHTML = title + "</p>" + (found.docsReady
           ? '<p class="rb-lookup-snippet rb-small" aria-busy="true">摘要加载中…</p>'
           : '<p class="rb-lookup-snippet rb-small">' + (found.docsFailed ? "摘要未能加载，请刷新页面重试。" : "") + "</p>");
-        list.appendChild(li);
-        return;
+      } else {
+        li.innerHTML = title + (d.label !== d.number ? ' <span class="rb-small">（原文“' + escapeHtml(d.label) + "”）</span>" : "") +
+          ' <span class="rb-small">' + escapeHtml(d.chapter) + "</span></p>" +
+          '<p class="rb-lookup-snippet">' + snippet(d.text, found.analysis) + "</p>" +
+          '<p class="rb-small">' + d.topics.map(function (t) { return escapeHtml(topicLabels[t] || t); }).join(" · ") + "</p>";
       }
-      var href = base + "cities/" + d.city + suffix + "#art_" + d.n;
-      li.innerHTML = '<p class="rb-lookup-title"><a href="' + escapeHtml(href) + '">' + escapeHtml(names[d.city] + " " +
-        d.number) + "</a>" + (d.label !== d.number ? ' <span class="rb-small">（原文“' + escapeHtml(d.label) + "”）</span>" : "") +
-        ' <span class="rb-small">' + escapeHtml(d.chapter) + "</span></p>" +
-        '<p class="rb-lookup-snippet">' + snippet(d.text, found.analysis) + "</p>" +
-        '<p class="rb-small">' + d.topics.map(function (t) { return escapeHtml(topicLabels[t] || t); }).join(" · ") + "</p>";
       list.appendChild(li);
     });
     root.setAttribute("data-state", found.docsReady ? "partial" : "done");
