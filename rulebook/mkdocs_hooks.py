@@ -47,12 +47,12 @@ def on_config(config):  # noqa: ANN001, ANN201
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = site.rulebook(_root(config))
-    for slug in book.cities:
-        files.append(File.generated(config, site.city_src(slug), content=site.city_stub(slug)))
+    for city in book.cities.values():
+        files.append(File.generated(config, site.city_src(city.id), content=site.city_stub(city)))
     for topic in book.topics():
-        files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic.id)))
-    for kind, _ in site.CHAIN_PAGES:
-        files.append(File.generated(config, site.chain_src(kind), content=site.chain_stub(kind)))
+        files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic)))
+    for kind, label in site.CHAIN_PAGES:
+        files.append(File.generated(config, site.chain_src(kind), content=site.chain_stub(kind, label)))
     root = _root(config)
     for dest, src in site.VENDOR.items():
         path = root / src

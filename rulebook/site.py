@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .data import Rulebook, load_rulebook
-from .models import City
+from .models import City, Topic
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
 
@@ -103,9 +105,25 @@ def city_src(slug: str) -> str:
     return f"cities/{slug}.md"
 
 
-def city_stub(slug: str) -> str:
+def html_text(text: str) -> str:
+    """Data text for a place that inserts it without escaping: Material's nav, `<title>` and header
+    (`{{ nav_item.title }}`, `{{ page.meta.title }}`) and mkdocs-macros, which renders a page title
+    holding `{{` as a template. HTML-escaped, with braces as character references so no Jinja runs."""
+    return str(markupsafe.escape(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _front_matter(title: str, *, searched: bool = True) -> str:
+    # The title is set here too: without page.meta.title Material prints `page.title | striptags`,
+    # and striptags turns the escaped text back into markup. JSON is valid YAML for the value.
+    lines = [f"title: {json.dumps(html_text(title), ensure_ascii=False)}"]
+    if not searched:
+        lines += ["search:", "  exclude: true"]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def city_stub(city: City) -> str:
     """The Markdown of a generated city page: a single macro call, no data copied into docs/."""
-    return f'{{{{ city_page("{slug}") }}}}\n'
+    return _front_matter(city.name) + f'{{{{ city_page("{city.id}") }}}}\n'
 
 
 def topic_src(topic_id: str) -> str:
@@ -115,11 +133,8 @@ def topic_src(topic_id: str) -> str:
 # Comparison and chart pages repeat the articles' words under titles that Material weighs 1000x, so
 # they would crowd the articles out of the site search box; they are left out of it (Material's
 # documented `search: exclude`) and reached through the navigation and 条文检索 instead.
-OVERVIEW_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n"
-
-
-def topic_stub(topic_id: str) -> str:
-    return OVERVIEW_FRONT_MATTER + f'{{{{ topic_page("{topic_id}") }}}}\n'
+def topic_stub(topic: Topic) -> str:
+    return _front_matter(topic.label, searched=False) + f'{{{{ topic_page("{topic.id}") }}}}\n'
 
 
 CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("meeting", "会议议题与纪要")]
@@ -138,18 +153,19 @@ def chain_src(kind: str) -> str:
     return f"chains/{kind}.md"
 
 
-def chain_stub(kind: str) -> str:
-    return OVERVIEW_FRONT_MATTER + f'{{{{ chain_page("{kind}") }}}}\n'
+def chain_stub(kind: str, label: str) -> str:
+    return _front_matter(label, searched=False) + f'{{{{ chain_page("{kind}") }}}}\n'
 
 
 def nav(book: Rulebook) -> list[object]:
-    """The site navigation, generated from the data."""
+    """The site navigation, generated from the data. Material prints nav titles unescaped, so every
+    title from data goes through html_text()."""
     topics = book.topics()
     return [
         {"首页": "index.md"},
         {"条文检索": "lookup/index.md"},
-        {"各市工作规则": [{c.name: city_src(c.id)} for c in ordered_cities(book)]},
-        {"比较": ["compare/index.md", *({t.label: topic_src(t.id)} for t in topics)]},
+        {"各市工作规则": [{html_text(c.name): city_src(c.id)} for c in ordered_cities(book)]},
+        {"比较": ["compare/index.md", *({html_text(t.label): topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"数据下载": "data/index.md"},
         {"关于本站": ["about.md", {"性能": "performance.md"}]},
