@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # A city slug names a folder of the site (cities/<slug>/) and files (lookup/shards/<slug>.js).
 SLUG_RE = r"^[a-z][a-z0-9_]{1,39}$"
@@ -79,7 +79,7 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_control_characters(cls, value: Any, info: Any) -> Any:
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
         label = info.field_name in cls.LABELS
         for path, text in _strings(value):
             problem = control_character(text, label=label)
