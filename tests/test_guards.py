@@ -107,6 +107,14 @@ def test_search_terms_come_from_the_book(project):
     assert "测试专用词" in terms and "全体会议" not in terms  # the file's terms, not the checkout's
 
 
+def test_long_label_parts_are_not_search_terms(project):
+    from rulebook.search import search_terms
+
+    _edit(project / "rules_data/topics.yaml", "label: 总则与指导原则", f"label: 总则与{'指导' * 20_000}")
+    terms = search_terms(load_rulebook(project), project)
+    assert "总则" in terms and max(map(len, terms)) <= 32
+
+
 def test_a_bad_search_terms_file_is_one_lint_line(project):
     (project / "rules_data/search_terms.yaml").write_text("- 会议\n", encoding="utf-8")
     assert lint(project) == [
