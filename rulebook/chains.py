@@ -17,8 +17,12 @@ CHAIN_DESCRIPTIONS = {
 
 
 def mermaid_text(text: str) -> str:
-    """Escape data text for a quoted Mermaid label: only our own <br/> may be markup."""
+    """Escape data text for a quoted Mermaid label: only our own <br/> may be markup.
+
+    Mermaid removes `%%{…}%%` directives and `%%` comments anywhere in the source before parsing, and
+    reads "`…`" as a Markdown string: `%` and "`" become entity codes too, so such text shows literally."""
     text = text.replace("#", "#35;").replace('"', "#34;").replace("<", "#60;").replace(">", "#62;")
+    text = text.replace("%", "#37;").replace("`", "#96;")
     return text.replace("&", "#38;").replace("\n", " ")
 
 

@@ -6,6 +6,7 @@ Each error reads `file: key.path: message` (paths relative to the repository roo
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,32 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import paths, yamlio
-from .models import BoilerplateRules, CellStatus, City, CityChains, CityInput, CityTags, Taxonomy, Topic, TopicFacts
+from .models import (
+    MARKUP_MESSAGE,
+    BoilerplateRules,
+    CellStatus,
+    City,
+    CityChains,
+    CityInput,
+    CityTags,
+    FieldError,
+    SearchTerms,
+    Source,
+    Taxonomy,
+    Topic,
+    TopicFacts,
+    label_markup,
+)
 from .quantity import quantities
 
 M = TypeVar("M", bound=BaseModel)
 _FAILED = object()  # read_yaml's result for a file that could not be parsed
+
+ALLOW_MARKUP_ENV = "RULEBOOK_ALLOW_MARKUP"  # "1": accept markup-like names (tests of the escaping only)
+MAX_SOURCE_ENV = "RULEBOOK_MAX_SOURCE_BYTES"
+# A work rule is 20-60 KB of text; 2 MiB leaves room for 30x that while a runaway capture (a whole
+# portal, a binary file) is stopped before it turns into a site of hundreds of MB.
+DEFAULT_MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 
 class DataError(Exception):
@@ -40,6 +62,8 @@ class Rulebook:
     tags: dict[str, CityTags] = field(default_factory=dict)
     facts: dict[str, TopicFacts] = field(default_factory=dict)  # by topic id, in taxonomy order
     chains: dict[str, CityChains] = field(default_factory=dict)
+    boilerplate: BoilerplateRules | None = None  # rules_data/boilerplate.yaml, for the importer
+    search_terms: SearchTerms | None = None  # rules_data/search_terms.yaml (optional file)
 
     def topics(self) -> list[Topic]:
         return list(self.taxonomy.topics) if self.taxonomy else []
@@ -56,6 +80,26 @@ class Rulebook:
             return self.cities[slug]
         except KeyError:
             raise KeyError(f"unknown city id {slug!r} (known: {', '.join(sorted(self.cities))})") from None
+
+
+def markup_allowed(allow: bool | None = None) -> bool:
+    """Whether names and labels may hold markup-like characters: `allow`, else the environment."""
+    return os.environ.get(ALLOW_MARKUP_ENV) == "1" if allow is None else allow
+
+
+def max_source_bytes() -> int:
+    """The largest source text accepted, in bytes (RULEBOOK_MAX_SOURCE_BYTES raises it)."""
+    raw = os.environ.get(MAX_SOURCE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SOURCE_BYTES
+    if not raw.isdigit() or int(raw) < 1:
+        raise DataError([f"{MAX_SOURCE_ENV}: (environment): must be a positive number of bytes, got {raw!r}"])
+    return int(raw)
+
+
+def settings_key() -> str:
+    """The environment settings that change what the loader accepts (part of any cache key of a book)."""
+    return f"allow_markup={markup_allowed()};max_source={os.environ.get(MAX_SOURCE_ENV, '').strip()}"
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -86,44 +130,131 @@ def read_yaml(path: Path, root: Path, errors: list[str]) -> Any:
 
 
 def validate(model: type[M], data: Any, path: Path, root: Path, errors: list[str]) -> M | None:
+    """`data` through `model`; every validation error appended as `file: key.path: message`."""
     if data is _FAILED:
         return None  # the YAML error is already reported
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        for err in e.errors():
-            errors.append(f"{_rel(path, root)}: {_loc(err['loc'])}: {err['msg']}")
+        errors.extend(f"{_rel(path, root)}: {line}" for line in validation_lines(e))
     return None
 
 
-def _check_ids(items: dict[str, Any], files: dict[str, Path], root: Path, errors: list[str]) -> None:
-    for slug, obj in items.items():
-        if obj.id != slug:
-            errors.append(f"{_rel(files[slug], root)}: id: id {obj.id!r} does not match the file name {slug!r}")
+def validation_lines(e: ValidationError) -> list[str]:
+    """One `key.path: message` per error; a FieldError's own path below its field is kept."""
+    out = []
+    for err in e.errors():
+        loc, msg = _loc(err["loc"]), err["msg"]
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc, msg = (loc if loc != "(root)" else "") + cause.path or "(root)", cause.message
+        out.append(f"{loc}: {msg}")
+    return out
 
 
-def load_rulebook(root: Path | None = None) -> Rulebook:
-    """Load every data file through the schema and cross-check them; raise DataError listing all errors."""
+def markup_errors(obj: BaseModel, rel: str) -> list[str]:
+    """`file: key: message` for every name or label of `obj` that holds markup-like characters."""
+    return [f"{rel}: {key}: {MARKUP_MESSAGE}: {', '.join(repr(t) for t in found)}" for key, found in label_markup(obj)]
+
+
+def load_file(
+    model: type[M], path: Path, root: Path, errors: list[str], *, allow_markup: bool | None = None
+) -> M | None:
+    """One YAML file through its model and the markup check; None (errors appended) if it is broken."""
+    obj = validate(model, read_yaml(path, root, errors), path, root, errors)
+    if obj is not None and not markup_allowed(allow_markup):
+        found = markup_errors(obj, _rel(path, root))
+        if found:
+            errors.extend(found)
+            return None
+    return obj
+
+
+def load_boilerplate(root: Path | None = None) -> BoilerplateRules:
+    """rules_data/boilerplate.yaml through its model (for the importer, where no book is loaded)."""
+    root = root or paths.ROOT
+    errors: list[str] = []
+    rules = load_file(BoilerplateRules, root / "rules_data" / "boilerplate.yaml", root, errors)
+    if rules is None:
+        raise DataError(errors)
+    return rules
+
+
+def read_source(root: Path, source: Source, rel: str) -> tuple[bytes | None, list[str]]:
+    """The bytes of a source text under rules_data/sources/, or None and why (`rel` owns `source`)."""
+    sources = root / "rules_data" / "sources"
+    src = sources / source.file
+    name = _rel(src, root)
+    if not src.is_file():
+        return None, [f"{rel}: source.file: {name} does not exist"]
+    if not src.resolve().is_relative_to(sources.resolve()):
+        return None, [f"{rel}: source.file: {name} leads outside rules_data/sources/"]
+    size, limit = src.stat().st_size, max_source_bytes()
+    if size > limit:
+        return None, [
+            f"{rel}: source.file: {name} is {size:,} bytes, over the limit of {limit:,} bytes "
+            f"(set {MAX_SOURCE_ENV}=<bytes> to raise it)"
+        ]
+    try:
+        return src.read_bytes(), []
+    except OSError as e:
+        return None, [f"{rel}: source.file: cannot read {name}: {e.strerror or e}"]
+
+
+def _source_errors(root: Path, source: Source, rel: str) -> list[str]:
+    raw, errors = read_source(root, source, rel)
+    if raw is not None:
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.sha256:
+            name = _rel(root / "rules_data" / "sources" / source.file, root)
+            errors.append(f"{rel}: source.sha256: recorded {source.sha256} but {name} has {digest}")
+    return errors
+
+
+def _load_entities(
+    model: type[M], files: dict[str, Path], root: Path, errors: list[str], allow_markup: bool | None
+) -> dict[str, M]:
+    """Per-slug files whose `id` is the file name; a file with another id is broken (not loaded)."""
+    out = {}
+    for slug, p in files.items():
+        obj = load_file(model, p, root, errors, allow_markup=allow_markup)
+        if obj is None:
+            continue
+        if obj.id != slug:  # type: ignore[attr-defined]
+            errors.append(f"{_rel(p, root)}: id: id {obj.id!r} does not match the file name {slug!r}")  # type: ignore[attr-defined]
+            continue
+        out[slug] = obj
+    return out
+
+
+def load_rulebook(root: Path | None = None, *, allow_markup: bool | None = None) -> Rulebook:
+    """Load every data file through the schema and cross-check them; raise DataError listing all errors.
+
+    Names and labels with markup-like characters are refused unless `allow_markup` (None: the
+    RULEBOOK_ALLOW_MARKUP environment variable, "1" allows)."""
+    book, errors = check_rulebook(root, allow_markup=allow_markup)
+    if errors:
+        raise DataError(errors)
+    return book
+
+
+def check_rulebook(root: Path | None = None, *, allow_markup: bool | None = None) -> tuple[Rulebook, list[str]]:
+    """Everything that loads, and every error: a file that is broken is left out of the book and
+    reported once (files that refer to it are not checked against it)."""
     root = root or paths.ROOT
     data_dir = root / "rules_data"
     errors: list[str] = []
     book = Rulebook()
 
-    bp_path = data_dir / "boilerplate.yaml"
-    validate(BoilerplateRules, read_yaml(bp_path, root, errors), bp_path, root, errors)
+    book.boilerplate = load_file(BoilerplateRules, data_dir / "boilerplate.yaml", root, errors)
+    terms_path = data_dir / "search_terms.yaml"
+    if terms_path.exists():
+        book.search_terms = load_file(SearchTerms, terms_path, root, errors)
 
     input_files = {p.stem: p for p in sorted((data_dir / "inputs").glob("*.yaml"))}
-    for slug, p in input_files.items():
-        inp = validate(CityInput, read_yaml(p, root, errors), p, root, errors)
-        if inp:
-            book.inputs[slug] = inp
     city_files = {p.stem: p for p in sorted((data_dir / "cities").glob("*.yaml"))}
-    for slug, p in city_files.items():
-        city = validate(City, read_yaml(p, root, errors), p, root, errors)
-        if city:
-            book.cities[slug] = city
-    _check_ids(book.inputs, input_files, root, errors)
-    _check_ids(book.cities, city_files, root, errors)
+    book.inputs = _load_entities(CityInput, input_files, root, errors, allow_markup)
+    book.cities = _load_entities(City, city_files, root, errors, allow_markup)
 
     for slug in sorted(set(input_files) - set(city_files)):
         errors.append(
@@ -132,66 +263,71 @@ def load_rulebook(root: Path | None = None) -> Rulebook:
     for slug in sorted(set(city_files) - set(input_files)):
         errors.append(f"{_rel(city_files[slug], root)}: id: no input file rules_data/inputs/{slug}.yaml")
 
-    for slug, city in book.cities.items():
-        src = data_dir / "sources" / city.source.file
-        rel = _rel(city_files[slug], root)
-        if not src.exists():
-            errors.append(f"{rel}: source.file: {_rel(src, root)} does not exist")
-        else:
-            digest = hashlib.sha256(src.read_bytes()).hexdigest()
-            if digest != city.source.sha256:
-                errors.append(f"{rel}: source.sha256: recorded {city.source.sha256} but {_rel(src, root)} has {digest}")
-        inp = book.inputs.get(slug)
-        if inp and inp.source != city.source:
-            errors.append(f"{rel}: source: differs from rules_data/inputs/{slug}.yaml (re-run the importer)")
+    for slug in sorted(set(book.inputs) | set(book.cities)):
+        inp, city = book.inputs.get(slug), book.cities.get(slug)
+        if city and inp and inp.source != city.source:
+            # The city file is stale; whether the input's source is right is the input's own question.
+            errors.append(
+                f"{_rel(city_files[slug], root)}: source: differs from rules_data/inputs/{slug}.yaml "
+                "(re-run the importer)"
+            )
+            errors += _source_errors(root, inp.source, _rel(input_files[slug], root))
+        elif city:
+            errors += _source_errors(root, city.source, _rel(city_files[slug], root))
+        elif inp:
+            errors += _source_errors(root, inp.source, _rel(input_files[slug], root))
 
     # Cities whose own file is broken are already reported: do not cascade errors from other files.
     broken = set(city_files) - set(book.cities)
-    _load_comparison_layer(book, data_dir, root, errors, broken)
-    _load_chains(book, data_dir, root, errors, broken)
-    if errors:
-        raise DataError(errors)
-    return book
+    _load_comparison_layer(book, data_dir, root, errors, broken, allow_markup)
+    _load_chains(book, data_dir, root, errors, broken, allow_markup)
+    return book, errors
 
 
-def _load_comparison_layer(book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str]) -> None:
+def _load_comparison_layer(
+    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], allow_markup: bool | None
+) -> None:
     """Topics, per-city tags and comparison facts, each checked against the city texts."""
     tax_path = data_dir / "topics.yaml"
     if not tax_path.exists():
         return
-    book.taxonomy = validate(Taxonomy, read_yaml(tax_path, root, errors), tax_path, root, errors)
+    book.taxonomy = load_file(Taxonomy, tax_path, root, errors, allow_markup=allow_markup)
+    # A broken taxonomy is one error: topic ids in tags and comparisons are not checked against it.
+    checked = book.taxonomy is not None
     topic_ids = book.topic_ids()
     for i, tid in enumerate(topic_ids):
         if tid in topic_ids[:i]:
             errors.append(f"{_rel(tax_path, root)}: topics[{i}].id: duplicate topic id {tid!r}")
     known = set(topic_ids)
 
-    for rel, tags, city in _per_city_files(book, data_dir / "tags", CityTags, root, errors, broken):
+    present: set[str] = set()
+    files = _per_city_files(book, data_dir / "tags", CityTags, root, errors, broken, present, allow_markup)
+    for rel, tags, city in files:
         book.tags[tags.city] = tags
         anchors = [a.anchor for a in city.articles()]
         for key, ids in tags.tags.items():
             if key not in anchors:
                 errors.append(f"{rel}: tags.{key}: no such article in {city.id}")
             for tid in ids:
-                if tid not in known:
+                if checked and tid not in known:
                     errors.append(f"{rel}: tags.{key}: unknown topic id {tid!r}")
         if tags.curated:
             for anchor in anchors:
                 if anchor not in tags.tags:
                     errors.append(f"{rel}: tags.{anchor}: article has no topic")
     if topic_ids:
-        for slug in sorted(set(book.cities) - set(book.tags) - broken):
+        for slug in sorted(set(book.cities) - present - broken):
             errors.append(f"rules_data/tags/{slug}.yaml: (file): missing: every city needs its topic tags")
 
     seen_attrs: dict[str, str] = {}
     for p in sorted((data_dir / "comparisons").glob("*.yaml")):
         rel = _rel(p, root)
-        facts = validate(TopicFacts, read_yaml(p, root, errors), p, root, errors)
+        facts = load_file(TopicFacts, p, root, errors, allow_markup=allow_markup)
         if not facts:
             continue
         if facts.topic != p.stem:
             errors.append(f"{rel}: topic: {facts.topic!r} does not match the file name {p.stem!r}")
-        if facts.topic not in known:
+        if checked and facts.topic not in known:
             errors.append(f"{rel}: topic: unknown topic id {facts.topic!r}")
         book.facts[facts.topic] = facts
         for i, attr in enumerate(facts.attributes):
@@ -218,11 +354,15 @@ def _check_quote(city: City, article: int | None, quote: str | None, rel: str, k
     return []
 
 
-def _load_chains(book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str]) -> None:
+def _load_chains(
+    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], allow_markup: bool | None
+) -> None:
     """Approval chains: one file per city, every citation checked against the city's text."""
     if not (data_dir / "chains").exists():
         return
-    for rel, cc, city in _per_city_files(book, data_dir / "chains", CityChains, root, errors, broken):
+    present: set[str] = set()
+    files = _per_city_files(book, data_dir / "chains", CityChains, root, errors, broken, present, allow_markup)
+    for rel, cc, city in files:
         book.chains[cc.city] = cc
         for i, ch in enumerate(cc.chains):
             if ch.status == CellStatus.source_missing and city.complete:
@@ -231,22 +371,33 @@ def _load_chains(book: Rulebook, data_dir: Path, root: Path, errors: list[str], 
                 errors.extend(_check_quote(city, n.article, n.quote, rel, f"chains[{i}].nodes[{j}]"))
             for j, e in enumerate(ch.edges):
                 errors.extend(_check_quote(city, e.article, e.quote, rel, f"chains[{i}].edges[{j}]"))
-    for slug in sorted(set(book.cities) - set(book.chains) - broken):
+    for slug in sorted(set(book.cities) - present - broken):
         errors.append(f"rules_data/chains/{slug}.yaml: (file): missing: every city needs its approval chains")
 
 
 def _per_city_files(
-    book: Rulebook, directory: Path, model: type[M], root: Path, errors: list[str], broken: set[str]
+    book: Rulebook,
+    directory: Path,
+    model: type[M],
+    root: Path,
+    errors: list[str],
+    broken: set[str],
+    present: set[str],
+    allow_markup: bool | None,
 ) -> Iterator[tuple[str, M, City]]:
-    """Each valid per-city file (tags/, chains/) whose `city` names a loaded city; errors for the rest."""
+    """Each valid per-city file (tags/, chains/) whose `city` names a loaded city; errors for the rest.
+
+    Every file found is added to `present` (by file name), broken or not: it is never also "missing"."""
     for p in sorted(directory.glob("*.yaml")):
         rel = _rel(p, root)
-        obj = validate(model, read_yaml(p, root, errors), p, root, errors)
+        present.add(p.stem)
+        obj = load_file(model, p, root, errors, allow_markup=allow_markup)
         if obj is None:
             continue
         slug = obj.city  # type: ignore[attr-defined]
         if slug != p.stem:
             errors.append(f"{rel}: city: {slug!r} does not match the file name {p.stem!r}")
+            continue  # not checked against another city's text
         if slug in broken:
             continue  # that city's own file is broken and already reported
         if slug not in book.cities:

@@ -2,39 +2,67 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import paths, yamlio
-from .data import DataError, load_rulebook
+from .data import DataError, Rulebook, check_rulebook, read_source, validation_lines
 from .importer import ImportError_, import_city
-from .models import BoilerplateRules, CityInput
+from .models import CityInput
 from .pipeline import HEADER
+
+_FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
 
 def lint(root: Path | None = None) -> list[str]:
-    """Return every error found (empty list: the data is clean)."""
+    """Return every error found (empty list: the data is clean).
+
+    The import check runs for every city whose input file and source text can be read, even when
+    other files have errors, so a source the importer cannot read shows the importer's reason."""
     root = root or paths.ROOT
     try:
-        book = load_rulebook(root)
-    except DataError as e:
+        book, errors = check_rulebook(root)
+    except DataError as e:  # a bad setting (environment), before any file is read
         return e.errors
-    errors: list[str] = []
-    rules = BoilerplateRules.model_validate(
-        yamlio.load((root / "rules_data/boilerplate.yaml").read_text(encoding="utf-8"))
-    )
+    if book.boilerplate is None:
+        return errors  # the importer cannot run; boilerplate.yaml's own errors are reported
     for slug, inp in sorted(book.inputs.items()):
-        errors += _check_generated(root, slug, inp, rules)
+        errors += _check_generated(root, book, slug, inp)
     return errors
 
 
-def _check_generated(root: Path, slug: str, inp: CityInput, rules: BoilerplateRules) -> list[str]:
+def import_errors(rel: str, e: Exception) -> list[str]:
+    """An importer failure as `file: (import): message` lines, one per problem."""
+    if isinstance(e, ValidationError):  # the importer made a City the schema refuses
+        return [f"{rel}: (import): {line}" for line in validation_lines(e)]
+    lines = [line for line in str(e).splitlines() if line.strip()] or [type(e).__name__]
+    return [line if _FORMATTED.match(line) else f"{rel}: (import): {line}" for line in lines]
+
+
+def _check_generated(root: Path, book: Rulebook, slug: str, inp: CityInput) -> list[str]:
     """The committed city file must be exactly what the importer makes from source + input."""
     rel_in = f"rules_data/inputs/{slug}.yaml"
+    raw, _ = read_source(root, inp.source, rel_in)
+    if raw is None:
+        return []  # missing, too large or unreadable: the loader reports it
+    digest = hashlib.sha256(raw).hexdigest()
+    # A changed source is reported by its hash already; import it anyway to show what else is wrong.
+    probe = inp if digest == inp.source.sha256 else _with_digest(inp, digest)
+    assert book.boilerplate is not None
     try:
-        city, _ = import_city((root / "rules_data/sources" / inp.source.file).read_bytes(), inp, rules)
-    except ImportError_ as e:
-        return [f"{rel_in}: (import): {e}"]
+        city, _ = import_city(raw, probe, book.boilerplate)
+    except (ImportError_, ValueError) as e:  # UnicodeDecodeError and ValidationError are ValueErrors
+        return import_errors(rel_in, e)
+    if probe is not inp or slug not in book.cities:
+        return []  # a changed source, a broken or missing city file: reported by the loader
     target = root / "rules_data/cities" / f"{slug}.yaml"
     if target.read_text(encoding="utf-8") != HEADER + yamlio.dump(city):
         return [f"rules_data/cities/{slug}.yaml: (file): stale; run scripts/import_city.py {slug}"]
     return []
+
+
+def _with_digest(inp: CityInput, digest: str) -> CityInput:
+    return inp.model_copy(update={"source": inp.source.model_copy(update={"sha256": digest})})

@@ -3,22 +3,121 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-SLUG_RE = r"^[a-z][a-z0-9_]*$"
+# A city slug names a folder of the site (cities/<slug>/) and files (lookup/shards/<slug>.js).
+SLUG_RE = r"^[a-z][a-z0-9_]{1,39}$"
+TOPIC_ID_RE = r"^[a-z][a-z0-9_]*$"
+# Names the site's own pages and folders use: a city or topic with one of these ids would hide or
+# replace a page (cities/index.md is the section page), so they are refused.
+RESERVED_SLUGS = frozenset(
+    {"index", "assets", "search", "data", "compare", "chains", "lookup", "cities", "downloads", "404"}
+)
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_RE = r"^[0-9a-f]{64}$"
 # A 文号: issuer code, year in 〔〕, serial, 号 — e.g. 郴政发〔2007〕17号.
 DOC_NUMBER_RE = r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号$"
 
 
+# C0 and C1 control characters and DEL. Newline and tab are allowed in text, never in labels.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LABEL_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What could start HTML, a Jinja/macros expression, a Mermaid directive or Markdown code in a name.
+MARKUP_TOKENS = ("<", ">", "{{", "}}", "{%", "%}", "%%{", "`")
+MARKUP_MESSAGE = "markup-like characters are not allowed in names and labels"
+
+
+class FieldError(ValueError):
+    """A validation error below the field it was raised for: `path` (e.g. `[3]`, `.meetings[0]`) is
+    appended to the field's location when the error is reported (rulebook.data does)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a field value (lists and dict keys/values), with its path below the field."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k, f"{path}.{k!s}")
+            yield from _strings(v, f"{path}.{k!s}")
+
+
+def control_character(text: str, *, label: bool = False) -> str | None:
+    """The message for the first control character in `text` (None if there is none)."""
+    m = (LABEL_CONTROL_RE if label else CONTROL_RE).search(text)
+    if not m:
+        return None
+    allowed = "" if label else " (only newline and tab are allowed in text)"
+    return f"control character U+{ord(m.group()):04X} at position {m.start()} is not allowed{allowed}"
+
+
+def markup_tokens(text: str) -> list[str]:
+    """The markup-like tokens (MARKUP_TOKENS) that occur in `text`."""
+    return [t for t in MARKUP_TOKENS if t in text]
+
+
 class Strict(BaseModel):
-    """Base model: unknown keys are errors, never silently dropped."""
+    """Base model: unknown keys are errors, never silently dropped; no string holds a control character.
+
+    `LABELS` names the fields that are names or labels (shown in navigation, titles, charts): they
+    take no newline or tab either, and rulebook.data refuses markup-like characters in them."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+    LABELS: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        label = info.field_name in cls.LABELS
+        for path, text in _strings(value):
+            problem = control_character(text, label=label)
+            if problem:
+                raise FieldError(path, problem)
+        return value
+
+
+def label_markup(obj: BaseModel, loc: str = "") -> Iterator[tuple[str, list[str]]]:
+    """(key path, tokens) for every name/label field below `obj` that holds markup-like tokens."""
+    labels = getattr(type(obj), "LABELS", ())
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        key = f"{loc}.{name}" if loc else name
+        if name in labels:
+            for path, text in _strings(value):
+                found = markup_tokens(text)
+                if found:
+                    yield key + path, found
+        yield from _nested_markup(value, key)
+
+
+def _nested_markup(value: Any, key: str) -> Iterator[tuple[str, list[str]]]:
+    if isinstance(value, BaseModel):
+        yield from label_markup(value, key)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _nested_markup(v, f"{key}[{i}]")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _nested_markup(v, f"{key}.{k}")
+
+
+def _not_reserved(v: str) -> str:
+    if v in RESERVED_SLUGS:
+        names = ", ".join(sorted(RESERVED_SLUGS))
+        raise FieldError("", f"{v!r} is reserved for a page or folder of the site (reserved: {names})")
+    return v
 
 
 class Level(StrEnum):
@@ -67,10 +166,22 @@ class Adoption(Strict):
     date: str | None = Field(default=None, pattern=DATE_RE)
 
 
+SOURCE_FILE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+
+
 class Source(Strict):
-    file: str = Field(description="path under rules_data/sources/")
+    file: str = Field(description="a plain file name in rules_data/sources/")
     sha256: str = Field(pattern=SHA256_RE)
     captured_from: str = Field(min_length=1, description="where the capture came from, as far as known")
+
+    @field_validator("file")
+    @classmethod
+    def _plain_file_name(cls, v: str) -> str:
+        if not SOURCE_FILE_RE.fullmatch(v) or ".." in v:
+            raise FieldError(
+                "", f"must be a plain file name in rules_data/sources/ (no '/', '..' or absolute path), got {v!r}"
+            )
+        return v
 
 
 class Paragraph(Strict):
@@ -99,6 +210,8 @@ class Article(Strict):
 
 
 class Chapter(Strict):
+    LABELS = ("label", "title")
+
     n: int = Field(ge=0, description="ordinal; 0 = text without chapters")
     label: str | None = None
     title: str | None = None
@@ -132,6 +245,8 @@ class Truncation(Strict):
 class City(Strict):
     """rules_data/cities/<id>.yaml — generated by scripts/import_city.py; do not edit by hand."""
 
+    LABELS = ("name", "title", "issuer", "province")
+
     id: str = Field(pattern=SLUG_RE)
     name: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -164,6 +279,8 @@ class City(Strict):
                 return a
         raise KeyError(f"{self.id}: no article art_{n}")
 
+    _id_not_reserved = field_validator("id")(_not_reserved)
+
     @model_validator(mode="after")
     def _consistent(self) -> City:
         ns = [a.n for a in self.articles()]
@@ -192,6 +309,8 @@ class ManualCorrection(Strict):
 class InputMetadata(Strict):
     """Facts the text lacks or states unclearly; each overrides what the importer detects."""
 
+    LABELS = ("name", "title", "issuer", "province")
+
     name: str | None = None
     title: str | None = None
     issuer: str | None = None
@@ -212,6 +331,8 @@ class CityInput(Strict):
     metadata: InputMetadata
     corrections: list[ManualCorrection] = []
 
+    _id_not_reserved = field_validator("id")(_not_reserved)
+
 
 class BoilerplateRules(Strict):
     """rules_data/boilerplate.yaml — portal lines the importer drops (regexes, shared by all cities)."""
@@ -223,20 +344,56 @@ class BoilerplateRules(Strict):
     @field_validator("header", "footer_start", "colophon_start")
     @classmethod
     def _regexes_compile(cls, v: list[str]) -> list[str]:
-        for pattern in v:
-            re.compile(pattern)
+        for i, pattern in enumerate(v):
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise FieldError(f"[{i}]", f"invalid regular expression {pattern!r}: {e}") from None
         return v
+
+
+MAX_TERM_CHARS = 32  # a word for the segmenter; jieba keeps every prefix of a term in memory
+MAX_TERMS = 5000
+HAN_RE = re.compile(r"[\u3400-\u9fff]+")
+
+
+class SearchTerms(Strict):
+    """rules_data/search_terms.yaml — the rulebook's own vocabulary for segmentation, in named groups."""
+
+    terms: dict[str, list[str]] = Field(default={}, description="group name -> terms (Chinese characters only)")
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for group, terms in v.items():
+            if not re.fullmatch(TOPIC_ID_RE, group):
+                raise FieldError(f".{group}", f"group names must match {TOPIC_ID_RE}")
+            for i, term in enumerate(terms):
+                where = f".{group}[{i}]"
+                if len(term) > MAX_TERM_CHARS:
+                    raise FieldError(where, f"a term is at most {MAX_TERM_CHARS} characters, got {len(term):,}")
+                if not HAN_RE.fullmatch(term):
+                    raise FieldError(where, f"a term is Chinese characters only, got {term!r}")
+        count = sum(len(t) for t in v.values())
+        if count > MAX_TERMS:
+            raise FieldError("", f"{count:,} terms, over the limit of {MAX_TERMS:,}")
+        return v
+
+    def all_terms(self) -> list[str]:
+        return [t for terms in self.terms.values() for t in terms]
 
 
 # --- comparison layer: topics, tags, facts ---------------------------------------------------
 
-TOPIC_ID_RE = r"^[a-z][a-z0-9_]*$"
-
 
 class Topic(Strict):
+    LABELS = ("label",)
+
     id: str = Field(pattern=TOPIC_ID_RE)
     label: str = Field(min_length=1, description="zh label shown on the site")
     description: str = Field(min_length=1, description="one line, zh")
+
+    _id_not_reserved = field_validator("id")(_not_reserved)  # compare/<id>/ is a page
 
 
 class Taxonomy(Strict):
@@ -308,6 +465,8 @@ class Cell(Strict):
 
 
 class Attribute(Strict):
+    LABELS = ("label", "unit")
+
     id: str = Field(pattern=TOPIC_ID_RE)
     label: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -343,6 +502,8 @@ class StepStatus(StrEnum):
 class Node(Strict):
     """A step: an actor doing something, cited; or a step the text leaves open (未规定)."""
 
+    LABELS = ("actor", "action")
+
     id: str = Field(pattern=NODE_ID_RE)
     actor: str = Field(min_length=1, description="who, in the text's words (e.g. 市政府办公室)")
     action: str = Field(min_length=1, description="what they do (e.g. 提出拟办意见)")
@@ -362,6 +523,8 @@ class Node(Strict):
 
 class Edge(Strict):
     """A transition between steps, with its condition (一般事项 / 重大事项 …) and citation."""
+
+    LABELS = ("condition",)
 
     source: str = Field(pattern=NODE_ID_RE, alias="from")
     target: str = Field(pattern=NODE_ID_RE, alias="to")

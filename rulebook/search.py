@@ -25,9 +25,8 @@ import lunr.builder
 from lunr.builder import Builder
 from lunr.token import Token
 
-from . import yamlio
 from .data import Rulebook
-from .models import Article, City
+from .models import MAX_TERM_CHARS, Article, City
 from .render import article_number
 from .site import fingerprint, ordered_cities, write_cache_file
 
@@ -38,14 +37,13 @@ jieba.setLogLevel(60)  # quiet: the build log is for our messages
 
 
 def search_terms(book: Rulebook, root: Path) -> list[str]:
-    """The rulebook's vocabulary for segmentation: curated terms + topic, attribute and chain labels."""
-    terms: set[str] = set()
-    path = root / "rules_data" / "search_terms.yaml"
-    if path.exists():
-        for group in yamlio.load(path.read_text(encoding="utf-8"))["terms"].values():
-            terms.update(group)
+    """The rulebook's vocabulary for segmentation: curated terms + topic, attribute and chain labels.
+
+    The curated terms are the book's (rules_data/search_terms.yaml, validated and size-limited by the
+    loader); `root` is no longer read. Label parts longer than a term may be are left out."""
+    terms: set[str] = set(book.search_terms.all_terms() if book.search_terms else ())
     for t in book.topics():
-        terms.update(x for x in re.split(r"[与、和及]", t.label) if len(x) >= 2)
+        terms.update(x for x in re.split(r"[与、和及]", t.label) if 2 <= len(x) <= MAX_TERM_CHARS)
     for facts in book.facts.values():
         for a in facts.attributes:
             terms.update(x for x in re.split(r"[与、和及的]", a.label) if 2 <= len(x) <= 8)

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from .data import Rulebook, load_rulebook
+from .data import Rulebook, load_rulebook, settings_key
 from .models import City, Topic
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
@@ -63,6 +63,7 @@ def fingerprint(dists: tuple[str, ...], files: list[Path]) -> hashlib._Hash:
 
 def _content_key(root: Path) -> str:
     key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
+    key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
     data = root / "rules_data"
     for p in sorted(data.rglob("*")):
         if p.is_file():

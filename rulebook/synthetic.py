@@ -16,7 +16,6 @@ from .curation import canonical_text
 from .data import load_rulebook
 from .importer import import_city
 from .models import (
-    BoilerplateRules,
     Cell,
     CellStatus,
     Chain,
@@ -50,7 +49,8 @@ def make_synthetic(root: Path, count: int, seed: int = 7) -> list[str]:
     book = load_rulebook(root)
     real = sorted(book.cities.values(), key=lambda c: c.id)
     pool = [p.text for c in real for a in c.articles() for p in a.paragraphs if not p.item and len(p.text) > 20]
-    rules = BoilerplateRules.model_validate(yamlio.load((root / "rules_data/boilerplate.yaml").read_text("utf-8")))
+    rules = book.boilerplate
+    assert rules is not None  # load_rulebook raises unless every file loaded
     data = root / "rules_data"
     slugs = []
     for i in range(count):

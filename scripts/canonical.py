@@ -1,6 +1,6 @@
 """Rewrite rules_data/{tags,comparisons,chains}/*.yaml in their canonical YAML form.
 
-Usage: python scripts/canonical.py [--check]
+Usage: python scripts/canonical.py [--check] [--debug]
 """
 
 from __future__ import annotations
@@ -13,15 +13,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import yaml
+
 from rulebook import paths
 from rulebook.curation import canonicalize
+from rulebook.data import DataError, load_file
+from rulebook.models import CityChains, CityTags, TopicFacts
+
+KINDS = {"tags": CityTags, "comparisons": TopicFacts, "chains": CityChains}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="do not write; exit 1 if a file is not canonical")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = ap.parse_args(argv)
-    if args.check:
+    try:
+        _loadable(paths.ROOT)
+        return _run(args.check)
+    except (DataError, OSError, ValueError, yaml.YAMLError) as e:
+        if args.debug:
+            raise
+        for line in e.errors if isinstance(e, DataError) else [f"error: {e} (run with --debug for the traceback)"]:
+            print(line, file=sys.stderr)
+        return 1
+
+
+def _loadable(root: Path) -> None:
+    """Raise DataError (`file: key: message` lines) unless every curated file loads through its model."""
+    errors: list[str] = []
+    for kind, model in KINDS.items():
+        for path in sorted((root / "rules_data" / kind).glob("*.yaml")):
+            load_file(model, path, root, errors, allow_markup=True)  # markup is lint's question, not form's
+    if errors:
+        raise DataError(errors)
+
+
+def _run(check: bool) -> int:
+    if check:
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copytree(paths.DATA, Path(tmp) / "rules_data")
             changed = canonicalize(Path(tmp))

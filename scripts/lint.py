@@ -1,24 +1,44 @@
 """Lint rules_data/: print every error as `file: key.path: message`; exit 1 if there are any.
 
-Usage: python scripts/lint.py [--root DIR]
+Usage: python scripts/lint.py [--root DIR] [--max-source-bytes N] [--debug]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from rulebook.data import MAX_SOURCE_ENV, DataError
 from rulebook.lint import lint
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", type=Path, default=None, help="repository root (default: this checkout)")
+    ap.add_argument(
+        "--max-source-bytes",
+        type=int,
+        default=None,
+        help=f"largest source text accepted (default 2 MiB; same as the {MAX_SOURCE_ENV} environment variable)",
+    )
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     args = ap.parse_args(argv)
-    errors = lint(args.root)
+    if args.max_source_bytes is not None:
+        os.environ[MAX_SOURCE_ENV] = str(args.max_source_bytes)
+    try:
+        errors = lint(args.root)
+    except DataError as e:
+        if args.debug:
+            raise
+        errors = e.errors
+    except (OSError, ValueError) as e:
+        if args.debug:
+            raise
+        errors = [f"error: {e} (run with --debug for the traceback)"]
     for e in errors:
         print(e)
     if errors:
