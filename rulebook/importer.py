@@ -340,13 +340,13 @@ def decode(raw: bytes, inp: CityInput) -> Stage[list[str]]:
     digest = sha256_bytes(raw)
     if digest != inp.source.sha256:
         raise ImportFailed(
-            f"source {inp.source.file}: sha256 {digest} != recorded {inp.source.sha256} "
+            f"source.sha256: {inp.source.file} has sha256 {digest}, not the recorded {inp.source.sha256} "
             "(the source changed: restore it, or record the new hash in source.sha256)"
         )
     try:
         return Stage(raw.decode("utf-8-sig").splitlines())
     except UnicodeDecodeError as e:
-        raise ImportFailed(f"source {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
+        raise ImportFailed(f"(file): {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
 
 
 def detect_structure(lines: list[str]) -> Stage[Structure]:
