@@ -495,3 +495,21 @@ def test_the_report_shows_page_breaks_and_the_lines_after_the_last_article():
 
 def test_old_name_is_the_same_exception():
     assert ImportError_ is ImportFailed and issubclass(ImportFailed, ValueError)
+
+
+def test_the_city_page_shows_section_headings_with_their_anchors():
+    from rulebook.render import city_page
+
+    page = city_page(_fixture("sections.txt")[0])
+    headings = re.findall(r'<h3 class="rb-section" id="([^"]+)">([^<]+)<', page)
+    assert headings == [("chp_2__sec_1", "第一节\u3000全体会议"), ("chp_2__sec_2", "第二节\u3000常务会议")]
+    assert page.index('id="chp_2__sec_1"') < page.index('id="art_3"') < page.index('id="chp_2__sec_2"')
+    assert page.index('id="art_4"') < page.index('id="chp_2__sec_2"') < page.index('id="art_5"')
+
+
+def test_a_possibly_incomplete_text_says_so_on_its_page():
+    from rulebook.render import city_page
+
+    page = city_page(_fixture("sentence_end_cut.txt")[0])
+    assert '<p class="admonition-title">可能不完整</p>' in page
+    assert "<strong>[可能不完整]</strong>" in page and "[原文缺失]" not in page
