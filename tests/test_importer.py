@@ -411,6 +411,7 @@ def test_a_gov_cn_page_drops_its_portal_lines():
 
 def test_a_spaced_title_and_a_caption_without_jing():
     city, _ = _fixture("spaced_title.txt")
+    assert (len(city.chapters), len(city.articles())) == (2, 3)
     assert (city.title, city.name) == ("某县人民政府工作规则", "某县")
     assert (city.adopted.meeting, city.adopted.date) == ("县政府第5次常务会议", "2023-03-01")  # ○ dates read
     assert city.subtitle == ["（二○二三年三月一日县政府第5次常务会议修订通过）"]
@@ -421,6 +422,8 @@ def test_a_spaced_title_and_a_caption_without_jing():
 
 def test_a_box_between_characters_that_form_no_word_is_reported():
     city, items = _fixture("lost_character.txt")
+    assert (len(city.chapters), len(city.articles())) == (1, 3)
+    assert _published(city) == _source_body("lost_character.txt", "第一章")
     assert city.article(2).text() == "县政府实行县长负制。"  # nothing is guessed
     lost = [(where, msg) for lvl, where, msg in items if lvl == "warn" and msg.startswith("可能缺字")]
     assert lost == [
@@ -513,3 +516,28 @@ def test_a_possibly_incomplete_text_says_so_on_its_page():
     page = city_page(_fixture("sentence_end_cut.txt")[0])
     assert '<p class="admonition-title">可能不完整</p>' in page
     assert "<strong>[可能不完整]</strong>" in page and "[原文缺失]" not in page
+
+
+def test_import_city_script_reports_every_problem_of_every_city(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+
+    p = copy_project(tmp_path / "proj")
+    inputs = p / "rules_data/inputs"
+    jixi = (inputs / "jixi.yaml").read_text(encoding="utf-8")
+    (inputs / "jixi.yaml").write_text(jixi.replace("  level: 地级市\n", ""), encoding="utf-8")
+    liyang = (inputs / "liyang.yaml").read_text(encoding="utf-8").replace("find: 相关部部门", "find: 没有这几个字")
+    liyang += "  - article: 8\n    find: 向外举债；\n    replace: ''\n    reason: 测试\n"
+    (inputs / "liyang.yaml").write_text(liyang, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(p / "scripts/import_city.py"), "--check"], capture_output=True, text=True, cwd=p
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "rules_data/inputs/jixi.yaml: metadata.level: Field required",
+        "rules_data/inputs/liyang.yaml: corrections[1]: “没有这几个字” occurs 0 times in art_48, expected once",
+        "rules_data/inputs/liyang.yaml: corrections[2]: replacing “向外举债；” with “” would leave an empty paragraph "
+        "in art_8; a paragraph cannot be deleted by a correction (quote a longer `find` that keeps some text)",
+    ]
