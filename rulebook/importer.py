@@ -64,7 +64,6 @@ INNER_SPACE_RE = re.compile(rf"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
 DOC_NUMBER_FIND = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号")
 DATE_CN = r"[〇○零一二三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
 DATE_AR = r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}"
-DATE_FIND = re.compile(rf"{DATE_CN}|{DATE_AR}")
 DATE_LINE = re.compile(rf"^[（(]?({DATE_CN}|{DATE_AR})[）)]?$")
 ADOPTION_RE = re.compile(
     rf"(?:已经|经)(?P<date>{DATE_CN}|{DATE_AR})?(?P<meeting>[^，,。；]*?会议)(?:[^，,。；]{{0,4}})?通过"
@@ -332,6 +331,21 @@ def _lines_list(idxs: list[int], bare: list[str], limit: int = 6) -> str:
     return shown + (f", … ({len(idxs)} in all)" if len(idxs) > limit else "")
 
 
+def _artefact_line(where: str, line: str) -> Correction:
+    return Correction(
+        where=where, kind=CorrectionKind.artifact, before=line, after="", reason=f"删除只含抓取残留符号“{ARTEFACT}”的行"
+    )
+
+
+def _dropped(stage: Stage, where: str, lines: list[str], reason: str) -> None:
+    """Portal lines dropped from the header or the footer: one 校勘记 entry and one report line."""
+    if lines:
+        stage.fixes.append(
+            Correction(where=where, kind=CorrectionKind.boilerplate, before="\n".join(lines), after="", reason=reason)
+        )
+        stage.report.add("info", where, f"dropped {len(lines)} portal line(s): " + " | ".join(lines))
+
+
 # --- stages ------------------------------------------------------------------------------------
 
 
@@ -416,15 +430,7 @@ def preamble(lines: list[str], rules: BoilerplateRules) -> Stage[Preamble]:
             continue
         c = _clean_line(raw_line, "notice", notice_fixes, report, idx + 1)
         if not c:
-            notice_fixes.append(
-                Correction(
-                    where="notice",
-                    kind=CorrectionKind.artifact,
-                    before=s,
-                    after="",
-                    reason=f"删除只含抓取残留符号“{ARTEFACT}”的行",
-                )
-            )
+            notice_fixes.append(_artefact_line("notice", s))
             continue
         pre.append(c)
     # A title written with spaces between its characters (某 县 人 民 政 府 工 作 规 则) is still the title.
@@ -456,17 +462,7 @@ def preamble(lines: list[str], rules: BoilerplateRules) -> Stage[Preamble]:
             )
             continue
         notice.append(s)
-    if header_dropped:
-        stage.fixes.append(
-            Correction(
-                where="header",
-                kind=CorrectionKind.boilerplate,
-                before="\n".join(header_dropped),
-                after="",
-                reason="删除网站页眉、导航与网页元数据（非文件内容）",
-            )
-        )
-        report.add("info", "header", f"dropped {len(header_dropped)} portal line(s): " + " | ".join(header_dropped))
+    _dropped(stage, "header", header_dropped, "删除网站页眉、导航与网页元数据（非文件内容）")
     stage.fixes.extend(notice_fixes)
     if notice or subtitle:
         report.add(
@@ -497,17 +493,7 @@ def tail(lines: list[str], start: int, rules: BoilerplateRules) -> Stage[Tail]:
             footer.append(s)
         elif c := _clean_line(lines[idx], "footer", stage.fixes, stage.report, idx + 1):
             stage.value.colophon.append(c)
-    if footer:
-        stage.fixes.append(
-            Correction(
-                where="footer",
-                kind=CorrectionKind.boilerplate,
-                before="\n".join(footer),
-                after="",
-                reason="删除网站页脚（非文件内容）",
-            )
-        )
-        stage.report.add("info", "footer", f"dropped {len(footer)} portal line(s): " + " | ".join(footer))
+    _dropped(stage, "footer", footer, "删除网站页脚（非文件内容）")
     stage.value.end = end
     return stage
 
@@ -527,15 +513,7 @@ def body(lines: list[str], structure: Structure, end: int) -> Stage[Body]:
         lineno = idx + 1
         if not _bare(raw_line):
             if ARTEFACT in raw_line:
-                fixes.append(
-                    Correction(
-                        where=f"art_{art.n}" if art else "notice",
-                        kind=CorrectionKind.artifact,
-                        before=_strip(raw_line),
-                        after="",
-                        reason=f"删除只含抓取残留符号“{ARTEFACT}”的行",
-                    )
-                )
+                fixes.append(_artefact_line(art.anchor if art else "notice", _strip(raw_line)))
             continue
         tmp: list[Correction] = []
         line_report = Report()
@@ -873,7 +851,8 @@ def metadata(pre: Preamble, b: Body, inp: CityInput) -> Stage[Meta | None]:
     supersedes = [Superseded(title=t, doc_number=dn) for t, dn in SUPERSEDES_RE.findall(body_text)]
     references: list[Reference] = []
     relation: str | None = None
-    for m in REF_RE.finditer(b.chapters[0].arts[0].paras[0].text):
+    first = next(a for c in b.chapters for a in c.arts)
+    for m in REF_RE.finditer(first.paras[0].text):
         if m.group(1):
             relation = m.group(1)
         elif relation:
@@ -924,40 +903,38 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
     report = Report()
     for st in (pre, end, structure, b):
         report.extend(st.report)
-    if report.errors() or not any(c.arts for c in b.value.chapters):
+    if not any(c.arts for c in b.value.chapters):
         raise ImportFailed(report.errors())
-    stages: list[Stage] = [
-        manual_corrections(b.value, inp),  # before truncation, so it quotes the published text
-    ]
-    stages.append(truncation(b.value, end.value.colophon, inp))
-    stages.append(metadata(pre.value, b.value, inp))
-    stages.append(Stage(None, _tail_report(b.value, end.value.colophon)))
-    for st in stages:
+    # Corrections cite articles: against a doubtful structure their errors would only be noise.
+    fixed = manual_corrections(b.value, inp) if not report.errors() else Stage(None)
+    cut = truncation(b.value, end.value.colophon, inp)  # after the corrections: it quotes the published text
+    meta = metadata(pre.value, b.value, inp)
+    for st in (fixed, cut, meta):
         report.extend(st.report)
+    report.extend(_tail_report(b.value, end.value.colophon))
     _settle_lost_characters(report, inp)
-    if report.errors():
+    if report.errors() or meta.value is None:
         raise ImportFailed(report.errors())
-    trunc: Truncation | None = stages[1].value
-    meta: Meta = stages[2].value
+    trunc = cut.value
 
     corrections = [*pre.fixes, *end.fixes, *b.fixes]
     for n in sorted(b.value.art_fixes):
         corrections.extend(b.value.art_fixes[n])
-    md = inp.metadata
+    md, found = inp.metadata, meta.value
     city = City(
         id=inp.id,
-        name=meta.name,
-        title=meta.title,
-        issuer=meta.issuer,
+        name=found.name,
+        title=found.title,
+        issuer=found.issuer,
         province=md.province,
         level=md.level,
-        doc_number=meta.doc_number,
-        adopted=meta.adopted,
-        issued=meta.issued,
+        doc_number=found.doc_number,
+        adopted=found.adopted,
+        issued=found.issued,
         status=md.status,
         status_note=md.status_note,
-        supersedes=meta.supersedes,
-        references=meta.references,
+        supersedes=found.supersedes,
+        references=found.references,
         source=inp.source,
         notice=pre.value.notice,
         subtitle=pre.value.subtitle,

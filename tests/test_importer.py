@@ -541,3 +541,12 @@ def test_import_city_script_reports_every_problem_of_every_city(tmp_path):
         "rules_data/inputs/liyang.yaml: corrections[2]: replacing “向外举债；” with “” would leave an empty paragraph "
         "in art_8; a paragraph cannot be deleted by a correction (quote a longer `find` that keeps some text)",
     ]
+
+
+def test_structure_and_title_errors_come_together():
+    with pytest.raises(ImportFailed) as e:
+        _imp("第一章 总则\n\n第一条 为规范工作，制定本规则。\n\n第三条 县政府实行县长负责制。\n")
+    assert e.value.errors == [
+        "line 5: label 第三条 out of sequence (expected article 2): “第三条 县政府实行县长负责制。”",
+        "title: no title found (no line ending in 工作规则 before the first chapter) and metadata.title not set",
+    ]
