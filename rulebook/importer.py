@@ -66,7 +66,7 @@ DATE_CN = r"[〇○零一二三四五六七八九十]{4}年[一二三四五六�
 DATE_AR = r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}"
 DATE_LINE = re.compile(rf"^[（(]?({DATE_CN}|{DATE_AR})[）)]?$")
 ADOPTION_RE = re.compile(
-    rf"(?:已经|经)(?P<date>{DATE_CN}|{DATE_AR})?(?P<meeting>[^，,。；]*?会议)(?:[^，,。；]{{0,4}})?通过"
+    rf"(?P<date0>{DATE_CN}|{DATE_AR})?(?:已经|经)(?P<date>{DATE_CN}|{DATE_AR})?(?P<meeting>[^，,。；]*?会议)(?:[^，,。；]{{0,4}})?通过"
 )
 # 题注 without 经: （2023年2月10日县政府第5次常务会议修订通过）
 CAPTION_RE = re.compile(
@@ -806,7 +806,8 @@ def _adoption(notice: list[str], subtitle: list[str]) -> tuple[Adoption, bool]:
     if not m:
         return Adoption(), False
     meeting = MEETING_PREFIX_RE.sub("", _strip(m.group("meeting")))
-    return Adoption(meeting=meeting, date=_iso(m.group("date"))), True
+    date = m.group("date") or m.groupdict().get("date0")  # 2023年3月1日经…会议通过
+    return Adoption(meeting=meeting, date=_iso(date)), True
 
 
 def metadata(pre: Preamble, b: Body, inp: CityInput) -> Stage[Meta | None]:

@@ -550,3 +550,18 @@ def test_structure_and_title_errors_come_together():
         "line 5: label 第三条 out of sequence (expected article 2): “第三条 县政府实行县长负责制。”",
         "title: no title found (no line ending in 工作规则 before the first chapter) and metadata.title not set",
     ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "meeting", "date"),
+    [
+        ("（2023年3月1日经县政府第5次常务会议审议通过）", "县政府第5次常务会议", "2023-03-01"),
+        ("（二〇二三年三月一日县政府第5次常务会议通过）", "县政府第5次常务会议", "2023-03-01"),
+        ("（二零二三年三月一日县政府第5次全体会议修订通过）", "县政府第5次全体会议", "2023-03-01"),
+        ("（经二○二三年三月一日在县政府第5次常务会议上审议通过）", "县政府第5次常务会议", "2023-03-01"),
+    ],
+)
+def test_captions_with_and_without_jing(caption, meeting, date):
+    city, _ = _imp(BASE.replace("工作规则\n", f"工作规则\n{caption}\n", 1))
+    assert city.subtitle == [caption]
+    assert (city.adopted.meeting, city.adopted.date) == (meeting, date)
