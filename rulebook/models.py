@@ -209,6 +209,15 @@ class Article(Strict):
         return "\n".join(p.full_text() for p in self.paragraphs)
 
 
+class Section(Strict):
+    """A 节 inside a chapter: numbered from 1 in each chapter; it lists its articles by ordinal."""
+
+    n: int = Field(ge=1, description="ordinal inside the chapter; anchor chp_<chapter>__sec_<n>")
+    label: str = Field(min_length=1, description="as printed: 第一节")
+    title: str | None = None
+    articles: list[int] = Field(min_length=1, description="ordinals of its articles (consecutive)")
+
+
 class Chapter(Strict):
     LABELS = ("label", "title")
 
@@ -216,10 +225,33 @@ class Chapter(Strict):
     label: str | None = None
     title: str | None = None
     articles: list[Article] = Field(min_length=1)
+    sections: list[Section] = Field(default=[], description="节, if the chapter has them; articles stay above")
 
     @property
     def anchor(self) -> str:
         return f"chp_{self.n}"
+
+    def section_anchor(self, s: Section) -> str:
+        return f"{self.anchor}__sec_{s.n}"
+
+    def section_starting(self, n: int) -> Section | None:
+        """The section whose first article is art_<n>, if any (where its heading goes)."""
+        return next((s for s in self.sections if s.articles[0] == n), None)
+
+    @model_validator(mode="after")
+    def _sections(self) -> Chapter:
+        ns = [a.n for a in self.articles]
+        for k, s in enumerate(self.sections, start=1):
+            if s.n != k:
+                raise ValueError(f"sections must be numbered 1..{len(self.sections)}, got {s.n} at {k}")
+            if s.articles != list(range(s.articles[0], s.articles[0] + len(s.articles))) or not set(s.articles) <= set(
+                ns
+            ):
+                raise ValueError(f"section {s.n}: articles {s.articles} are not consecutive articles of this chapter")
+        covered = [n for s in self.sections for n in s.articles]
+        if covered != sorted(covered) or len(set(covered)) != len(covered):
+            raise ValueError("sections overlap or are out of order")
+        return self
 
     def heading(self, sep: str = " ") -> str:
         """第二章 会议制度 (empty for a text without chapters)."""
@@ -240,6 +272,9 @@ class Truncation(Strict):
     article: int = Field(ge=1, description="ordinal of the article the text stops in")
     last_text: str = Field(min_length=1, description="the last characters before the source stops")
     note: str = Field(min_length=1)
+    suspected: bool = Field(
+        default=False, description="true: not a visible cut, but no 附则/施行 clause/版记 at the end (可能不完整)"
+    )
 
 
 class City(Strict):
@@ -321,6 +356,11 @@ class InputMetadata(Strict):
     issued: str | None = Field(default=None, pattern=DATE_RE)
     status: Status = Status.unverified
     status_note: str | None = None
+    complete_confirmed: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the editor's note on how the text was checked to be whole, when the importer doubts it",
+    )
 
 
 class CityInput(Strict):

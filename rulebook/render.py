@@ -184,7 +184,13 @@ def city_page(city: City, extra: str = "") -> str:
             out += [f"## {md_text(heading)} {{#{ch.anchor}}}", ""]
         out += [
             _html_block(
-                "articles.html.j2", chapter=ch, blocks=blocks, citations=citations, fixes=fixes, city_name=city.name
+                "articles.html.j2",
+                chapter=ch,
+                blocks=blocks,
+                citations=citations,
+                fixes=fixes,
+                city_name=city.name,
+                truncated=city.truncation,
             ),
             "",
         ]

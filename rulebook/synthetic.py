@@ -64,7 +64,12 @@ def make_synthetic(root: Path, count: int, seed: int = 7) -> list[str]:
                     "sha256": hashlib.sha256(raw).hexdigest(),
                     "captured_from": "合成数据",
                 },
-                "metadata": {"province": PROVINCES[i % len(PROVINCES)], "level": "地级市"},
+                "metadata": {
+                    "province": PROVINCES[i % len(PROVINCES)],
+                    "level": "地级市",
+                    # whole by construction; without this the importer would flag 可能不完整 (no 附则 at the end)
+                    "complete_confirmed": "合成数据：按真实城市的章节结构生成，没有截去条文",
+                },
             }
         )
         (data / "sources" / f"{slug}.txt").write_bytes(raw)

@@ -1,6 +1,14 @@
 """Add a city in one command: raw text file + slug -> source, input file, generated data, 待整理 stubs.
 
 Usage: python scripts/add_city.py SLUG RAW.txt --province 某某省 --level 县级市 [--captured-from TEXT]
+                                  [--title T] [--name N] [--issuer I] [--doc-number D] [--issued YYYY-MM-DD]
+                                  [--adopted-meeting M] [--adopted-date YYYY-MM-DD] [--status S]
+                                  [--complete-confirmed NOTE]
+       python scripts/add_city.py SLUG --resume [overrides …]   (after a failed import, or files made by hand)
+
+If the import fails, the raw text (rules_data/sources/SLUG.txt) and the input file
+(rules_data/inputs/SLUG.yaml) are kept; the message says what to fix. Fix the input file (or pass an
+override) and re-run with --resume. Re-running with the same RAW file is the same as --resume.
 
 Then: review the printed report, curate rules_data/inputs/SLUG.yaml (metadata, corrections),
 rules_data/tags/SLUG.yaml and the 待整理 cells in rules_data/comparisons/, run scripts/lint.py, build.
@@ -10,63 +18,186 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import shutil
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rulebook import paths, yamlio
 from rulebook.curation import add_pending
-from rulebook.models import SLUG_RE, CityInput, Level
-from rulebook.pipeline import import_one
+from rulebook.data import read_yaml, validate
+from rulebook.importer import ImportFailed
+from rulebook.models import SLUG_RE, CityInput, Level, Status
+from rulebook.pipeline import import_checked
+
+INPUT_HEADER = "# Hand-written input for the importer: facts the text lacks, and corrections.\n"
+# command-line option -> key under metadata (None: not set on the command line)
+OVERRIDES = {
+    "province": "province",
+    "level": "level",
+    "title": "title",
+    "name": "name",
+    "issuer": "issuer",
+    "doc_number": "doc_number",
+    "issued": "issued",
+    "status": "status",
+    "status_note": "status_note",
+    "complete_confirmed": "complete_confirmed",
+}
+
+
+class Refused(Exception):
+    """A problem the user must fix; its lines are printed as they are."""
+
+    def __init__(self, *lines: str) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(lines))
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("slug")
+    ap.add_argument("raw", type=Path, nargs="?", help="the raw capture (omit with --resume)")
+    ap.add_argument("--resume", action="store_true", help="use the source and input kept from an earlier run")
+    ap.add_argument("--province")
+    ap.add_argument("--level", choices=[lv.value for lv in Level])
+    ap.add_argument("--captured-from", default=None)
+    ap.add_argument("--title", help="the title, when the text has none the importer can find")
+    ap.add_argument("--name")
+    ap.add_argument("--issuer")
+    ap.add_argument("--doc-number")
+    ap.add_argument("--issued", help="issue date, YYYY-MM-DD")
+    ap.add_argument("--adopted-meeting")
+    ap.add_argument("--adopted-date", help="YYYY-MM-DD")
+    ap.add_argument("--status", choices=[s.value for s in Status])
+    ap.add_argument("--status-note")
+    ap.add_argument("--complete-confirmed", help="how you checked the text is whole (when the report says 可能不完整)")
+    ap.add_argument("--debug", action="store_true", help="show tracebacks")
+    return ap
+
+
+def _input_data(args: argparse.Namespace, input_path: Path, raw: bytes, source_name: str) -> tuple[dict, bool]:
+    """The input file's data with the command-line overrides applied; and whether it must be (re)written."""
+    rel = f"rules_data/inputs/{args.slug}.yaml"
+    if input_path.exists():
+        errors: list[str] = []
+        data: Any = read_yaml(input_path, paths.ROOT, errors)
+        if errors:
+            raise Refused(*errors, f"fix {rel} and re-run: python scripts/add_city.py {args.slug} --resume")
+        changed = False
+    else:
+        data = {
+            "id": args.slug,
+            "source": {"file": source_name, "captured_from": "网页抓取（来源网站待补充）"},
+            "metadata": {},
+        }
+        changed = True
+    if not isinstance(data, dict):
+        raise Refused(f"{rel}: (root): not a mapping")
+    source = data.setdefault("source", {})
+    if source.get("sha256") != hashlib.sha256(raw).hexdigest():
+        source["sha256"] = hashlib.sha256(raw).hexdigest()
+        changed = True
+    if args.captured_from:
+        source["captured_from"] = args.captured_from
+        changed = True
+    md = data.setdefault("metadata", {})
+    for opt, key in OVERRIDES.items():
+        value = getattr(args, opt)
+        if value is not None and md.get(key) != value:
+            md[key] = value
+            changed = True
+    if args.adopted_meeting or args.adopted_date:
+        adopted = md.setdefault("adopted", {}) or {}
+        adopted.update({k: v for k, v in (("meeting", args.adopted_meeting), ("date", args.adopted_date)) if v})
+        md["adopted"] = adopted
+        changed = True
+    return data, changed
+
+
+def add(args: argparse.Namespace) -> int:
+    if not re.fullmatch(SLUG_RE, args.slug):
+        raise Refused(f"{args.slug}: slug must match {SLUG_RE}")
+    slug = args.slug
+    source = paths.SOURCES / f"{slug}.txt"
+    input_path = paths.INPUTS / f"{slug}.yaml"
+    rerun = f"python scripts/add_city.py {slug} --resume"
+    if args.raw is None:
+        if not (args.resume and source.exists()):
+            raise Refused(
+                f"rules_data/sources/{slug}.txt: (file): missing; give the RAW file "
+                f"(python scripts/add_city.py {slug} RAW.txt --province … --level …)"
+                if args.resume
+                else "give the RAW file, or --resume to use the files kept from an earlier run"
+            )
+        raw = source.read_bytes()
+    else:
+        try:
+            raw = args.raw.read_bytes()
+        except OSError as e:
+            raise Refused(f"{args.raw}: (file): cannot read: {e.strerror}") from None
+        if source.exists() and source.read_bytes() != raw:
+            raise Refused(
+                f"rules_data/sources/{slug}.txt: (file): exists with different content; sources are never "
+                f"overwritten: choose another slug, or delete rules_data/sources/{slug}.txt and "
+                f"rules_data/inputs/{slug}.yaml if they were added by mistake"
+            )
+    data, changed = _input_data(args, input_path, raw, source.name)
+    errors: list[str] = []
+    inp = validate(CityInput, data, input_path, paths.ROOT, errors)
+    if inp is None:
+        hint = "pass --province and --level" if any(".province" in e or ".level" in e for e in errors) else ""
+        raise Refused(*errors, f"nothing written; {hint or 'fix the values'} and re-run")
+    if not source.exists():
+        source.write_bytes(raw)
+    if changed:
+        input_path.write_text(INPUT_HEADER + yamlio.dump(inp), encoding="utf-8")
+    try:
+        text, report = import_checked(slug)
+    except ImportFailed as e:
+        raise Refused(*e.errors, *_what_to_fix(e.errors, slug, rerun)) from None
+    (paths.CITIES / f"{slug}.yaml").write_text(text, encoding="utf-8")
+    changed_files = add_pending(paths.ROOT, slug)
+    print(f"== {slug}: imported; wrote rules_data/cities/{slug}.yaml and {len(changed_files)} other file(s)")
+    print(report.render())
+    return 0
+
+
+def _what_to_fix(errors: list[str], slug: str, rerun: str) -> list[str]:
+    rel = f"rules_data/inputs/{slug}.yaml"
+    out = [f"kept rules_data/sources/{slug}.txt and {rel}; nothing else was written."]
+    text = "\n".join(errors)
+    if ": title:" in text:
+        out.append(f"no title: re-run with the title given: {rerun} --title 某某市人民政府工作规则")
+    if "corrections[" in text:
+        out.append(f"fix the listed corrections in {rel}, then re-run: {rerun}")
+    if "rules_data/sources/" in text:
+        out.append(
+            "the capture itself cannot be imported faithfully (sources are never edited): capture the page "
+            f"again, delete rules_data/sources/{slug}.txt and {rel}, and run add_city.py with the new file"
+        )
+    if len(out) == 1:
+        out.append(f"fix {rel}, then re-run: {rerun}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("slug")
-    ap.add_argument("raw", type=Path)
-    ap.add_argument("--province", required=True)
-    ap.add_argument("--level", required=True, choices=[lv.value for lv in Level])
-    ap.add_argument("--captured-from", default="网页抓取（来源网站待补充）")
-    args = ap.parse_args(argv)
-    import re
-
-    if not re.fullmatch(SLUG_RE, args.slug):
-        ap.error(f"slug must match {SLUG_RE}")
-    source = paths.SOURCES / f"{args.slug}.txt"
-    input_path = paths.INPUTS / f"{args.slug}.yaml"
-    if source.exists() or input_path.exists():
-        ap.error(f"{args.slug} exists already")
-    raw = args.raw.read_bytes()
-    inp = CityInput.model_validate(
-        {
-            "id": args.slug,
-            "source": {
-                "file": source.name,
-                "sha256": hashlib.sha256(raw).hexdigest(),
-                "captured_from": args.captured_from,
-            },
-            "metadata": {"province": args.province, "level": args.level},
-        }
-    )
-    shutil.copyfile(args.raw, source)
-    input_path.write_text(
-        "# Hand-written input for the importer: facts the text lacks, and corrections.\n" + yamlio.dump(inp),
-        encoding="utf-8",
-    )
+    args = _parser().parse_args(argv)
     try:
-        text, report = import_one(args.slug)
-    except Exception as e:  # leave nothing half-added behind (also a capture that is not UTF-8)
-        source.unlink()
-        input_path.unlink()
-        print(f"cannot import {args.raw}: {e}", file=sys.stderr)
+        return add(args)
+    except Refused as e:
+        if args.debug:
+            raise
+        for line in e.lines:
+            print(line, file=sys.stderr)
         return 1
-    (paths.CITIES / f"{args.slug}.yaml").write_text(text, encoding="utf-8")
-    changed = add_pending(paths.ROOT, args.slug)
-    print(f"== {args.slug}: imported; wrote {len(changed) + 3} files")
-    print(report.render())
-    return 0
+    except Exception as e:
+        if args.debug:
+            raise
+        print(f"add_city: {type(e).__name__}: {e} (re-run with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 Usage: python scripts/import_city.py [SLUG ...]   (no slug: every city that has an input file)
        python scripts/import_city.py --check       (exit 1 if any generated file is out of date)
+
+Problems are printed as `file: key.path: message` lines (every one, for every city), exit 1;
+--debug shows the Python traceback instead.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rulebook import paths
-from rulebook.pipeline import import_one
+from rulebook.importer import ImportFailed
+from rulebook.pipeline import import_checked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +25,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("slugs", nargs="*")
     ap.add_argument("--check", action="store_true", help="do not write; fail if a file would change")
     ap.add_argument("--quiet", action="store_true", help="do not print the review report")
+    ap.add_argument("--debug", action="store_true", help="let exceptions through with their traceback")
     args = ap.parse_args(argv)
     slugs = args.slugs or sorted(p.stem for p in paths.INPUTS.glob("*.yaml"))
-    stale = []
+    stale: list[str] = []
+    errors: list[str] = []
     for slug in slugs:
-        text, report = import_one(slug)
+        try:
+            text, report = import_checked(slug)
+        except ImportFailed as e:
+            if args.debug:
+                raise
+            errors += e.errors
+            continue
+        except Exception as e:  # a bug, not bad data: still one line, unless --debug
+            if args.debug:
+                raise
+            errors.append(f"rules_data/inputs/{slug}.yaml: (import): {type(e).__name__}: {e} (re-run with --debug)")
+            continue
         target = paths.CITIES / f"{slug}.yaml"
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -35,10 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"== {slug}: wrote {target.relative_to(paths.ROOT)}")
             print(report.render())
+    for err in errors:
+        print(err, file=sys.stderr)
     if stale:
         print("out of date (run scripts/import_city.py):\n  " + "\n  ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return 1 if errors or stale else 0
 
 
 if __name__ == "__main__":

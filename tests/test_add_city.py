@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -10,7 +11,6 @@ import sys
 import pytest
 from conftest import ROOT, add_city, copy_project, mkdocs_build
 
-pytestmark = pytest.mark.build
 FIX = ROOT / "tests/fixtures"
 
 
@@ -32,6 +32,7 @@ def project(tmp_path_factory):
     return {"root": p, "reports": reports, "lint": lint, "build": build, "site": site}
 
 
+@pytest.mark.build
 def test_the_importer_report_says_what_it_found(project):
     qs = project["reports"]["qingshi"]
     assert "dropped" in qs and "当前位置" in qs and "索引号" in qs  # portal header and metadata dropped
@@ -40,6 +41,7 @@ def test_the_importer_report_says_what_it_found(project):
     assert "no 文号" in bh and "marked incomplete" in bh and "no issue date" in bh
 
 
+@pytest.mark.build
 def test_the_data_files_are_written_and_lint_clean(project):
     root = project["root"]
     assert project["lint"].returncode == 0, project["lint"].stdout
@@ -51,6 +53,7 @@ def test_the_data_files_are_written_and_lint_clean(project):
     assert re.search(r"qingshi:\n\s+status: 待整理", comparisons)
 
 
+@pytest.mark.build
 def test_the_site_shows_the_new_cities_everywhere(project):
     assert project["build"].returncode == 0, project["build"].stderr[-2000:]
     site = project["site"]
@@ -71,3 +74,99 @@ def test_the_site_shows_the_new_cities_everywhere(project):
     assert "每月召开两次" in shard
     search = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     assert any(d["location"] == "cities/qingshi/#art_3" for d in search["docs"])
+
+
+# --- the recovery path: failures keep the files and say how to go on -------------------------
+
+
+def _run(project, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(project / "scripts/add_city.py"), *args], capture_output=True, text=True, cwd=project
+    )
+
+
+@pytest.fixture
+def bare_project(tmp_path):
+    """A project copy to add cities to, without building the site."""
+    return copy_project(tmp_path / "proj")
+
+
+NO_TITLE = "第一章 总则\n\n第一条 为规范县政府工作，制定本规则。\n\n第二条 本规则自印发之日起施行。\n"
+
+
+def test_a_failed_import_keeps_the_files_and_resume_finishes_it(bare_project):
+    p = bare_project
+    raw = p / "dongshan.raw.txt"
+    raw.write_text(NO_TITLE, encoding="utf-8")
+    first = _run(p, "dongshan", str(raw), "--province", "某某省", "--level", "县（区）级")
+    assert first.returncode == 1 and "Traceback" not in first.stderr
+    assert first.stderr.splitlines()[:3] == [
+        "rules_data/inputs/dongshan.yaml: title: no title found (no line ending in 工作规则 before the first "
+        "chapter) and metadata.title not set",
+        "kept rules_data/sources/dongshan.txt and rules_data/inputs/dongshan.yaml; nothing else was written.",
+        "no title: re-run with the title given: python scripts/add_city.py dongshan --resume --title "
+        "某某市人民政府工作规则",
+    ]
+    assert (p / "rules_data/sources/dongshan.txt").read_text(encoding="utf-8") == NO_TITLE
+    assert (p / "rules_data/inputs/dongshan.yaml").exists()
+    assert not (p / "rules_data/cities/dongshan.yaml").exists() and not (p / "rules_data/tags/dongshan.yaml").exists()
+    second = _run(p, "dongshan", "--resume", "--title", "东山县人民政府工作规则")
+    assert second.returncode == 0, second.stderr
+    city = (p / "rules_data/cities/dongshan.yaml").read_text(encoding="utf-8")
+    assert "title: 东山县人民政府工作规则" in city and "name: 东山县" in city
+    assert "title: 东山县人民政府工作规则" in (p / "rules_data/inputs/dongshan.yaml").read_text(encoding="utf-8")
+    assert (p / "rules_data/tags/dongshan.yaml").exists()
+    again = _run(p, "dongshan", str(raw))  # the same raw file again: idempotent
+    assert again.returncode == 0, again.stderr
+    assert (p / "rules_data/cities/dongshan.yaml").read_text(encoding="utf-8") == city
+    lint = subprocess.run([sys.executable, str(p / "scripts/lint.py")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_an_existing_slug_with_another_text_is_refused(bare_project):
+    raw = bare_project / "other.txt"
+    raw.write_text("某县人民政府工作规则\n\n第一条 本规则自印发之日起施行。\n", encoding="utf-8")
+    result = _run(bare_project, "zhuzhou", str(raw), "--province", "湖南省", "--level", "地级市")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("rules_data/sources/zhuzhou.txt: (file): exists with different content")
+
+
+def test_a_capture_that_cannot_be_imported_says_to_capture_again(bare_project):
+    raw = ROOT / "tests/fixtures/one_line.txt"
+    result = _run(bare_project, "yixian", str(raw), "--province", "某某省", "--level", "县级市")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("rules_data/sources/yixian.txt: structure: no line starts with an article label")
+    assert any(line.startswith("the capture itself cannot be imported faithfully") for line in lines)
+
+
+def test_missing_level_is_a_message(bare_project):
+    raw = ROOT / "tests/fixtures/sections.txt"
+    result = _run(bare_project, "jiexian", str(raw), "--province", "某某省")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "rules_data/inputs/jiexian.yaml: metadata.level: Field required",
+        "nothing written; pass --province and --level and re-run",
+    ]
+    assert not (bare_project / "rules_data/sources/jiexian.txt").exists()
+
+
+def test_the_manual_route_in_the_readme_works(bare_project):
+    """Source and input written by hand, then import_city.py and add_city.py --resume: lint-clean."""
+    p = bare_project
+    raw = (ROOT / "tests/fixtures/sections.txt").read_bytes()
+    (p / "rules_data/sources/jiexian.txt").write_bytes(raw)
+    (p / "rules_data/inputs/jiexian.yaml").write_text(
+        "id: jiexian\nsource:\n  file: jiexian.txt\n  sha256: "
+        + hashlib.sha256(raw).hexdigest()
+        + "\n  captured_from: 测试\nmetadata:\n  province: 某某省\n",
+        encoding="utf-8",
+    )
+    imp = subprocess.run(
+        [sys.executable, str(p / "scripts/import_city.py"), "jiexian"], capture_output=True, text=True, cwd=p
+    )
+    assert imp.returncode == 1 and imp.stderr == "rules_data/inputs/jiexian.yaml: metadata.level: Field required\n"
+    done = _run(p, "jiexian", "--resume", "--level", "地级市")
+    assert done.returncode == 0, done.stderr
+    lint = subprocess.run([sys.executable, str(p / "scripts/lint.py")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
