@@ -360,7 +360,7 @@ def decode(raw: bytes, inp: CityInput) -> Stage[list[str]]:
     try:
         return Stage(raw.decode("utf-8-sig").splitlines())
     except UnicodeDecodeError as e:
-        raise ImportFailed(f"(file): {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
+        raise ImportFailed(f"source {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
 
 
 def detect_structure(lines: list[str]) -> Stage[Structure]:
