@@ -269,11 +269,13 @@ CAUSES = {
     ),
     "empty": (
         b"",
-        "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: cannot find where the rules begin",
+        "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: "
+        "cannot find where the rules begin",
     ),
     "no articles": (
         "鸡西市人民政府\n关于印发工作规则的通知\n".encode(),
-        "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: cannot find where the rules begin",
+        "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: "
+        "cannot find where the rules begin",
     ),
 }
 
