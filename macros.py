@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import chains, compare, exports, render, site  # noqa: E402
+from rulebook import align, chains, compare, exports, render, site  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -32,7 +32,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         extra += (
             f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
         )
-        return render.city_page(b.city(slug), extra=extra)
+        similar = align.similar_links(b, slug, align.for_book(b, root / ".cache" / "align"), links())
+        return render.city_page(b.city(slug), extra=extra, similar=similar)
 
     @env.macro
     def cities_table() -> str:

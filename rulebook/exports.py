@@ -13,6 +13,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from . import align
 from .compare import comparison_rows
 from .data import Rulebook
 from .models import Adoption, Reference, Superseded, Truncation
@@ -97,6 +98,26 @@ class ComparisonsFile(_Row):
     rows: list[ComparisonRow]
 
 
+class Counterpart(_Row):
+    city: str
+    n: int
+    score: float
+
+
+class AlignmentRecord(_Row):
+    """One article and its most similar articles in other cities (machine-computed, rulebook/align.py)."""
+
+    city: str
+    n: int
+    counterparts: list[Counterpart]
+
+
+class AlignmentFile(_Row):
+    method: str
+    min_score: float
+    articles: list[AlignmentRecord]
+
+
 ArticlesFile = RootModel[list[ArticleRow]]
 CitiesFile = RootModel[list[CityRecord]]
 
@@ -104,6 +125,7 @@ JSON_FILES: dict[str, type[BaseModel]] = {
     "articles.json": ArticlesFile,
     "cities.json": CitiesFile,
     "comparisons.json": ComparisonsFile,
+    "alignment.json": AlignmentFile,
 }
 DESCRIPTIONS = {
     "articles.json": "全部条文：城市、章、序号、原文编号、正文（校勘后）、主题、链接",
@@ -112,7 +134,26 @@ DESCRIPTIONS = {
     "comparisons.json": "比较数据：每个“指标 × 城市”一行，含值、数值、单位、条文、引文、状态",
     "comparisons.csv": "同上，CSV",
     "corrections.csv": "校勘记：每处改动的位置、类型、原文、校正后、说明",
+    "alignment.json": "条文对齐（机器计算）：每条在其他各市最相似的条文及相似度（0–1）",
 }
+
+
+def alignment_file(book: Rulebook) -> AlignmentFile:
+    """The alignment layer for researchers: every article with its counterparts, in reading order."""
+    matches = align.for_book(book)
+    return AlignmentFile(
+        method="TF-IDF（字 1–3 元组 + jieba 词）余弦相似度；每市取最相似一条，最多 8 条",
+        min_score=align.MIN_SCORE,
+        articles=[
+            AlignmentRecord(
+                city=c.id,
+                n=a.n,
+                counterparts=[Counterpart(city=m.city, n=m.n, score=m.score) for m in matches.get((c.id, a.n), [])],
+            )
+            for c in ordered_cities(book)
+            for a in c.articles()
+        ],
+    )
 
 
 def article_rows(book: Rulebook) -> list[ArticleRow]:
@@ -210,6 +251,7 @@ def download_files(book: Rulebook) -> dict[str, str]:
             [{**r.model_dump(), "more": "；".join(f"{q.article}:{q.quote}" for q in r.more)} for r in comparisons.rows],
         ),
         "corrections.csv": _csv(["city", "where", "kind", "before", "after", "reason"], corrections),
+        "alignment.json": _json(alignment_file(book)),
     }
     for name, model in JSON_FILES.items():
         schema = model.model_json_schema()

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import rawblock, render, search, site  # noqa: E402
+from rulebook import align, rawblock, render, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -63,6 +63,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, dest, abs_src_path=str(path)))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(File.generated(config, dest, content=text))
+    align.for_book(book, root / ".cache" / "align")  # once per build, before the downloads and pages use it
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book).items():
         files.append(File.generated(config, f"data/{name}", content=text))

@@ -161,10 +161,28 @@ def _fix_counts(city: City) -> dict[int, int]:
     return counts
 
 
-def city_page(city: City, extra: str = "") -> str:
+@dataclass(frozen=True)
+class SimilarLink:
+    """One entry of an article's 他市相似条文 list."""
+
+    city: str
+    label: str
+    url: str
+    score: float
+    snippet: str
+
+
+def snippet(text: str, limit: int = 60) -> str:
+    """The start of an article on one line, cut at `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]] | None = None) -> str:
     """The whole city page: title, metadata card, chapters with every article, 校勘记.
 
-    `extra` is trusted HTML (generated links) placed under the metadata card."""
+    `extra` is trusted HTML (generated links) placed under the metadata card; `similar` lists each
+    article's counterparts in other cities (rulebook/align.py), shown collapsed under the article."""
     articles = city.articles()
     out = [f"# {md_text(city.title)}", ""]
     if city.truncation:
@@ -191,6 +209,7 @@ def city_page(city: City, extra: str = "") -> str:
                 fixes=fixes,
                 city_name=city.name,
                 truncated=city.truncation,
+                similar=similar or {},
             ),
             "",
         ]
