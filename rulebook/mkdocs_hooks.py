@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import rawblock, render, search, site  # noqa: E402
+from rulebook import csp, rawblock, render, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -82,3 +82,13 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= rawblock.anchor_ids(html)
     return render.accessible_tables(html)
+
+
+def on_post_build(config) -> None:  # noqa: ANN001
+    # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
+    # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
+    header, problems = csp.site_policy(Path(config.site_dir))
+    if problems:
+        raise PluginError("\n".join(problems))
+    if "material/offline" not in config.plugins:
+        (Path(config.site_dir) / csp.CONF_NAME).write_text(csp.nginx_include(header), encoding="utf-8")

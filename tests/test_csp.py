@@ -1,0 +1,62 @@
+"""The Content-Security-Policy builder (rulebook/csp.py): which inline scripts are hashed, what is flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from rulebook import csp
+
+# MDN's example: the hash a browser expects for this exact inline script text.
+MDN_SCRIPT = "alert('Hello, world.');"
+MDN_HASH = "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"
+
+
+def test_script_hash_is_the_browsers():
+    assert csp.script_hash(MDN_SCRIPT) == MDN_HASH
+    assert csp.script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
+
+def test_only_executable_inline_scripts_are_collected_with_their_exact_text():
+    html = (
+        f"<html><head><script>{MDN_SCRIPT}</script>"
+        '<script src="a.js"></script>'
+        '<script type="application/json" id="__config">{"a": "</b>"}</script>'
+        '<script type="module">\n  import x from "./x.js";\n</script>'
+        '<SCRIPT TYPE="text/javascript">var a = "&amp;<b>";</SCRIPT>'
+        "</head><body><p>&lt;script&gt;not a script&lt;/script&gt;</p></body></html>"
+    )
+    assert csp.inline_scripts(html) == [MDN_SCRIPT, '\n  import x from "./x.js";\n', 'var a = "&amp;<b>";']
+
+
+def test_inline_handlers_are_reported_but_escaped_text_is_not():
+    html = (
+        '<img src="x" onerror="alert(1)"><a href=" JavaScript:alert(1)">x</a>'
+        "<p>&lt;img src=x onerror=alert(1)&gt;</p><a href=\"../x/\" title='onclick'>ok</a>"
+    )
+    assert csp.scan(html)[1] == [csp.InlineHandler("img", "onerror"), csp.InlineHandler("a", "href")]
+
+
+def test_policy_allows_inline_scripts_only_by_hash():
+    header = csp.policy([MDN_HASH, MDN_HASH, "'sha256-AAAA'"])
+    directives = dict(d.split(" ", 1) for d in header.split("; "))
+    assert directives["script-src"] == f"'self' 'report-sample' 'sha256-AAAA' {MDN_HASH}"
+    assert directives["script-src-attr"] == "'none'"
+    assert "'unsafe-inline'" not in directives["script-src"] and "unsafe-eval" not in header
+    assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
+
+
+def test_nginx_include_is_one_header_line_and_refuses_to_break_the_config():
+    text = csp.nginx_include(csp.policy([MDN_HASH]))
+    directives = [line for line in text.splitlines() if not line.startswith("#")]
+    assert directives == [f'add_header Content-Security-Policy "{csp.policy([MDN_HASH])}" always;']
+    with pytest.raises(ValueError):
+        csp.nginx_include('default-src "self"')
+
+
+def test_site_policy_hashes_every_page_and_names_pages_with_handlers(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text(f"<script>{MDN_SCRIPT}</script>", encoding="utf-8")
+    (tmp_path / "a/index.html").write_text('<script>x()</script><button onclick="go()">', encoding="utf-8")
+    header, problems = csp.site_policy(tmp_path)
+    assert MDN_HASH in header and csp.script_hash("x()") in header
+    assert len(problems) == 1 and problems[0].startswith("a/index.html: <button onclick=…>")
