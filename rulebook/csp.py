@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 # Script types a browser executes (HTML's "JavaScript MIME type essence match", plus modules).
@@ -63,43 +64,53 @@ class InlineHandler:
     attr: str
 
 
-class _Scan(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self.handlers: list[InlineHandler] = []
-        self._in: list[str] | None = None  # text chunks of the executable inline script being read
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            url_attr = name in ("href", "src", "action", "formaction")
-            if name.startswith("on") or (url_attr and (value or "").strip().lower().startswith("javascript:")):
-                self.handlers.append(InlineHandler(tag, name))
-        if tag == "script":
-            a = dict(attrs)
-            runs = "src" not in a and (a.get("type") or "").strip().lower() in _JS_TYPES
-            self._in = [] if runs else None
-
-    def handle_data(self, data: str) -> None:
-        if self._in is not None:
-            self._in.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._in is not None:
-            self.scripts.append("".join(self._in))
-            self._in = None
+# The HTML tokenizer's view, as regular expressions (the stdlib HTMLParser is far slower on city pages):
+# an attribute is a name with an optional quoted or unquoted value, so a quoted value may hold `>`.
+# A name follows whitespace, a closing quote or `/` (as browsers read `<img/onerror=…>`), so a run of
+# letters has one reading: no catastrophic backtracking.
+_ATTR = re.compile(r"""(?:\s+|(?<=["'/]))([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?|\s*/""")
+_ATTRS = r"""(?:(?:\s+|(?<=["'/]))[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?|\s*/)*"""
+# A comment, a script element (its text runs to the first `</script`, as in a browser), or a start tag.
+_SCRIPTS = rf"<!--.*?-->|<script\b(?P<sattrs>{_ATTRS})\s*>(?P<body>.*?)</script\s*>"
+_TOKEN = re.compile(rf"{_SCRIPTS}|<(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>{_ATTRS})\s*>", re.S | re.I)
+_TOKEN_SCRIPTS = re.compile(rf"{_SCRIPTS}|(?P<tag>(?!))(?P<attrs>(?!))", re.S | re.I)
+_HINT = re.compile(r"""[\s"'/]on[a-z]+\s*=|javascript:""", re.I)  # only pages with one need their tags read
+_URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href")
 
 
-def scan(html: str) -> tuple[list[str], list[InlineHandler]]:
+def _attrs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        if m.group(1):
+            value = next((g for g in m.groups()[1:] if g is not None), "")
+            out.setdefault(m.group(1).lower(), html.unescape(value))
+    return out
+
+
+def scan(text: str) -> tuple[list[str], list[InlineHandler]]:
     """The executable inline scripts' texts (exactly as the browser hashes them) and inline handlers."""
-    p = _Scan()
-    p.feed(html)
-    p.close()
-    return p.scripts, p.handlers
+    scripts: list[str] = []
+    handlers: list[InlineHandler] = []
+    tokens = _TOKEN if _HINT.search(text) else _TOKEN_SCRIPTS
+    for m in tokens.finditer(text):
+        if m.group("body") is not None:
+            attrs = _attrs(m.group("sattrs"))
+            if "src" not in attrs and attrs.get("type", "").strip().lower() in _JS_TYPES:
+                scripts.append(m.group("body"))
+            tag = "script"
+        elif m.group("tag"):
+            tag, attrs = m.group("tag").lower(), _attrs(m.group("attrs"))
+        else:
+            continue
+        for name, value in attrs.items():
+            js_url = name in _URL_ATTRS and value.strip().lower().startswith("javascript:")
+            if name.startswith("on") or js_url:
+                handlers.append(InlineHandler(tag, name))
+    return scripts, handlers
 
 
-def inline_scripts(html: str) -> list[str]:
-    return scan(html)[0]
+def inline_scripts(text: str) -> list[str]:
+    return scan(text)[0]
 
 
 def script_hash(text: str) -> str:

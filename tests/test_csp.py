@@ -34,6 +34,22 @@ def test_inline_handlers_are_reported_but_escaped_text_is_not():
         "<p>&lt;img src=x onerror=alert(1)&gt;</p><a href=\"../x/\" title='onclick'>ok</a>"
     )
     assert csp.scan(html)[1] == [csp.InlineHandler("img", "onerror"), csp.InlineHandler("a", "href")]
+    # Spellings a browser accepts: no space after a quote, `/` as a separator, upper case, SVG links.
+    tricky = (
+        '<a href="x"onclick="y">z</a><img/onerror=alert(1)><IMG SRC=x ONLOAD=\'y\'><svg><a xlink:href="javascript:x">'
+    )
+    assert [h.attr for h in csp.scan(tricky)[1]] == ["onclick", "onerror", "onload", "xlink:href"]
+    # Not handlers: text, and attribute values that merely mention one.
+    assert csp.scan('<p title="a onclick=b">onclick=x</p><!-- <img onerror=x> -->')[1] == []
+
+
+def test_the_scanner_stays_linear_on_unclosed_markup():
+    import time
+
+    start = time.perf_counter()
+    for text in ["<a " + "b" * 50_000, '<a x="' + "y " * 50_000, "<a onclick=1 " + "b c" * 50_000 + ">"]:
+        csp.scan(text)
+    assert time.perf_counter() - start < 10  # ~0.3 s; quadratic backtracking would take minutes
 
 
 def test_policy_allows_inline_scripts_only_by_hash():
