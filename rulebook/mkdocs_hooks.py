@@ -87,8 +87,12 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
 def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
-    header, problems = csp.site_policy(Path(config.site_dir))
-    if problems:
-        raise PluginError("\n".join(problems))
+    policy = csp.site_policy(Path(config.site_dir))
+    if policy.problems:
+        raise PluginError("\n".join(policy.problems))
     if "material/offline" not in config.plugins:
-        (Path(config.site_dir) / csp.CONF_NAME).write_text(csp.nginx_include(header), encoding="utf-8")
+        try:
+            include = csp.nginx_include(policy)
+        except ValueError as e:
+            raise PluginError(f"{csp.CONF_NAME}: {e}") from None
+        (Path(config.site_dir) / csp.CONF_NAME).write_text(include, encoding="utf-8")

@@ -61,18 +61,45 @@ def test_policy_allows_inline_scripts_only_by_hash():
     assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
 
 
-def test_nginx_include_is_one_header_line_and_refuses_to_break_the_config():
-    text = csp.nginx_include(csp.policy([MDN_HASH]))
-    directives = [line for line in text.splitlines() if not line.startswith("#")]
-    assert directives == [f'add_header Content-Security-Policy "{csp.policy([MDN_HASH])}" always;']
+def test_inline_styles_are_allowed_only_when_asked():
+    assert "style-src 'self';" in csp.policy([])
+    assert "style-src 'self' 'unsafe-inline';" in csp.policy([], inline_styles=True)
+
+
+def _site(tmp_path):
+    for rel, text in {
+        "index.html": f"<script>{MDN_SCRIPT}</script>",
+        "a/index.html": '<script>x()</script><button onclick="go()">',
+        "chains/meeting/index.html": '<script src="../../assets/vendor/mermaid.min.js"></script><script>x()</script>',
+        "chains/print.html": "<script src='../assets/vendor/mermaid.js'></script>",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return csp.site_policy(tmp_path)
+
+
+def test_site_policy_hashes_every_page_finds_the_chart_pages_and_names_pages_with_handlers(tmp_path):
+    site = _site(tmp_path)
+    assert site.hashes == {MDN_HASH, csp.script_hash("x()")}
+    assert site.styled == ("chains/meeting/", "chains/print.html")
+    assert len(site.problems) == 1 and site.problems[0].startswith("a/index.html: <button onclick=…>")
+
+
+def test_the_nginx_include_maps_each_uri_to_its_policy(tmp_path):
+    site = _site(tmp_path)
+    lines = [line for line in csp.nginx_include(site).splitlines() if not line.startswith("#")]
+    strict, styled = f'"{site.header()}"', f'"{site.header(inline_styles=True)}"'
+    assert lines == [
+        "map $uri $rulebook_csp {",
+        f"    default {strict};",
+        f'    "~/chains/meeting/(?:index\\.html)?$" {styled};',
+        f'    "~/chains/print\\.html$" {styled};',
+        "}",
+    ]
+
+
+def test_the_nginx_include_refuses_to_write_broken_config():
     with pytest.raises(ValueError):
-        csp.nginx_include('default-src "self"')
-
-
-def test_site_policy_hashes_every_page_and_names_pages_with_handlers(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "index.html").write_text(f"<script>{MDN_SCRIPT}</script>", encoding="utf-8")
-    (tmp_path / "a/index.html").write_text('<script>x()</script><button onclick="go()">', encoding="utf-8")
-    header, problems = csp.site_policy(tmp_path)
-    assert MDN_HASH in header and csp.script_hash("x()") in header
-    assert len(problems) == 1 and problems[0].startswith("a/index.html: <button onclick=…>")
+        csp.nginx_include(csp.SitePolicy(frozenset(["'sha256-\"; }'"]), (), ()))
+    with pytest.raises(ValueError):
+        csp.nginx_include(csp.SitePolicy(frozenset(), ('a" b/',), ()))

@@ -112,7 +112,10 @@ PLANTED = {
     "cities/index.html.orig": "secret",
     "cities/zhuzhou/.htpasswd": "secret",
 }
-INJECTED = '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned2 = 1</script>'
+INJECTED = (
+    '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned2 = 1</script>'
+    '<style>#rb-pwned { color: rgb(255, 0, 0) }</style><p id="rb-pwned" style="color: rgb(0, 255, 0)">x</p>'
+)
 # Records every CSP violation a page reports, from before its first script runs.
 CSP_RECORDER = (
     "window.__csp = []; document.addEventListener('securitypolicyviolation',"
@@ -204,6 +207,9 @@ def test_the_csp_allows_only_the_inline_scripts_the_build_hashed(built_site, ngi
     assert status == 200 and headers["Content-Security-Policy"] in conf  # the build's policy, as nginx sends it
     policy = _policy(headers)
     assert "'unsafe-inline'" not in policy["script-src"] and policy["script-src-attr"] == ["'none'"]
+    assert policy["style-src"] == ["'self'"]  # inline styles only where Mermaid draws
+    chart = _policy(_get(nginx_url + "chains/meeting/")[1])
+    assert chart["style-src"] == ["'self'", "'unsafe-inline'"] and chart["script-src"] == policy["script-src"]
     hashes = {h for h in policy["script-src"] if h.startswith("'sha256-")}
     # Every inline script of every page (the theme's, with each page depth's base URL) and nothing else.
     found = {csp.script_hash(t) for p in built_site.rglob("*.html") for t in csp.inline_scripts(p.read_text("utf-8"))}
@@ -214,11 +220,16 @@ def test_an_injected_inline_script_and_handler_are_blocked_and_reported(browser,
     page = browser.page()
     page.context.add_init_script(CSP_RECORDER)
     page.goto(nginx_url + "cities/injected/")
-    page.wait_for_function("() => window.__csp.length >= 2")
+    page.wait_for_function("() => window.__csp.length >= 4")
     assert page.evaluate("[window.__pwned, window.__pwned2]") == [None, None]
     violations = page.evaluate("window.__csp")
     assert any(v.startswith("script-src-attr") for v in violations), violations  # onerror=
     assert any(v.startswith("script-src-elem") and "__pwned2" in v for v in violations), violations
+    assert {"style-src-elem inline", "style-src-attr inline"} <= set(violations), violations
+    assert page.evaluate("getComputedStyle(document.getElementById('rb-pwned')).color") not in (
+        "rgb(255, 0, 0)",
+        "rgb(0, 255, 0)",
+    )
     assert sum("Content Security Policy" in e for e in page.console_errors) >= 2
     # The theme's own (hashed) inline scripts still ran on that page, and the page works.
     assert page.evaluate("typeof __md_get") == "function"
