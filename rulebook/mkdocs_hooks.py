@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, rawblock, render, search, site  # noqa: E402
+from rulebook import align, csp, rawblock, render, search, site  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
@@ -83,3 +83,17 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= rawblock.anchor_ids(html)
     return render.accessible_tables(html)
+
+
+def on_post_build(config) -> None:  # noqa: ANN001
+    # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
+    # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
+    policy = csp.site_policy(Path(config.site_dir))
+    if policy.problems:
+        raise PluginError("\n".join(policy.problems))
+    if "material/offline" not in config.plugins:
+        try:
+            include = csp.nginx_include(policy)
+        except ValueError as e:
+            raise PluginError(f"{csp.CONF_NAME}: {e}") from None
+        (Path(config.site_dir) / csp.CONF_NAME).write_text(include, encoding="utf-8")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import http.server
+import os
+import pwd
 import re
 import shutil
 import socket
@@ -29,6 +32,14 @@ ARGS = [
 ]
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -47,18 +58,39 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-@contextlib.contextmanager
-def serve_nginx(directory: Path, prefix: str = "/rules/") -> Iterator[str]:
-    """Serve a built site with real nginx and the documented deploy/nginx.conf (gzip, cache headers, CSP).
+@dataclasses.dataclass(frozen=True)
+class Nginx:
+    url: str  # the site's base URL, ending in the prefix
+    pid: int  # the master process
+    site: Path  # the folder nginx serves: a hard-linked copy of the built site, readable by its workers
 
+
+WORKER_USER = "www-data" if _has_user("www-data") else "nobody"
+
+
+@contextlib.contextmanager
+def nginx(directory: Path, prefix: str = "/rules/") -> Iterator[Nginx]:
+    """Run real nginx with the documented deploy/nginx.conf (gzip, cache headers, CSP, denials).
+
+    The workers run as an unprivileged user, so the site is served from a copy (hard links, made in
+    a moment) in a folder they may read; pytest's own temp folders are private to their owner.
     The config is written for a sub-path (its bare-prefix redirect would loop at "/"), so prefix is one."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
+    exe = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(exe).exists():
         raise RuntimeError("nginx is not installed: run scripts/setup.sh with RULEBOOK_BROWSER=1")
     with tempfile.TemporaryDirectory(prefix="rulebook-nginx-") as tmp:
         run = Path(tmp)
+        run.chmod(0o755)
         for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (run / d).mkdir()
+        site = run / "site"
+        try:
+            shutil.copytree(directory, site, copy_function=os.link)
+        except OSError:  # another file system: copy the bytes
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.copytree(directory, site)
+        for folder in [site, *(p for p in site.rglob("*") if p.is_dir())]:
+            folder.chmod(0o755)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -70,11 +102,12 @@ def serve_nginx(directory: Path, prefix: str = "/rules/") -> Iterator[str]:
             .replace("@LISTEN@", f"127.0.0.1:{port}")
             .replace("@PREFIX_NOSLASH@", prefix.rstrip("/"))
             .replace("@PREFIX@", prefix)
-            .replace("@SITE@", str(directory))
+            .replace("@SITE@", str(site))
             .replace("@RUN@", str(run))
+            .replace("@USER@", WORKER_USER)
         )
         (run / "nginx.conf").write_text(conf, encoding="utf-8")
-        proc = subprocess.Popen([nginx, "-c", str(run / "nginx.conf")], stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([exe, "-c", str(run / "nginx.conf")], stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}{prefix}"
         try:
             for _ in range(200):
@@ -93,11 +126,18 @@ def serve_nginx(directory: Path, prefix: str = "/rules/") -> Iterator[str]:
             if proc.poll() is not None:
                 log = run / "error.log"
                 raise RuntimeError("nginx did not start: " + (log.read_text() if log.exists() else "no error.log"))
-            yield base
+            yield Nginx(base, proc.pid, site)
         finally:
             if proc.poll() is None:
                 proc.terminate()
             proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_nginx(directory: Path, prefix: str = "/rules/") -> Iterator[str]:
+    """The base URL of `directory` served by real nginx with deploy/nginx.conf (see nginx())."""
+    with nginx(directory, prefix) as server:
+        yield server.url
 
 
 def available() -> bool:

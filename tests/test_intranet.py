@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -101,18 +102,63 @@ def test_the_blocker_pattern_lets_only_this_machine_through():
 # --- hosting under a sub-path with a real nginx --------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def nginx_url(built_site):
-    from browser import serve_nginx
+# Files a careless deployment leaves in the site folder; nginx must never serve them.
+PLANTED = {
+    ".git/config": "[remote] url = secret",
+    ".env": "TOKEN=secret",
+    "index.html~": "secret",
+    "index.html.bak": "secret",
+    ".index.html.swp": "secret",
+    "cities/index.html.orig": "secret",
+    "cities/zhuzhou/.htpasswd": "secret",
+}
+INJECTED = (
+    '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned2 = 1</script>'
+    '<style>#rb-pwned { color: rgb(255, 0, 0) }</style><p id="rb-pwned" style="color: rgb(0, 255, 0)">x</p>'
+)
+# Records every CSP violation a page reports, from before its first script runs.
+CSP_RECORDER = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+    " e => window.__csp.push(e.effectiveDirective + ' ' + (e.sample || e.blockedURI)))"
+)
 
-    with serve_nginx(built_site, "/rules/") as url:
-        yield url
+
+@pytest.fixture(scope="module")
+def served(built_site, tmp_path_factory):
+    """The built site behind real nginx, plus planted secrets and one page with injected inline script."""
+    import shutil
+
+    from browser import nginx
+
+    site = tmp_path_factory.mktemp("served") / "site"
+    shutil.copytree(built_site, site)
+    for rel, text in PLANTED.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    # What a failure of escaping would produce: a real page with markup from data in its body.
+    page = (built_site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
+    (site / "cities/injected").mkdir()
+    (site / "cities/injected/index.html").write_text(page.replace("<article", INJECTED + "<article", 1), "utf-8")
+    with nginx(site, "/rules/") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def nginx_url(served):
+    return served.url
+
+
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url) as r:
+            return r.status, dict(r.headers), r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode("utf-8")
 
 
 def test_nginx_serves_the_site_under_a_sub_path(nginx_url):
     with urllib.request.urlopen(nginx_url + "cities/zhuzhou/") as r:
         assert r.status == 200
-        assert "default-src 'self'" in r.headers["Content-Security-Policy"]
         assert "第四十四条" in r.read().decode("utf-8")
     req = urllib.request.Request(nginx_url + "search/search_index.json", headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(req) as r:
@@ -127,6 +173,7 @@ def test_nginx_serves_the_site_under_a_sub_path(nginx_url):
 
 def test_pages_assets_search_and_anchors_work_under_the_sub_path(browser, nginx_url):
     page = browser.page()
+    page.context.add_init_script(CSP_RECORDER)
     failed: list[str] = []
     page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
     page.goto(nginx_url)
@@ -137,6 +184,7 @@ def test_pages_assets_search_and_anchors_work_under_the_sub_path(browser, nginx_
     assert page.locator("#art_44").is_visible()
     page.goto(nginx_url + "chains/meeting/")
     page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
+    assert page.evaluate("window.__csp") == []
     assert lookup_results(page, nginx_url, "圈阅")[:1] in (["chenzhou/42"], ["ziyang/48"])
     href = page.locator(".rb-lookup-hit a").first.get_attribute("href")
     assert href.startswith("../cities/")
@@ -145,6 +193,134 @@ def test_pages_assets_search_and_anchors_work_under_the_sub_path(browser, nginx_
     assert failed == []
     assert browser.blocked == []
     assert page.console_errors == []  # a CSP violation would be reported here
+
+
+def _policy(headers: dict[str, str]) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in headers["Content-Security-Policy"].split(";") if d.strip()}
+
+
+def test_the_csp_allows_only_the_inline_scripts_the_build_hashed(built_site, nginx_url):
+    from rulebook import csp
+
+    conf = (built_site / "csp.conf").read_text(encoding="utf-8")
+    status, headers, _ = _get(nginx_url + "cities/zhuzhou/")
+    assert status == 200 and headers["Content-Security-Policy"] in conf  # the build's policy, as nginx sends it
+    policy = _policy(headers)
+    assert "'unsafe-inline'" not in policy["script-src"] and policy["script-src-attr"] == ["'none'"]
+    assert policy["style-src"] == ["'self'"]  # inline styles only where Mermaid draws
+    chart = _policy(_get(nginx_url + "chains/meeting/")[1])
+    assert chart["style-src"] == ["'self'", "'unsafe-inline'"] and chart["script-src"] == policy["script-src"]
+    hashes = {h for h in policy["script-src"] if h.startswith("'sha256-")}
+    # Every inline script of every page (the theme's, with each page depth's base URL) and nothing else.
+    found = {csp.script_hash(t) for p in built_site.rglob("*.html") for t in csp.inline_scripts(p.read_text("utf-8"))}
+    assert hashes == found and len(found) >= 2
+
+
+def test_an_injected_inline_script_and_handler_are_blocked_and_reported(browser, nginx_url):
+    page = browser.page()
+    page.context.add_init_script(CSP_RECORDER)
+    page.goto(nginx_url + "cities/injected/")
+    page.wait_for_function("() => window.__csp.length >= 4")
+    assert page.evaluate("[window.__pwned, window.__pwned2]") == [None, None]
+    violations = page.evaluate("window.__csp")
+    assert any(v.startswith("script-src-attr") for v in violations), violations  # onerror=
+    assert any(v.startswith("script-src-elem") and "__pwned2" in v for v in violations), violations
+    assert {"style-src-elem inline", "style-src-attr inline"} <= set(violations), violations
+    assert page.evaluate("getComputedStyle(document.getElementById('rb-pwned')).color") not in (
+        "rgb(255, 0, 0)",
+        "rgb(0, 255, 0)",
+    )
+    assert sum("Content Security Policy" in e for e in page.console_errors) >= 2
+    # The theme's own (hashed) inline scripts still ran on that page, and the page works.
+    assert page.evaluate("typeof __md_get") == "function"
+    assert page.locator("#art_44").is_visible()
+
+
+def test_the_real_pages_cause_no_csp_violation(browser, nginx_url):
+    page = browser.page()
+    page.context.add_init_script(CSP_RECORDER)
+    seen = {}
+    for rel in ("", "cities/zhuzhou/", "chains/meeting/", "compare/meetings/?a=chenzhou&b=zhuzhou", "404.html"):
+        page.goto(nginx_url + rel)
+        if rel.startswith("chains/"):
+            page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
+            assert page.locator(".rb-chart svg").count() >= 1
+        if rel.startswith("cities/"):
+            assert page.locator("a[href*='chains/']").count() >= 1  # the city page links to its charts
+        if rel.startswith("compare/"):
+            assert page.locator(".rb-two-left mark.rb-same").count() > 5  # compare.js read its JSON block
+        seen[rel or "home"] = page.evaluate("window.__csp")
+    assert lookup_results(page, nginx_url, "圈阅")[:1] in (["chenzhou/42"], ["ziyang/48"])
+    seen["lookup"] = page.evaluate("window.__csp")
+    assert seen == {rel: [] for rel in seen}
+    assert page.console_errors == []
+    assert browser.blocked == []
+
+
+def test_nginx_sends_hardening_headers_and_no_version(nginx_url):
+    for url in (nginx_url, nginx_url + "assets/rulebook.css", nginx_url + "no-such-page/", nginx_url + ".env"):
+        _, headers, body = _get(url)
+        assert headers["Referrer-Policy"] == "same-origin", url
+        perms = dict(p.strip().split("=") for p in headers["Permissions-Policy"].split(","))
+        assert {perms[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}, url
+        assert headers["X-Content-Type-Options"] == "nosniff", url
+        assert "script-src" in headers["Content-Security-Policy"], url
+        assert headers["Server"] == "nginx", url  # server_tokens off: no version
+        assert not re.search(r"nginx/\d", body), url
+
+
+def test_nginx_never_serves_dotfiles_backups_or_its_own_include(served, nginx_url):
+    assert all((served.site / rel).is_file() for rel in PLANTED)  # they are there to be served
+    urls = [*PLANTED, "%2eenv", ".git/", "cities/zhuzhou/index.html~", "csp.conf"]
+    results = {rel: _get(nginx_url + rel) for rel in urls}
+    assert {rel: r[0] for rel, r in results.items()} == dict.fromkeys(urls, 404)
+    assert not any("secret" in r[2] or "add_header" in r[2] for r in results.values())
+    assert _get(nginx_url + "cities/zhuzhou/index.html")[0] == 200
+
+
+def test_errors_and_everything_outside_the_prefix_get_the_sites_404_page(built_site, served, nginx_url):
+    own = re.search(r"<title>(.*?)</title>", (built_site / "404.html").read_text("utf-8")).group(1)
+    origin = nginx_url.removesuffix("/rules/")
+    for url in (
+        nginx_url + "no-such-page/",
+        nginx_url + "cities/nowhere",
+        origin + "/",
+        origin + "/other",
+        origin + "/rulesx",
+    ):
+        status, _, body = _get(url)
+        assert status == 404, url
+        assert f"<title>{own}</title>" in body and "Welcome to nginx" not in body, url
+        # MkDocs writes the page with root-absolute links; nginx points them into the prefix.
+        assert 'href="/rules/assets/stylesheets/' in body and 'href="/assets/' not in body, url
+
+
+def test_the_404_page_is_styled_and_works_in_a_browser(browser, nginx_url):
+    page = browser.page()
+    page.context.add_init_script(CSP_RECORDER)
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.goto(nginx_url + "cities/nowhere/")
+    assert failed == [f"404 {nginx_url}cities/nowhere/"]  # the page itself; every asset it loads is found
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    page.click("text=株洲市")
+    page.wait_for_load_state()
+    assert page.url == nginx_url + "cities/zhuzhou/"
+    assert page.evaluate("window.__csp") == []
+
+
+def test_nginx_workers_do_not_run_as_root(served):
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            status = (stat.parent / "status").read_text()
+        except OSError:
+            continue  # a process that just ended
+        if int(fields[1]) == served.pid:  # its parent is the nginx master
+            workers.append(int(re.search(r"^Uid:\s+(\d+)", status, re.M).group(1)))
+    assert len(workers) >= 1
+    assert 0 not in workers
 
 
 # --- the offline bundle ---------------------------------------------------------------------
@@ -187,6 +363,8 @@ def test_offline_bundle_works_from_disk(browser, offline_dir):
     )
     page.goto(home)
     assert "chenzhou/42" in material_results(page, "圈阅")
+    # No server, so no CSP header: the build writes no nginx include into the bundle.
+    assert not (offline_dir / "csp.conf").exists()
     page.goto((offline_dir / "chains/meeting.html").as_uri())
     page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
     assert browser.blocked == []

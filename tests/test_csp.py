@@ -1,0 +1,105 @@
+"""The Content-Security-Policy builder (rulebook/csp.py): which inline scripts are hashed, what is flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from rulebook import csp
+
+# MDN's example: the hash a browser expects for this exact inline script text.
+MDN_SCRIPT = "alert('Hello, world.');"
+MDN_HASH = "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"
+
+
+def test_script_hash_is_the_browsers():
+    assert csp.script_hash(MDN_SCRIPT) == MDN_HASH
+    assert csp.script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
+
+def test_only_executable_inline_scripts_are_collected_with_their_exact_text():
+    html = (
+        f"<html><head><script>{MDN_SCRIPT}</script>"
+        '<script src="a.js"></script>'
+        '<script type="application/json" id="__config">{"a": "</b>"}</script>'
+        '<script type="module">\n  import x from "./x.js";\n</script>'
+        '<SCRIPT TYPE="text/javascript">var a = "&amp;<b>";</SCRIPT>'
+        "</head><body><p>&lt;script&gt;not a script&lt;/script&gt;</p></body></html>"
+    )
+    assert csp.inline_scripts(html) == [MDN_SCRIPT, '\n  import x from "./x.js";\n', 'var a = "&amp;<b>";']
+
+
+def test_inline_handlers_are_reported_but_escaped_text_is_not():
+    html = (
+        '<img src="x" onerror="alert(1)"><a href=" JavaScript:alert(1)">x</a>'
+        "<p>&lt;img src=x onerror=alert(1)&gt;</p><a href=\"../x/\" title='onclick'>ok</a>"
+    )
+    assert csp.scan(html)[1] == [csp.InlineHandler("img", "onerror"), csp.InlineHandler("a", "href")]
+    # Spellings a browser accepts: no space after a quote, `/` as a separator, upper case, SVG links.
+    tricky = (
+        '<a href="x"onclick="y">z</a><img/onerror=alert(1)><IMG SRC=x ONLOAD=\'y\'><svg><a xlink:href="javascript:x">'
+    )
+    assert [h.attr for h in csp.scan(tricky)[1]] == ["onclick", "onerror", "onload", "xlink:href"]
+    # Not handlers: text, and attribute values that merely mention one.
+    assert csp.scan('<p title="a onclick=b">onclick=x</p><!-- <img onerror=x> -->')[1] == []
+
+
+def test_the_scanner_stays_linear_on_unclosed_markup():
+    import time
+
+    start = time.perf_counter()
+    for text in ["<a " + "b" * 50_000, '<a x="' + "y " * 50_000, "<a onclick=1 " + "b c" * 50_000 + ">"]:
+        csp.scan(text)
+    assert time.perf_counter() - start < 10  # ~0.3 s; quadratic backtracking would take minutes
+
+
+def test_policy_allows_inline_scripts_only_by_hash():
+    header = csp.policy([MDN_HASH, MDN_HASH, "'sha256-AAAA'"])
+    directives = dict(d.split(" ", 1) for d in header.split("; "))
+    assert directives["script-src"] == f"'self' 'report-sample' 'sha256-AAAA' {MDN_HASH}"
+    assert directives["script-src-attr"] == "'none'"
+    assert "'unsafe-inline'" not in directives["script-src"] and "unsafe-eval" not in header
+    assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
+
+
+def test_inline_styles_are_allowed_only_when_asked():
+    assert "style-src 'self';" in csp.policy([])
+    assert "style-src 'self' 'unsafe-inline';" in csp.policy([], inline_styles=True)
+
+
+def _site(tmp_path):
+    for rel, text in {
+        "index.html": f"<script>{MDN_SCRIPT}</script>",
+        "a/index.html": '<script>x()</script><button onclick="go()">',
+        "chains/meeting/index.html": '<script src="../../assets/vendor/mermaid.min.js"></script><script>x()</script>',
+        "chains/print.html": "<script src='../assets/vendor/mermaid.js'></script>",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return csp.site_policy(tmp_path)
+
+
+def test_site_policy_hashes_every_page_finds_the_chart_pages_and_names_pages_with_handlers(tmp_path):
+    site = _site(tmp_path)
+    assert site.hashes == {MDN_HASH, csp.script_hash("x()")}
+    assert site.styled == ("chains/meeting/", "chains/print.html")
+    assert len(site.problems) == 1 and site.problems[0].startswith("a/index.html: <button onclick=…>")
+
+
+def test_the_nginx_include_maps_each_uri_to_its_policy(tmp_path):
+    site = _site(tmp_path)
+    lines = [line for line in csp.nginx_include(site).splitlines() if not line.startswith("#")]
+    strict, styled = f'"{site.header()}"', f'"{site.header(inline_styles=True)}"'
+    assert lines == [
+        "map $uri $rulebook_csp {",
+        f"    default {strict};",
+        f'    "~/chains/meeting/(?:index\\.html)?$" {styled};',
+        f'    "~/chains/print\\.html$" {styled};',
+        "}",
+    ]
+
+
+def test_the_nginx_include_refuses_to_write_broken_config():
+    with pytest.raises(ValueError):
+        csp.nginx_include(csp.SitePolicy(frozenset(["'sha256-\"; }'"]), (), ()))
+    with pytest.raises(ValueError):
+        csp.nginx_include(csp.SitePolicy(frozenset(), ('a" b/',), ()))
