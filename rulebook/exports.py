@@ -115,7 +115,7 @@ class AlignmentRecord(_Row):
 class AlignmentFile(_Row):
     method: str
     min_score: float
-    articles: list[AlignmentRecord]
+    rows: list[AlignmentRecord]
 
 
 ArticlesFile = RootModel[list[ArticleRow]]
@@ -144,7 +144,7 @@ def alignment_file(book: Rulebook) -> AlignmentFile:
     return AlignmentFile(
         method="TF-IDF（字 1–3 元组 + jieba 词）余弦相似度；每市取最相似一条，最多 8 条",
         min_score=align.MIN_SCORE,
-        articles=[
+        rows=[
             AlignmentRecord(
                 city=c.id,
                 n=a.n,
