@@ -1,0 +1,72 @@
+"""The alignment layer: counterparts of every article in the other cities (rulebook/align.py)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from rulebook import align
+from rulebook.models import CellStatus
+
+
+@pytest.fixture(scope="module")
+def matches(book):
+    return align.align(book)
+
+
+def test_standing_meeting_articles_find_each_other(matches):
+    # 常务会议 in the five texts (the group named in the alignment issue): 株洲 44 shares its long list of
+    # duties with the 全体会议 articles too; document order picks the right ones.
+    found = {(m.city, m.n) for m in matches[("zhuzhou", 44)]}
+    assert found == {("chenzhou", 35), ("jixi", 40), ("ziyang", 38), ("liyang", 41)}
+
+
+def test_counterparts_are_in_other_cities_one_per_city_strongest_first(matches):
+    for (slug, _), found in matches.items():
+        cities = [m.city for m in found]
+        assert slug not in cities
+        assert len(cities) == len(set(cities)) <= align.TOP
+        assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+        assert all(m.score >= align.MIN_SCORE for m in found)
+
+
+def test_articles_cited_for_the_same_attribute_are_matched(book, matches):
+    # Two articles that curators cited for the same comparison attribute should be each other's best
+    # match in their cities. Measured 0.68 (characters alone: 0.55); the floor sits a little under.
+    pairs = set()
+    for facts in book.facts.values():
+        for attr in facts.attributes:
+            cited = [(s, c.article) for s, c in attr.cells.items() if c.status == CellStatus.value]
+            pairs.update((a, b) for a, b in itertools.permutations(cited, 2))
+    hits = sum(any(m.city == b[0] and m.n == b[1] for m in matches[a]) for a, b in pairs)
+    assert len(pairs) > 500
+    assert hits / len(pairs) >= 0.65
+
+
+def test_cached_alignment_equals_a_fresh_one(book, tmp_path, matches):
+    first = align.cached_alignment(book, tmp_path)
+    assert list(tmp_path.glob("align-*.json"))
+    assert align.cached_alignment(book, tmp_path) == first == matches
+
+
+def test_similar_links_point_at_articles(book, matches):
+    from rulebook.site import Links
+
+    links = align.similar_links(book, "zhuzhou", matches, Links("../../", True))
+    entry = next(x for x in links[44] if x.city == "郴州市")
+    assert entry.label == "第三十五条"
+    assert entry.url == "../../cities/chenzhou/#art_35"
+    assert entry.snippet.startswith("市人民政府常务会议")
+
+
+@pytest.mark.build
+def test_city_page_lists_counterparts_under_the_article(built_site):
+    html = (built_site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
+    start = html.index('id="art_44"')
+    article = html[start : html.index("</article>", start)]
+    assert '<details class="rb-similar">' in article
+    assert "他市相似条文（4）" in article
+    assert '<a href="../../cities/chenzhou/#art_35">郴州市 第三十五条</a>' in article
+    target = (built_site / "cities/chenzhou/index.html").read_text(encoding="utf-8")
+    assert 'id="art_35"' in target
