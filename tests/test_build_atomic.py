@@ -125,6 +125,31 @@ def test_missing_node_modules_leaves_the_site_identical(project: Path, site: Pat
     assert leftovers(site) == []
 
 
+def test_failing_pdf_step_leaves_the_site_identical(project: Path, site: Path) -> None:
+    """--pdf runs the project's scripts/pdf.py on the new site; here a stand-in for it (no Chromium needed)
+    writes a partial PDF into the folder it is given, then fails: the last step of a build."""
+    before = snapshot(site)
+    pdf_py = project / "scripts/pdf.py"
+    real = pdf_py.read_bytes()
+    pdf_py.write_text(
+        "import sys, pathlib\n"
+        "site = pathlib.Path(sys.argv[sys.argv.index('--site') + 1])\n"
+        "assert (site / 'cities/liyang/index.html').is_file()\n"
+        "(site / 'downloads').mkdir()\n"
+        "(site / 'downloads/rulebook.pdf').write_bytes(b'%PDF-1.7 half')\n"
+        "sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    try:
+        result = build_py(project, site, "-q", "--pdf")
+    finally:
+        pdf_py.write_bytes(real)
+    assert result.returncode == 1
+    assert f"build failed: PDF step failed (exit 3); {site} was left unchanged" in result.stderr
+    assert snapshot(site) == before
+    assert leftovers(site) == []
+
+
 BAD_DATA = {
     # an input correction the importer cannot apply: the error names the input file and the correction
     "failed-import": (
@@ -196,7 +221,7 @@ def test_interrupted_build_leaves_the_site_identical(project: Path, site: Path, 
     assert leftovers(site) == []
 
 
-def test_killed_build_leaves_the_site_identical_and_the_next_build_cleans_up(project: Path, site: Path) -> None:
+def test_killed_build_leaves_the_site_identical_and_the_next_build_cleans_up(project: Path, site: Path, edit) -> None:
     before = snapshot(site)
     proc, tmp = _start_and_wait_for_pages(project, site)
     proc.kill()
@@ -207,8 +232,11 @@ def test_killed_build_leaves_the_site_identical_and_the_next_build_cleans_up(pro
     assert snapshot(tmp) == files  # ... so nothing writes into the stale folder any more
     assert snapshot(site) == before
     assert leftovers(site) == [tmp.name]
-    # The next build, even a failing one, removes the stale folder of the dead build.
-    assert build.clean_stale(site) == [tmp]
+    # The next build, even one that fails early (here: stale data), removes the dead build's folder.
+    edit("rules_data/inputs/liyang.yaml", "province: 江苏省", "province: 浙江省")
+    result = build_py(project, site, "-q")
+    assert result.returncode == 1 and "stale" in result.stderr
+    assert snapshot(site) == before
     assert leftovers(site) == []
 
 
