@@ -174,6 +174,8 @@ def run_step(cmd: list[str], cwd: Path, what: str) -> None:
             pass
         proc.wait()
         raise
+    if rc < 0:
+        raise BuildFailed(f"{what} was killed by {signal.Signals(-rc).name}")
     if rc != 0:
         raise BuildFailed(f"{what} failed (exit {rc})")
 

@@ -350,3 +350,13 @@ def test_lint_check_caches_a_clean_result_by_content(project: Path, edit, monkey
     assert errors == lint.lint(project)
     assert "rules_data/cities/liyang.yaml: (file): stale; run scripts/import_city.py liyang" in errors
     assert list(cache.glob("lint-*.ok")) == [marker]  # errors are never cached
+
+
+def test_run_step_reports_the_exit_status(tmp_path: Path) -> None:
+    build.run_step([sys.executable, "-c", "open('ran', 'w').write('yes')"], tmp_path, "step")
+    assert (tmp_path / "ran").read_text() == "yes"
+    with pytest.raises(build.BuildFailed, match=r"^PDF step failed \(exit 4\)$"):
+        build.run_step([sys.executable, "-c", "raise SystemExit(4)"], tmp_path, "PDF step")
+    kill_self = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    with pytest.raises(build.BuildFailed, match=r"^mkdocs build was killed by SIGKILL$"):
+        build.run_step([sys.executable, "-c", kill_self], tmp_path, "mkdocs build")
