@@ -9,10 +9,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import paths, yamlio
-from .data import DataError, Rulebook, check_rulebook, read_source, validation_lines
+from .data import DataError, Rulebook, check_rulebook, read_source, settings_key, validation_lines
 from .importer import ImportError_, import_city
 from .models import CityInput
 from .pipeline import HEADER
+from .site import fingerprint, write_cache_file
 
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
@@ -31,6 +32,33 @@ def lint(root: Path | None = None) -> list[str]:
         return errors  # the importer cannot run; boilerplate.yaml's own errors are reported
     for slug, inp in sorted(book.inputs.items()):
         errors += _check_generated(root, book, slug, inp)
+    return errors
+
+
+def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
+    """lint(), for the build (MkDocs' on_config): the same errors, and a clean result remembered.
+
+    With cache_dir, a clean pass is recorded there as `lint-<key>.ok`, keyed on the path and bytes of
+    every file under rules_data/, this package's code and the pydantic and PyYAML versions (the
+    generated files' canonical form); an unchanged rebuild then skips re-importing every city.
+    Errors are never cached."""
+    root = root or paths.ROOT
+    if cache_dir is None:
+        return lint(root)
+    key = fingerprint(("pydantic", "PyYAML"), sorted(Path(__file__).parent.glob("*.py")))
+    key.update(settings_key().encode())  # RULEBOOK_ALLOW_MARKUP and the source size limit change the verdict
+    data = root / "rules_data"
+    for p in sorted(data.rglob("*")):
+        if p.is_file():
+            key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
+    if marker.exists():
+        return []
+    errors = lint(root)
+    if not errors:
+        for old in cache_dir.glob("lint-*.ok"):
+            old.unlink(missing_ok=True)
+        write_cache_file(marker, "")
     return errors
 
 

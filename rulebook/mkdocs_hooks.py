@@ -17,17 +17,38 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, csp, rawblock, render, search, site  # noqa: E402
+from rulebook import align, csp, lint, rawblock, render, search, site  # noqa: E402
+from rulebook.data import DataError  # noqa: E402
 
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
     return Path(config.config_file_path).resolve().parent
 
 
+def _refused(errors: list[str]) -> PluginError:
+    # A PluginError is printed by MkDocs as one ERROR line (no traceback) before "Aborted with a BuildError!".
+    return PluginError(
+        f"rules_data has {len(errors)} error(s), the same as scripts/lint.py reports; nothing was built:\n"
+        + "\n".join(errors)
+    )
+
+
 @event_priority(100)  # before the search plugin's on_config, which loads the jieba user dictionary
 def on_config(config):  # noqa: ANN001, ANN201
+    # on_config runs before MkDocs cleans the site directory: bad or stale data (a generated city file
+    # that is not what the importer makes from its source and input now) never replaces a site.
     root = _root(config)
-    book = site.rulebook(root)  # raises DataError listing every data error
+    errors = lint.check(root, cache_dir=root / ".cache")
+    if errors:
+        raise _refused(errors)
+    try:
+        return _configure(config, root)
+    except DataError as e:
+        raise _refused(e.errors) from None
+
+
+def _configure(config, root: Path):  # noqa: ANN001, ANN202
+    book = site.rulebook(root)
     config.nav = site.nav(book)
     # The rulebook's own terms as the search plugin's jieba_dict_user, generated from the data.
     terms = search.search_terms(book, root)

@@ -12,38 +12,35 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
+import signal
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rulebook.build import BuildFailed, Interrupted, build_site, on_sigterm  # noqa: E402
 
 
 def build_offline(out_dir: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "-q",
-        "-f",
-        str(ROOT / "mkdocs.offline.yml"),
-        "-d",
-        str(out_dir),
-    ]
-    subprocess.run(cmd, check=True, cwd=ROOT, env=env)
+    """The offline site, built like scripts/build.py builds site/ (raises BuildFailed)."""
+    build_site(out_dir, ROOT / "mkdocs.offline.yml", quiet=True)
 
 
 def zip_dir(src: Path, target: Path) -> int:
+    """Zip `src` as rulebook/ into `target`, written whole or not at all (a failed run keeps the old zip)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(src.rglob("*")):
-            if path.is_file():
-                z.write(path, Path("rulebook") / path.relative_to(src))
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for path in sorted(src.rglob("*")):
+                if path.is_file():
+                    z.write(path, Path("rulebook") / path.relative_to(src))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target.stat().st_size
 
 
@@ -52,12 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "dist/rulebook-offline.zip")
     ap.add_argument("--pdf-dir", type=Path, default=None, help="PDFs to include under downloads/")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build_offline(site)
-        if args.pdf_dir:
-            shutil.copytree(args.pdf_dir, site / "downloads", dirs_exist_ok=True)
-        size = zip_dir(site, args.out)
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            site = Path(tmp) / "site"
+            build_offline(site)
+            if args.pdf_dir:
+                shutil.copytree(args.pdf_dir, site / "downloads", dirs_exist_ok=True)
+            size = zip_dir(site, args.out)
+    except BuildFailed as e:
+        print(f"bundle failed: {e}; {args.out} was left unchanged", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Interrupted):
+        print(f"bundle interrupted; {args.out} was left unchanged", file=sys.stderr)
+        return 130
     print(f"wrote {args.out} ({size / 1e6:.1f} MB): unzip it and open rulebook/index.html")
     return 0
 
