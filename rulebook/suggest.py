@@ -29,7 +29,8 @@ TAG_SHARE = 0.6  # a topic is suggested when its votes reach this share of the b
 CHAPTER_WEIGHT = 0.2  # chapter titles (会议制度, 公文审批) say much about an article's topic
 ARTICLE_WEIGHT = 0.5  # in a cell, the whole article's likeness to the peers' cited articles
 LABEL_WEIGHT = 0.3  # and to the attribute's own label and description
-CANDIDATE_RATIO = 0.6  # best sentence must reach this share of how alike the peers' cited sentences are
+CANDIDATE_RATIO = 0.7  # best sentence must reach this share of how alike the peers' cited sentences are
+CANDIDATE_RATIO_QUANTITY = 0.6  # … or this share, when it states a quantity in the attribute's unit
 CANDIDATE_PEERS = 0.4  # and this share of the peers that answer must regulate it
 
 
@@ -56,6 +57,8 @@ class Suggester:
             self.sims = self.sims + CHAPTER_WEIGHT * (m @ m.T).toarray()
         self.index = {k: i for i, k in enumerate(self.corpus.keys)}
         self._sentences: dict[str, list[tuple[int, str]]] = {}
+        self._embedded: dict[str, object] = {}
+        self._typicals: dict[tuple[str, tuple[str, ...]], float | None] = {}
 
     def _chapter_title(self, slug: str, n: int) -> str:
         for ch in self.book.cities[slug].chapters:
@@ -94,7 +97,9 @@ class Suggester:
         sents = self._city_sentences(slug)
         if not sents or not quotes:
             return sents, np.zeros(len(sents))
-        sim = (self.corpus.embed([s for _, s in sents]) @ self.corpus.embed(quotes).T).toarray()
+        if slug not in self._embedded:  # each city's sentences are embedded once (jieba is the cost)
+            self._embedded[slug] = self.corpus.embed([s for _, s in sents])
+        sim = (self._embedded[slug] @ self.corpus.embed(quotes).T).toarray()
         return sents, 0.5 * sim.max(axis=1) + 0.5 * sim.mean(axis=1)
 
     def rank(self, attr: Attribute, slug: str, peers: list[str]) -> list[tuple[int, str, float]]:
@@ -120,6 +125,12 @@ class Suggester:
 
     def _typical(self, attr: Attribute, peers: list[str]) -> float | None:
         """How alike the peers' own cited sentences are: each peer's best sentence against the others' quotes."""
+        key = (attr.id, tuple(peers))
+        if key not in self._typicals:
+            self._typicals[key] = self._typical_uncached(attr, peers)
+        return self._typicals[key]
+
+    def _typical_uncached(self, attr: Attribute, peers: list[str]) -> float | None:
         scores = []
         for p in peers:
             others = [
@@ -146,18 +157,24 @@ class Suggester:
             return None
         n, sentence, score = ranking[0]
         cited = [q.quote for p in regulating for q in attr.cells[p].quotes()]
-        _, sc = self._sentence_scores(slug, cited)
-        best_sentence = float(sc.max()) if sc.size else 0.0
-        typical = self._typical(attr, peers)
-        if typical and best_sentence < CANDIDATE_RATIO * typical:
-            return None
-        quote = sentence.strip().rstrip("。；;") or self.book.city(slug).article(n).text()[:40]
+        sents, sc = self._sentence_scores(slug, cited)
+        typical = self._typical(attr, peers) or 0.0
         number = None
         if attr.unit:
-            found = [v for v, u in quantities(sentence) if u == attr.unit] or [
-                v for v, u in quantities(self.book.city(slug).article(n).text()) if u == attr.unit
+            # For a quantity, the sentence that states one in the attribute's unit, in the best articles.
+            top = {a for a, _, _ in ranking[:3]}
+            stating = [
+                (float(v), a, text)
+                for (a, text), v in zip(sents, sc, strict=True)
+                if a in top and any(u == attr.unit for _, u in quantities(text))
             ]
-            number = found[0] if found else None
+            if stating:
+                best, n, sentence = max(stating, key=lambda x: (x[0], -x[1]))
+                if best >= CANDIDATE_RATIO_QUANTITY * typical:
+                    number = next(v for v, u in quantities(sentence) if u == attr.unit)
+        if number is None and (float(sc.max()) if sc.size else 0.0) < CANDIDATE_RATIO * typical:
+            return None
+        quote = sentence.strip().rstrip("。；;") or self.book.city(slug).article(n).text()[:40]
         return CellSuggestion(article=n, quote=quote, number=number, score=round(score, 3))
 
 
