@@ -21,6 +21,7 @@ STATUS_CLASS = {
     CellStatus.not_specified: "unspecified",
     CellStatus.source_missing: "missing",
     CellStatus.pending: "pending",
+    CellStatus.suggested: "suggested",
 }
 
 
@@ -58,7 +59,10 @@ def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
     lines = [
         f"本比较覆盖 {len(cities)} 个城市、{sum(len(f.attributes) for f in book.facts.values())} 项比较指标，"
         f"共 {sum(counts.values())} 个单元格：有规定 {counts['有规定']}，未规定 {counts['未规定']}，"
-        f"原文缺失 {counts['原文缺失']}" + (f"，待整理 {counts['待整理']}" if counts["待整理"] else "") + "。",
+        f"原文缺失 {counts['原文缺失']}"
+        + (f"，待整理 {counts['待整理']}" if counts["待整理"] else "")
+        + (f"，机器建议待核 {counts['待核']}（不计入有规定）" if counts["待核"] else "")
+        + "。",
         "",
         "每个单元格都注明条文出处，并附原文引文；引文由测试逐字核对。"
         "“未规定”表示该市规则对此没有规定；“原文缺失”表示来源文本不完整，无法判断。",
@@ -187,6 +191,9 @@ def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object
                         "more": [q.model_dump() for q in cell.more],
                         "note": cell.note,
                         "url": f"{base_url}cities/{c.id}/#art_{cell.article}" if cell.article else None,
+                        # 待核: a machine candidate, not a fact; flagged so no download reads it as 有规定
+                        "machine_suggestion": cell.status == CellStatus.suggested,
+                        "score": cell.score,
                     }
                 )
     return rows

@@ -305,12 +305,15 @@ def _load_comparison_layer(
     for rel, tags, city in files:
         book.tags[tags.city] = tags
         anchors = [a.anchor for a in city.articles()]
-        for key, ids in tags.tags.items():
-            if key not in anchors:
-                errors.append(f"{rel}: tags.{key}: no such article in {city.id}")
-            for tid in ids:
-                if checked and tid not in known:
-                    errors.append(f"{rel}: tags.{key}: unknown topic id {tid!r}")
+        for part, mapping in (("tags", tags.tags), ("suggested", tags.suggested)):
+            for key, ids in mapping.items():
+                if key not in anchors:
+                    errors.append(f"{rel}: {part}.{key}: no such article in {city.id}")
+                for tid in ids:
+                    if checked and tid not in known:
+                        errors.append(f"{rel}: {part}.{key}: unknown topic id {tid!r}")
+        if tags.curated and tags.suggested:
+            errors.append(f"{rel}: suggested: a curated file keeps no machine suggestions (confirm them into tags)")
         if tags.curated:
             for anchor in anchors:
                 if anchor not in tags.tags:
@@ -415,9 +418,13 @@ def _check_cell(book: Rulebook, rel: str, key: str, slug: str, unit: str | None,
         errs.append(f"{rel}: {key}.status: 原文缺失 but {slug}'s source is complete")
     for j, q in enumerate(cell.quotes()):
         errs += _check_quote(city, q.article, q.quote, rel, key if j == 0 else f"{key}.more[{j - 1}]")
-    if cell.status == CellStatus.value and unit:
-        found = [n for q in cell.quotes() for n, u in quantities(q.quote) if u == unit]
-        if cell.number is None and found:
+    if (candidate := cell.candidate()) is not None:  # a suggestion is checked like any quote
+        errs += _check_quote(city, candidate.article, candidate.quote, rel, key)
+    if cell.status in (CellStatus.value, CellStatus.suggested) and unit:
+        found = [
+            n for q in [*cell.quotes(), *filter(None, [cell.candidate()])] for n, u in quantities(q.quote) if u == unit
+        ]
+        if cell.number is None and found and cell.status == CellStatus.value:
             errs.append(f"{rel}: {key}.number: the quote states {found} {unit}; give the normalised number")
         elif cell.number is not None and not any(abs(n - cell.number) < 1e-9 for n in found):
             errs.append(f"{rel}: {key}.number: {cell.number:g} {unit} is not what the quote says ({found or 'none'})")

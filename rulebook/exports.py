@@ -83,6 +83,8 @@ class ComparisonRow(_Row):
     more: list[QuoteRef]
     note: str | None
     url: str | None
+    machine_suggestion: bool
+    score: float | None
 
 
 class AttributeRecord(_Row):

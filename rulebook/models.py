@@ -448,8 +448,11 @@ class CityTags(Strict):
     city: str = Field(pattern=SLUG_RE)
     curated: bool = Field(default=True, description="false for a newly added city: tags may be incomplete (待整理)")
     tags: dict[str, list[str]] = Field(default={}, description="art_<n> -> topic ids (at least one)")
+    suggested: dict[str, list[str]] = Field(
+        default={}, description="art_<n> -> machine-suggested topic ids (scripts/suggest.py), until an editor confirms"
+    )
 
-    @field_validator("tags")
+    @field_validator("tags", "suggested")
     @classmethod
     def _keys_and_values(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for key, ids in v.items():
@@ -467,6 +470,7 @@ class CellStatus(StrEnum):
     not_specified = "未规定"  # the text says nothing on it
     source_missing = "原文缺失"  # the source is truncated before where this would be
     pending = "待整理"  # a newly added city, not yet curated
+    suggested = "待核"  # a machine suggestion (rulebook/suggest.py): a candidate article, never a fact
 
 
 class Quote(Strict):
@@ -484,12 +488,20 @@ class Cell(Strict):
     more: list[Quote] = Field(default=[], description="further supporting quotes, other articles")
     number: float | None = None
     note: str | None = Field(default=None, description="for 未规定/原文缺失: what was searched; else a remark")
+    score: float | None = Field(default=None, ge=0, description="for 待核: the machine's similarity score")
 
     @model_validator(mode="after")
     def _shape(self) -> Cell:
+        if self.score is not None and self.status != CellStatus.suggested:
+            raise ValueError("score belongs to a 待核 suggestion only")
         if self.status == CellStatus.value:
             if not (self.value and self.article and self.quote):
                 raise ValueError("status 有规定 needs value, article and quote")
+        elif self.status == CellStatus.suggested:
+            if not (self.article and self.quote and self.score is not None):
+                raise ValueError("status 待核 needs the candidate's article, quote and score")
+            if self.value or self.more:
+                raise ValueError("status 待核 takes no value or further quotes: an editor writes them on confirming")
         else:
             if self.value or self.article or self.quote or self.more or self.number is not None:
                 raise ValueError(f"status {self.status.value} takes no value/article/quote/number")
@@ -498,10 +510,18 @@ class Cell(Strict):
         return self
 
     def quotes(self) -> list[Quote]:
+        """The cited quotes of a 有规定 cell (a 待核 candidate is no citation: see candidate())."""
         if self.status != CellStatus.value:
             return []
         assert self.article and self.quote
         return [Quote(article=self.article, quote=self.quote), *self.more]
+
+    def candidate(self) -> Quote | None:
+        """A 待核 cell's machine candidate."""
+        if self.status != CellStatus.suggested:
+            return None
+        assert self.article and self.quote
+        return Quote(article=self.article, quote=self.quote)
 
 
 class Attribute(Strict):

@@ -26,8 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rulebook import paths, yamlio
-from rulebook.curation import add_pending
-from rulebook.data import read_yaml, validate
+from rulebook.curation import add_pending, add_suggestions
+from rulebook.data import load_rulebook, read_yaml, validate
 from rulebook.importer import ImportFailed
 from rulebook.models import SLUG_RE, CityInput, Level, Status
 from rulebook.pipeline import import_checked
@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("slug")
     ap.add_argument("raw", type=Path, nargs="?", help="the raw capture (omit with --resume)")
     ap.add_argument("--resume", action="store_true", help="use the source and input kept from an earlier run")
+    ap.add_argument(
+        "--no-suggest", action="store_true", help="leave tags and cells 待整理 (no machine suggestions, 待核)"
+    )
     ap.add_argument("--province")
     ap.add_argument("--level", choices=[lv.value for lv in Level])
     ap.add_argument("--captured-from", default=None)
@@ -160,6 +163,8 @@ def add(args: argparse.Namespace) -> int:
         raise Refused(*e.errors, *_what_to_fix(e.errors, slug, rerun)) from None
     (paths.CITIES / f"{slug}.yaml").write_text(text, encoding="utf-8")
     changed_files = add_pending(paths.ROOT, slug)
+    if not args.no_suggest:  # what the curated cities teach, as labelled 待核 suggestions
+        changed_files += add_suggestions(paths.ROOT, load_rulebook(paths.ROOT), slug)
     print(f"== {slug}: imported; wrote rules_data/cities/{slug}.yaml and {len(changed_files)} other file(s)")
     print(report.render())
     return 0

@@ -66,7 +66,15 @@ def test_the_site_shows_the_new_cities_everywhere(project):
     assert "原文缺失" in baihe and "rb-truncated" in baihe
     table = (site / "compare/meetings/index.html").read_text(encoding="utf-8")
     row = table[table.index('<tr data-city="qingshi"') :]
-    assert row[: row.index("</tr>")].count("待整理") == table.count('<th scope="col" data-attr=')
+    row = row[: row.index("</tr>")]
+    # Every cell is 待整理 or a labelled machine suggestion (待核), never a plain value.
+    assert row.count("待整理") + row.count("机器建议，待核") == table.count('<th scope="col" data-attr=')
+    assert "机器建议，待核" in row and "rb-value" not in row
+    # Downloads flag the suggestion; it is never 有规定.
+    rows = json.loads((site / "data/comparisons.json").read_text(encoding="utf-8"))["rows"]
+    new = [r for r in rows if r["city"] == "qingshi"]
+    assert any(r["machine_suggestion"] and r["status"] == "待核" for r in new)
+    assert all(r["status"] in ("待整理", "待核") for r in new)
     chains = (site / "chains/outgoing/index.html").read_text(encoding="utf-8")
     assert re.search(r'data-city="qingshi"[^>]*data-chain="outgoing"', chains)
     assert "待整理" in chains
