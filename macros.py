@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, chains, compare, exports, render, site  # noqa: E402
+from rulebook import align, chains, compare, concordance, exports, render, site  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -48,7 +48,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
-        return compare.topic_page(book(), topic_id, links())
+        b = book()
+        grid = concordance.concordance(b, topic_id, align.for_book(b, root / ".cache" / "align"), links())
+        return compare.topic_page(b, topic_id, links()) + (
+            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
+        )
 
     @env.macro
     def chain_page(kind: str) -> str:

@@ -70,3 +70,25 @@ def test_city_page_lists_counterparts_under_the_article(built_site):
     assert '<a href="../../cities/chenzhou/#art_35">郴州市 第三十五条</a>' in article
     target = (built_site / "cities/chenzhou/index.html").read_text(encoding="utf-8")
     assert 'id="art_35"' in target
+
+
+def test_concordance_groups_the_standing_meeting_articles(book, matches):
+    from rulebook import concordance
+
+    rows = concordance.groups(book, "meetings", matches)
+    assert {"chenzhou": 35, "zhuzhou": 44, "jixi": 40, "ziyang": 38, "liyang": 41} in rows
+    # Every article tagged with the topic appears exactly once.
+    for slug in book.cities:
+        tagged = [a.n for a in book.city(slug).articles() if "meetings" in book.topics_of(slug, a.n)]
+        placed = [r[slug] for r in rows if slug in r]
+        assert sorted(placed) == sorted(tagged)
+
+
+@pytest.mark.build
+def test_topic_page_shows_the_concordance(built_site):
+    html = (built_site / "compare/meetings/index.html").read_text(encoding="utf-8")
+    block = html[html.index('class="rb-concordance"') :]
+    block = block[: block.index("</table>")]
+    row = next(r for r in block.split("<tr>") if 'href="../../cities/zhuzhou/#art_44"' in r)
+    for slug, n in (("chenzhou", 35), ("jixi", 40), ("ziyang", 38), ("liyang", 41)):
+        assert f'href="../../cities/{slug}/#art_{n}"' in row

@@ -1,0 +1,62 @@
+"""条文对照: a topic's articles grouped across cities by the alignment layer, one row per provision.
+
+Each row holds at most one article per city; an article without a counterpart among the topic's
+articles of another city gets a row of its own, so nothing tagged with the topic is left out.
+"""
+
+from __future__ import annotations
+
+from .align import Match
+from .data import Rulebook
+from .models import City
+from .render import _html_block, article_number
+from .site import Links, ordered_cities
+
+
+def groups(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]]) -> list[dict[str, int]]:
+    """Rows of corresponding articles (city id -> article ordinal) for one topic, in the anchor's order."""
+    cities = [c.id for c in ordered_cities(book)]
+    tagged = {c: [a.n for a in book.cities[c].articles() if topic_id in book.topics_of(c, a.n)] for c in cities}
+    if not any(tagged.values()):
+        return []
+    # The city with most articles on the topic sets the order; the others join where they match.
+    anchor = max(cities, key=lambda c: (len(tagged[c]), book.cities[c].complete))
+    used = {c: set() for c in cities}
+    rows: list[dict[str, int]] = []
+    for n in tagged[anchor]:
+        row = {anchor: n}
+        used[anchor].add(n)
+        for m in matches.get((anchor, n), []):
+            if m.city != anchor and m.n in tagged[m.city] and m.n not in used[m.city] and m.city not in row:
+                row[m.city] = m.n
+                used[m.city].add(m.n)
+        rows.append(row)
+    for c in cities:
+        for n in tagged[c]:
+            if n in used[c]:
+                continue
+            home = next(
+                (r for m in matches.get((c, n), []) for r in rows if r.get(m.city) == m.n and c not in r),
+                None,
+            )
+            if home is None:
+                home = {}
+                rows.append(home)
+            home[c] = n
+            used[c].add(n)
+    return rows
+
+
+def _cell(city: City, n: int, links: Links) -> dict[str, object]:
+    a = city.article(n)
+    return {"label": article_number(a), "url": links.city(city.id, a.anchor), "paragraphs": a.paragraphs}
+
+
+def concordance(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]], links: Links) -> str:
+    """The 逐条对照 block of a topic page (HTML), or '' when no article carries the topic."""
+    rows = groups(book, topic_id, matches)
+    if not rows:
+        return ""
+    cities = ordered_cities(book)
+    table = [{c.id: _cell(c, r[c.id], links) for c in cities if c.id in r} for r in rows]
+    return _html_block("concordance.html.j2", cities=cities, rows=table, topic_id=topic_id)
