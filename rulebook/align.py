@@ -74,19 +74,32 @@ class Vectorizer:
     """Characters (no segmenter needed; catch shared phrasing) plus words (keep 常务会议 apart from 全体会议)."""
 
     chars: TfidfVectorizer
-    words: TfidfVectorizer
+
+    words: TfidfVectorizer | None
 
     @classmethod
-    def fit(cls, texts: list[str]) -> Vectorizer:
-        # sublinear tf keeps long articles from dominating
-        chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32)
-        words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, dtype=np.float32)
+    def fit(cls, texts: list[str], with_words: bool = True) -> Vectorizer:
+        # sublinear tf keeps long articles from dominating; n-grams in most articles carry no signal and
+        # make the similarity product dense, so a large corpus drops them (max_df)
+        large = not with_words
+        chars = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=(2, 3) if large else (1, 3),
+            max_df=0.3 if large else 1.0,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
         chars.fit(texts)
-        words.fit(texts)
+        words = None
+        if with_words:
+            words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, dtype=np.float32)
+            words.fit(texts)
         return cls(chars, words)
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         c = normalize(self.chars.transform(texts))
+        if self.words is None:
+            return c.tocsr()
         w = normalize(self.words.transform(texts))
         return normalize(sparse.hstack([c, WORD_WEIGHT * w]).tocsr())
 
@@ -106,7 +119,8 @@ class Corpus:
         texts = [book.cities[s].article(n).text() for s, n in keys]
         if not texts:
             return cls(keys, texts, sparse.csr_matrix((0, 0)), None)
-        vec = Vectorizer.fit(texts)
+        # jieba on every article is most of the cost at scale: words only where order-aware matching runs
+        vec = Vectorizer.fit(texts, with_words=len(book.cities) <= STRUCTURED_MAX_CITIES)
         return cls(keys, texts, vec.transform(texts), vec)
 
     def rows(self, city: str) -> list[int]:
