@@ -105,8 +105,13 @@ def test_highlighting_and_links(browser, site_url):
     assert "#art_" in href
     first.click()
     page.wait_for_load_state()
-    assert page.url.split("#")[1] in {"art_42", "art_48"}
-    assert page.locator(f"#{page.url.split('#')[1]}").is_visible()
+    anchor = page.url.split("#")[1]
+    assert anchor in {"art_42", "art_48"} and "?hl=" in page.url
+    assert page.locator(f"#{anchor}").is_visible()
+    # The query's words are marked in the article the hit opened, and nowhere else.
+    article = page.locator(f".rb-article:has(#{anchor})")
+    assert "圈阅" in "".join(article.locator("mark").all_inner_texts())
+    assert page.locator("mark").count() == article.locator("mark").count()
 
 
 def test_query_and_filters_live_in_the_url(browser, site_url):

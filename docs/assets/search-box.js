@@ -162,7 +162,7 @@
     if (!toggle.checked) toggle.checked = true;
     S.init(box.getAttribute("data-rb-root"), box.getAttribute("data-rb-suffix")).then(function () {
       return S.warm({});  // the index files a first query needs, loaded while the reader types
-    }).catch(function (err) { console.warn(err); });
+    }).then(function () { box.setAttribute("data-warm", "1"); }, function (err) { console.warn(err); });
     if (list.firstChild) input.setAttribute("aria-expanded", "true");
   }
 
