@@ -14,6 +14,7 @@ from search_eval import header_results, load_queries, lookup_results, score
 pytestmark = pytest.mark.build
 QUERIES = load_queries()
 BOX = "#rb-search-input"
+ROWS = 6  # article rows in the panel (search-box.js ARTICLES)
 
 
 def _wait_done(page, q: str) -> None:
@@ -56,7 +57,7 @@ def test_header_box_and_lookup_page_rank_alike(browser, site_url):
     box, lookup = browser.page(), browser.page()
     box.goto(site_url)
     for q in QUERIES:
-        assert header_results(box, q["q"]) == lookup_results(lookup, site_url, q["q"])[:8], q["q"]
+        assert header_results(box, q["q"]) == lookup_results(lookup, site_url, q["q"])[:ROWS], q["q"]
 
 
 def test_panel_rows_direct_hits_articles_and_the_lookup_line(browser, site_url):
