@@ -6,11 +6,9 @@ Each generated page is one macro call; the content comes from data through macro
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +31,6 @@ def _refused(errors: list[str]) -> PluginError:
     )
 
 
-@event_priority(100)  # before the search plugin's on_config, which loads the jieba user dictionary
 def on_config(config):  # noqa: ANN001, ANN201
     # on_config runs before MkDocs cleans the site directory: bad or stale data (a generated city file
     # that is not what the importer makes from its source and input now) never replaces a site.
@@ -50,13 +47,7 @@ def on_config(config):  # noqa: ANN001, ANN201
 def _configure(config, root: Path):  # noqa: ANN001, ANN202
     book = site.rulebook(root)
     config.nav = site.nav(book)
-    # The rulebook's own terms as the search plugin's jieba_dict_user, generated from the data.
     terms = search.search_terms(book, root)
-    dict_path = Path(tempfile.gettempdir()) / f"rulebook-jieba-{abs(hash(str(root)))}.txt"
-    dict_path.write_text(search.jieba_user_dict(terms), encoding="utf-8")
-    plugin = config.plugins.get("material/search")
-    if plugin is not None:
-        plugin.config.jieba_dict_user = str(dict_path)
     search.use_terms(terms)
     # Generated HTML blocks skip Markdown's HTML parser (see rulebook/rawblock.py); added here, not in
     # mkdocs.yml, so the extension needs no import path at config validation.
@@ -112,7 +103,7 @@ def on_post_build(config) -> None:  # noqa: ANN001
     policy = csp.site_policy(Path(config.site_dir))
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
-    if "material/offline" not in config.plugins:
+    if not config.extra.get("offline"):
         try:
             include = csp.nginx_include(policy)
         except ValueError as e:

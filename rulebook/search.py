@@ -1,6 +1,7 @@
 """Article-level search: the rulebook's own jieba dictionary, and prebuilt lunr indexes sharded per city.
 
-The browser (docs/assets/lookup.js) loads meta.json, then only the shards it needs. Chinese text is
+The browser (docs/assets/search-engine.js, used by the header box and 条文检索) loads lookup/meta.js,
+then only the shards or term buckets it needs. Chinese text is
 indexed twice: jieba words (with our dictionary) and character bigrams, so a query can be tokenised
 in the browser without a dictionary and a query that starts mid-word still matches.
 """
@@ -28,7 +29,7 @@ from lunr.token import Token
 from .data import Rulebook
 from .models import MAX_TERM_CHARS, Article, City
 from .render import article_number
-from .site import fingerprint, ordered_cities, write_cache_file
+from .site import CHAIN_PAGES, fingerprint, ordered_cities, write_cache_file
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 ASCII = re.compile(r"[0-9A-Za-z]+")
@@ -77,11 +78,47 @@ def bigrams(text: str) -> list[str]:
     return out + [m.lower() for m in ASCII.findall(text)]
 
 
+def _parts(word: str) -> list[str]:
+    return list(_parts_of(word, jieba.dt.total))  # keyed on the dictionary's size: use_terms() grows it
+
+
+@lru_cache(maxsize=200_000)
+def _parts_of(word: str, _total: int) -> tuple[str, ...]:
+    """The word's own parts, recursively: its most probable segmentation into dictionary words other
+    than itself (工作日程 -> 工作 日程; 工作日内 -> 工作日 工作 ...).
+
+    jieba's search mode instead emits every dictionary 2- and 3-gram inside a word, so 工作日程 would
+    also count as 工作日 and 人民政府 as 民政; a part must be one the word is actually made of."""
+    n = len(word)
+    if n < 3:
+        return ()
+    freq, log_total = jieba.dt.FREQ, math.log(jieba.dt.total)
+    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, n + 1):
+            f = freq.get(word[i:j])
+            if (i, j) == (0, n) or (j - i > 1 and not f):
+                continue
+            options.append((math.log(f or 1) - log_total + best[j][0], j))
+        best[i] = max(options)
+    out, i = [], 0
+    while i < n:
+        j = best[i][1]
+        if j - i > 1:
+            out += [*_parts(word[i:j]), word[i:j]]
+        i = j
+    return tuple(out)
+
+
 def words(text: str) -> list[str]:
-    """jieba words (search mode: long words and their parts), plus ASCII words and numbers."""
+    """jieba words, each preceded by the words it is made of (see _parts), plus ASCII words and numbers."""
+    jieba.dt.check_initialized()
     out = []
     for run in HAN.findall(text):
-        out += [w for w in jieba.cut_for_search(run) if w.strip()]
+        for w in jieba.cut(run):
+            if w.strip():
+                out += [*_parts(w), w]
     return out + [m.lower() for m in ASCII.findall(text)]
 
 
@@ -301,6 +338,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         "version": 1,
         "cities": shards,
         "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
+        "direct": direct_hits(book),
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
     if builder:
@@ -309,6 +347,25 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
             write_cache_file(term_cache, json.dumps(term_files, ensure_ascii=False))
     files.update(term_files or {})
     return files
+
+
+def _hit(kind: str, label: str, path: str, sub: str = "", hash: str = "", keys: str = "") -> dict[str, str]:
+    return {"kind": kind, "label": label, "sub": sub, "path": path, "hash": hash, "keys": keys or label}
+
+
+def direct_hits(book: Rulebook) -> list[dict[str, str]]:
+    """Pages a query can name outright, for the header box's first rows: cities, topics, comparison
+    attributes and chain pages. `path` is site-relative without its suffix (the page adds / or .html);
+    `keys` are the words that find it (its label and, for attributes, also its description)."""
+    out = [_hit("城市", c.name, f"cities/{c.id}", sub=c.province) for c in ordered_cities(book)]
+    for t in book.topics():
+        out.append(_hit("比较", t.label, f"compare/{t.id}"))
+        facts = book.facts.get(t.id)
+        for a in facts.attributes if facts else []:
+            keys = a.label + "\n" + a.description
+            out.append(_hit("比较项", a.label, f"compare/{t.id}", sub=t.label, hash=f"rb-attr-{a.id}", keys=keys))
+    out += [_hit("流程", label, f"chains/{kind}") for kind, label in CHAIN_PAGES]
+    return out
 
 
 # --- a term-partitioned index for searching many cities at once -------------------------------

@@ -144,9 +144,6 @@ CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("mee
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
-    # Material's offline plugin needs this shim for search from file://; without a local copy it
-    # would add one from a CDN (mkdocs.offline.yml lists this one under extra.polyfills).
-    "assets/vendor/iframe-worker-shim.js": "node_modules/iframe-worker/shim/index.js",
 }
 
 

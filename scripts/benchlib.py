@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from rulebook import yamlio  # noqa: E402
 from rulebook.models import City  # noqa: E402
 
-PARTS = ["docs", "rules_data", "rulebook", "scripts", "macros.py", "mkdocs.yml"]
+PARTS = ["docs", "overrides", "rules_data", "rulebook", "scripts", "macros.py", "mkdocs.yml"]
 
 
 def copy_project(dest: Path) -> Path:

@@ -2,9 +2,9 @@
 
 Usage: python scripts/bundle.py [--out dist/rulebook-offline.zip] [--pdf-dir DIR]
 
-Builds with mkdocs.offline.yml (use_directory_urls: false + Material's offline plugin, so site search
-works without a server); the 条文检索 shards are plain scripts and work from file:// too. PDFs from
---pdf-dir (scripts/pdf.py output) are put under downloads/ in the bundle.
+Builds with mkdocs.offline.yml (use_directory_urls: false); the search index files are plain scripts,
+so the header search box and 条文检索 work from file:// without a server. PDFs from --pdf-dir
+(scripts/pdf.py output) are put under downloads/ in the bundle.
 """
 
 from __future__ import annotations

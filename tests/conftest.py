@@ -78,6 +78,28 @@ def site_url(built_site: Path):
 
 
 @pytest.fixture(scope="session")
+def nginx_url(built_site: Path):
+    """The built site behind real nginx (deploy/nginx.conf) under the sub-path /rules/."""
+    from browser import serve_nginx
+
+    with serve_nginx(built_site, "/rules/") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def offline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline bundle (scripts/bundle.py), unzipped: the site as opened from disk."""
+    import zipfile
+
+    out = tmp_path_factory.mktemp("bundle")
+    zip_path = out / "rulebook-offline.zip"
+    subprocess.run([sys.executable, str(ROOT / "scripts/bundle.py"), "--out", str(zip_path)], check=True)
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(out)
+    return out / "rulebook"
+
+
+@pytest.fixture(scope="session")
 def browser():
     from browser import Browser, available
 

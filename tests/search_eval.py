@@ -1,4 +1,5 @@
-"""Run the search quality set through the site's two search UIs in a real browser and score it.
+"""Run the search quality set through the site's two search UIs (the header box and 条文检索) in a real
+browser and score it.
 
 Shared by tests/test_search_browser.py and scripts/bench_search.py.
 """
@@ -33,28 +34,22 @@ def lookup_results(page, base_url: str, q: str, city: str = "", topic: str = "",
     return page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")
 
 
-def material_results(page, q: str) -> list[str]:
-    """Top results of Material's search box on the current page, as 'city/n' refs ('-' for non-articles)."""
-    box = page.locator("input.md-search__input")
+def header_results(page, q: str) -> list[str]:
+    """The articles the header search box shows for `q` typed into it, as 'city/n' refs.
+
+    Typed key by key (each character an input event, as a reader's keyboard or IME sends them);
+    waits for the panel with its snippets."""
+    box = page.locator("#rb-search-input")
     box.click()
-    box.fill(q)
-    box.press("End")  # Material searches on keyup; fill() sends none
+    box.fill("")
+    box.press_sequentially(q)
     page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/初始化|Initializing/.test(m.textContent) && m.textContent.trim() !== '' }",
-        timeout=60000,
+        "q => { const b = document.querySelector('.rb-search');"
+        " return b.dataset.state === 'done' && b.dataset.query === q }",
+        arg=q,
+        timeout=30000,
     )
-    page.wait_for_timeout(50)
-    hrefs = page.eval_on_selector_all(
-        ".md-search-result__list a.md-search-result__link", "as => as.map(a => a.getAttribute('href'))"
-    )
-    out = []
-    for h in hrefs:
-        if "#" not in (h or ""):
-            continue  # a page's group header (its title), not a result slot
-        m = ART_HREF.search(h)
-        out.append(f"{m.group(1)}/{m.group(2)}" if m else "-")
-    return out
+    return page.eval_on_selector_all(".rb-search__article", "os => os.map(o => o.dataset.ref)")
 
 
 @dataclass

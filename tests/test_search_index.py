@@ -39,3 +39,23 @@ def test_search_caches_never_change_the_files(book, tmp_path):
     merged = search.search_files(book, ROOT, cache_dir=tmp_path)
     assert uncached == cold == warm == merged
     assert len(list(tmp_path.glob("*.counts.json"))) == len(book.cities)
+
+
+def test_a_word_counts_only_the_words_it_is_made_of():
+    """The word field must not count a word inside a longer one unless it is one of its parts."""
+    assert "工作日" not in search.words("合理安排工作日程")  # 工作日程 = 工作 + 日程
+    assert "民政" not in search.words("市人民政府")  # 人民政府 = 人民 + 政府
+    found = search.words("一般应当在7个工作日内回复")
+    assert "工作日" in found and "7" in found
+    assert {"会议", "纪要"} <= set(search.words("常务会议纪要"))
+
+
+def test_direct_hits_name_cities_topics_attributes_and_chains(book):
+    hits = search.direct_hits(book)
+    by_label = {(h["kind"], h["label"]): h for h in hits}
+    assert by_label[("城市", "株洲市")]["path"] == "cities/zhuzhou"
+    freq = by_label[("比较项", "常务会议频率")]
+    assert freq["path"] == "compare/meetings" and freq["hash"].startswith("rb-attr-")
+    assert by_label[("流程", "发文签发")]["path"] == "chains/outgoing"
+    assert {h["kind"] for h in hits} == {"城市", "比较", "比较项", "流程"}
+    assert len([h for h in hits if h["kind"] == "城市"]) == len(book.cities)

@@ -1,9 +1,6 @@
 // Adds a "copy citation" button to each article; without JS the citation text stays visible.
 (function () {
   function init() {
-    // Material's search dialog has no accessible name; give it one.
-    var dialog = document.querySelector(".md-search[role=dialog]");
-    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "站内搜索");
     // Wide tables scroll sideways: make their scroll boxes reachable by keyboard, named by the caption.
     requestAnimationFrame(function () {
       document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (w) {

@@ -1,0 +1,470 @@
+// The article search engine shared by the header box (search-box.js) and 条文检索 (lookup.js):
+// prebuilt lunr shards (one per city) or, for unfiltered searches over many cities, the
+// term-partitioned index (lookup/terms/); both built by rulebook/search.py. Index files are plain
+// scripts, so everything also works from file:// in the offline bundle.
+(function () {
+  "use strict";
+
+  // Longest first: each is cut out of the query before the shorter ones.
+  var QUESTION_WORDS = ["什么时候", "什么时间", "多长时间", "多少天", "多少", "多久", "多长", "何时", "怎么", "怎样", "如何",
+    "什么", "哪些", "哪个", "哪里", "是否", "是谁", "由谁", "向谁", "谁", "吗", "呢", "么", "几次", "几天", "？", "?"];
+  var SNIPPET_DOCS = 20;  // the term index fetches the documents (snippets) of this many top hits
+  // Above this many cities an unfiltered search uses the term-partitioned index (lookup/terms/)
+  // instead of loading every city's lunr shard; ?engine=lunr|terms forces one.
+  var TERMS_ABOVE = 20;
+  var base = null, suffix = "/", metaReady = null, meta = null;
+  var shards = {}, pending = {}, vocab = new Set();
+  var tmeta = null, tbuckets = {}, tdocs = {}, avg = null;
+
+  // --- loading ------------------------------------------------------------------------------
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function loadOnce(key, src) {
+    if (!pending[key]) {
+      pending[key] = loadScript(src).catch(function (err) { delete pending[key]; throw err; });  // retry later
+    }
+    return pending[key];
+  }
+
+  window.rbLookupMeta = function (data) { meta = data; };
+  window.rbLookupShard = function (city, index, docs) {
+    var idx = lunr.Index.load(index);
+    var byId = {};
+    docs.forEach(function (d) { byId[d.id] = d; });
+    index.invertedIndex.forEach(function (entry) {
+      if (entry[1].words && Object.keys(entry[1].words).length) vocab.add(entry[0]);
+    });
+    shards[city] = { idx: idx, docs: byId };
+  };
+  window.rbTermsMeta = function (data) {
+    tmeta = data;
+    avg = { b: mean(data.dl_b), w: mean(data.dl_w) };
+    data.vocab.forEach(function (w) { vocab.add(w); });
+  };
+  window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  window.rbLookupDocs = function (k, docs) {  // one chunk of the document store, by doc number
+    docs.forEach(function (d) { tdocs[d.id] = d; });
+  };
+
+  // Where the site root is, relative to this page, and how page URLs end ("/" or ".html").
+  // The first caller decides; every search UI on a page shares one engine and one set of loaded files.
+  function init(root, urlSuffix) {
+    if (base === null) { base = root; suffix = urlSuffix || "/"; }
+    if (!metaReady) {
+      metaReady = loadScript(base + "lookup/meta.js").then(function () { return meta; });
+      metaReady.catch(function () { metaReady = null; });
+    }
+    return metaReady;
+  }
+
+  function useTerms(opts) {
+    var e = opts.engine || "";
+    return e === "terms" || (e !== "lunr" && !opts.city && meta.cities.length > TERMS_ABOVE);
+  }
+
+  // Load what a search with these options needs before its first query (on focus, while typing).
+  function warm(opts) {
+    return init(base).then(function () {
+      if (useTerms(opts)) return loadOnce("terms", base + "lookup/terms/meta.js");
+      return loadShards(opts.city ? [opts.city] : allCities());
+    });
+  }
+
+  function allCities() { return meta.cities.map(function (c) { return c.city; }); }
+
+  function loadShards(cities) {
+    var lunrReady = window.lunr ? null : loadOnce("lunr", base + "assets/vendor/lunr.min.js");
+    return Promise.resolve(lunrReady).then(function () {
+      return Promise.all(cities.map(function (c) {
+        return shards[c] ? null : loadOnce("shard:" + c, base + "lookup/shards/" + c + ".js");
+      }));
+    });
+  }
+
+  // --- query analysis -------------------------------------------------------------------------
+  function stripQuestion(q) {
+    var text = q;
+    QUESTION_WORDS.forEach(function (w) { text = text.split(w).join(" "); });
+    return text;
+  }
+
+  function analyse(q) {
+    var text = stripQuestion(q);
+    var han = text.match(/[\u3400-\u9fff]+/g) || [];
+    var ascii = (text.match(/[0-9A-Za-z]+/g) || []).map(function (s) { return s.toLowerCase(); });
+    var bigrams = [], words = [], singles = [];
+    han.forEach(function (run) {
+      if (run.length === 1) { singles.push(run); return; }
+      for (var i = 0; i < run.length - 1; i++) bigrams.push(run.substr(i, 2));
+      // forward maximum matching against the indexed jieba words
+      var i2 = 0;
+      while (i2 < run.length) {
+        var hit = null;
+        for (var len = Math.min(8, run.length - i2); len >= 2; len--) {
+          if (vocab.has(run.substr(i2, len))) { hit = run.substr(i2, len); break; }
+        }
+        if (hit) { words.push(hit); i2 += hit.length; } else { i2 += 1; }
+      }
+    });
+    return { han: han, bigrams: unique(bigrams), words: unique(words), ascii: unique(ascii), singles: singles,
+      extra: completions(han, words) };
+  }
+
+  // A query run that no indexed word covers whole is often a fragment of one (务会议 of 常务会议):
+  // the shortest indexed words containing it score as optional words (never required).
+  function completions(han, words) {
+    var out = [];
+    han.forEach(function (run) {
+      if (run.length < 3 || words.indexOf(run) >= 0) return;
+      var found = [];
+      vocab.forEach(function (w) { if (w.length > run.length && w.indexOf(run) >= 0) found.push(w); });
+      found.sort(function (x, y) { return x.length - y.length || (x < y ? -1 : 1); });
+      found.slice(0, 2).forEach(function (w) { if (out.indexOf(w) < 0) out.push(w); });
+    });
+    return out;
+  }
+
+  // Every query run (2+ characters) and number appears literally in the text: the phrase, not
+  // only its bigrams scattered over the article.
+  function hasPhrase(text, a) {
+    if (!text) return false;
+    var lower = null;
+    return a.han.every(function (run) { return run.length < 2 || text.indexOf(run) >= 0; }) &&
+      a.ascii.every(function (t) { return (lower = lower || text.toLowerCase()).indexOf(t) >= 0; });
+  }
+
+  function unique(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
+  function mean(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t / (xs.length || 1); }
+
+  // --- lunr shards ----------------------------------------------------------------------------
+  function run(idx, terms, required) {
+    if (!terms.filter(function (t) { return !t.optional; }).length) return [];
+    return idx.query(function (q) {
+      terms.forEach(function (t) {
+        q.term(t.term, {
+          fields: t.fields, boost: t.boost || 1, usePipeline: false,
+          wildcard: t.wildcard || lunr.Query.wildcard.NONE,
+          presence: required && !t.optional ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL
+        });
+      });
+    });
+  }
+
+  function searchShard(shard, a) {
+    var exact = a.bigrams.map(function (t) { return { term: t, fields: ["bigrams"] }; })
+      .concat(a.ascii.map(function (t) { return { term: t, fields: ["bigrams", "words"] }; }))
+      .concat(a.singles.map(function (t) {
+        return { term: t, fields: ["bigrams"], wildcard: lunr.Query.wildcard.TRAILING };
+      }));
+    var words = a.words.map(function (t) { return { term: t, fields: ["words", "title", "topics"], boost: 2 }; })
+      .concat(a.ascii.map(function (t) { return { term: t, fields: ["bigrams", "words"] }; }));
+    var extra = a.extra.map(function (t) { return { term: t, fields: ["words", "title", "topics"], boost: 2, optional: true }; });
+    var loose = exact.concat(words, extra);
+    // Tiers: every bigram present (the phrase's characters in order-adjacent pairs), then every
+    // word present, then anything: earlier tiers always rank first.
+    return [run(shard.idx, exact.concat(extra), true), run(shard.idx, words.concat(extra), true),
+      run(shard.idx, loose, false)];
+  }
+
+  function lunrSearch(a, cities, topic) {
+    // Within each tier, articles holding the query's phrases literally come first.
+    var tiers = [[], [], [], [], [], []];
+    cities.forEach(function (c) {
+      var shard = shards[c];
+      searchShard(shard, a).forEach(function (res, t) {
+        res.forEach(function (r) {
+          var doc = shard.docs[r.ref];
+          tiers[2 * t + (hasPhrase(doc.text, a) ? 0 : 1)].push({ ref: r.ref, score: r.score, doc: doc });
+        });
+      });
+    });
+    var seen = {}, out = [];
+    tiers.forEach(function (tier) {
+      tier.sort(function (x, y) { return y.score - x.score || (x.ref < y.ref ? -1 : 1); });
+      tier.forEach(function (r) {
+        if (seen[r.ref]) return;
+        if (topic && r.doc.topics.indexOf(topic) < 0) return;
+        seen[r.ref] = true;
+        out.push(r);
+      });
+    });
+    return out;
+  }
+
+  // --- term-partitioned index ---------------------------------------------------------------
+  function fnv1a(s) {  // the same hash as rulebook/search.py fnv1a()
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  function termKeys(a) {
+    var exact = a.bigrams.concat(a.ascii, a.singles).map(function (t) { return "b" + t; });
+    var wordTerms = a.words.concat(a.ascii).map(function (t) { return "w" + t; });
+    return { exact: unique(exact), words: unique(wordTerms) };
+  }
+
+  function loadBuckets(a) {
+    var k = termKeys(a), extra = a.extra.map(function (t) { return "w" + t; });
+    var need = unique(k.exact.concat(k.words, extra).map(function (t) { return fnv1a(t) % tmeta.buckets; }));
+    return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }));
+  }
+
+  function postings(term) {
+    var flat = (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term];
+    var out = new Map(), doc = 0;
+    if (!flat) return out;
+    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; out.set(doc, flat[i + 1]); }
+    return out;
+  }
+
+  function rankTerms(a, city, topic) {
+    var k = termKeys(a), exact = k.exact, wordTerms = k.words;
+    var N = tmeta.docs.length, K1 = 1.2, B = 0.75;
+    var cityIndex = city ? tmeta.cities.indexOf(city) : -1;
+    var topicBit = topic ? tmeta.topic_ids.indexOf(topic) : -1;
+    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map();
+    var extra = a.extra.map(function (t) { return "w" + t; });
+    unique(exact.concat(wordTerms, extra)).forEach(function (term) {
+      var p = postings(term), field = term[0], df = p.size;
+      lists[term] = p;
+      if (!df) return;
+      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
+      p.forEach(function (tf, d) {
+        var dl = field === "w" ? tmeta.dl_w[d] : tmeta.dl_b[d];
+        var s = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg[field]));
+        scores.set(d, (scores.get(d) || 0) + s);
+      });
+    });
+    function count(terms, into) {
+      terms.forEach(function (t) { lists[t].forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+    }
+    count(exact, hitsExact);
+    count(wordTerms, hitsWords);
+    var ranked = [];
+    scores.forEach(function (score, d) {
+      if (cityIndex >= 0 && tmeta.docs[d][0] !== cityIndex) return;
+      if (topicBit >= 0 && !((tmeta.topics[d] >> topicBit) & 1)) return;
+      var tier = exact.length && hitsExact.get(d) === exact.length ? 0
+        : (wordTerms.length && hitsWords.get(d) === wordTerms.length ? 1 : 2);
+      ranked.push({ d: d, tier: tier, score: score });
+    });
+    ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
+    return ranked.map(function (r) {
+      var ref = tmeta.cities[tmeta.docs[r.d][0]] + "/" + tmeta.docs[r.d][1];
+      return { ref: ref, score: r.score, doc: tdocs[ref] || null, d: r.d };
+    });
+  }
+
+  // The documents (snippets) of the top hits, fetched after the ranked list is shown, in small
+  // chunks of consecutive doc numbers; resolves when every one has arrived.
+  function fetchDocs(results, n) {
+    var top = results.slice(0, n).filter(function (r) { return !r.doc && r.d !== undefined; });
+    if (!top.length) return null;
+    var chunks = unique(top.map(function (r) { return Math.floor(r.d / tmeta.doc_chunk); }));
+    return Promise.all(chunks.map(function (k) {
+      return loadOnce("docs:" + k, base + "lookup/docs/" + k + ".js");
+    })).then(function () {
+      top.forEach(function (r) { r.doc = tdocs[r.ref] || null; });
+    });
+  }
+
+  // --- the one search function ----------------------------------------------------------------
+  // opts: {city, topic, engine, docs (how many top hits need their documents; default 20)}.
+  // Resolves to {results: [{ref, score, doc}], analysis, engine, docsReady (a promise or null),
+  // loadMs, rankMs}: the ranked list is complete; docsReady, if set, fills in missing r.doc.
+  function search(q, opts) {
+    opts = opts || {};
+    var t0 = performance.now();
+    return init(base).then(function () {
+      var terms = useTerms(opts);
+      if (terms) {
+        return loadOnce("terms", base + "lookup/terms/meta.js").then(function () {
+          var a = analyse(q);
+          return loadBuckets(a).then(function () {
+            var t1 = performance.now(), results = rankTerms(a, opts.city, opts.topic);
+            return { results: results, analysis: a, engine: "terms", loadMs: t1 - t0, rankMs: performance.now() - t1,
+              docsReady: fetchDocs(results, opts.docs === undefined ? SNIPPET_DOCS : opts.docs) };
+          });
+        });
+      }
+      var cities = opts.city ? [opts.city] : allCities();
+      return loadShards(cities).then(function () {
+        var t1 = performance.now(), a = analyse(q), results = lunrSearch(a, cities, opts.topic);
+        return { results: results, analysis: a, engine: "lunr", loadMs: t1 - t0, rankMs: performance.now() - t1,
+          docsReady: null };
+      });
+    });
+  }
+
+  // --- snippets and highlighting ------------------------------------------------------------
+  // Every place in `text` where a needle occurs, as a 0/1 array over characters.
+  function markAll(text, needles) {
+    var marks = new Uint8Array(text.length), lower = text.toLowerCase();
+    needles.forEach(function (n) {
+      if (!n) return;
+      var hay = /[A-Za-z]/.test(n) ? lower : text, from = 0, at;
+      while ((at = hay.indexOf(n, from)) >= 0) {
+        for (var k = at; k < at + n.length; k++) marks[k] = 1;
+        from = at + 1;
+      }
+    });
+    return marks;
+  }
+
+  function needlesOf(a) { return a.words.concat(a.bigrams, a.ascii, a.singles); }
+
+  // How well a stretch of text answers the query: whole query runs and numbers count most, then
+  // indexed words, then bigrams, each counted once.
+  function sentenceScore(s, a) {
+    var score = 0;
+    a.han.forEach(function (run) { if (run.length > 1 && s.indexOf(run) >= 0) score += 2 * run.length; });
+    a.ascii.forEach(function (t) { if (s.toLowerCase().indexOf(t) >= 0) score += 4; });
+    a.words.forEach(function (t) { if (s.indexOf(t) >= 0) score += 2; });
+    a.bigrams.forEach(function (t) { if (s.indexOf(t) >= 0) score += 1; });
+    a.singles.forEach(function (t) { if (s.indexOf(t) >= 0) score += 1; });
+    return score;
+  }
+
+  // The snippet of an article: the sentence(s) holding the most query terms (not the article's
+  // start), cut to about `width` characters centred on the marked words. Returns a fragment built
+  // with text nodes and <mark> elements only.
+  function snippet(text, a, width) {
+    width = width || 120;
+    var flat = text.replace(/\s+/g, " ");
+    var sentences = [], re = /[^。；！？;!?]+[。；！？;!?]*/g, m;
+    while ((m = re.exec(flat))) sentences.push({ start: m.index, end: m.index + m[0].length });
+    if (!sentences.length) sentences.push({ start: 0, end: flat.length });
+    var best = 0, bestScore = -1;
+    sentences.forEach(function (s, i) {
+      var sc = sentenceScore(flat.slice(s.start, s.end), a);
+      if (sc > bestScore) { best = i; bestScore = sc; }
+    });
+    var start = sentences[best].start, end = sentences[best].end;
+    // A short sentence takes its neighbours, the one after first, while they fit.
+    for (var i = best + 1, j = best - 1; end - start < width && (i < sentences.length || j >= 0);) {
+      if (i < sentences.length && sentences[i].end - start <= width) { end = sentences[i++].end; continue; }
+      if (j >= 0 && end - sentences[j].start <= width) { start = sentences[j--].start; continue; }
+      break;
+    }
+    var marks = markAll(flat, needlesOf(a));
+    if (end - start > width) {  // a long sentence: centre the window on its marked characters
+      var first = -1, last = -1;
+      for (var k = start; k < end; k++) if (marks[k]) { if (first < 0) first = k; last = k; }
+      var centre = first < 0 ? start + width / 2 : Math.round((first + Math.min(last, first + width - 10)) / 2);
+      start = Math.max(start, Math.min(centre - Math.floor(width / 2), end - width));
+      end = Math.min(end, start + width);
+    }
+    var frag = document.createDocumentFragment();
+    if (start > 0) frag.appendChild(document.createTextNode("…"));
+    appendMarked(frag, flat, marks, start, end);
+    if (end < flat.length) frag.appendChild(document.createTextNode("…"));
+    return frag;
+  }
+
+  function appendMarked(parent, text, marks, start, end) {
+    var i = start;
+    while (i < end) {
+      var j = i;
+      while (j < end && marks[j] === marks[i]) j++;
+      var piece = document.createTextNode(text.slice(i, j));
+      if (marks[i]) {
+        var mk = document.createElement("mark");
+        mk.appendChild(piece);
+        parent.appendChild(mk);
+      } else {
+        parent.appendChild(piece);
+      }
+      i = j;
+    }
+  }
+
+  // Marks the query's words inside `el` (an article arrived at from a search hit). Works without
+  // any index: each query run is marked where it occurs whole, else by its bigrams.
+  function highlightIn(el, q) {
+    var a = analyse(q), text = el.textContent, needles = a.ascii.slice();
+    a.han.forEach(function (run) {
+      if (text.indexOf(run) >= 0) needles.push(run);
+      else for (var i = 0; i < run.length - 1; i++) needles.push(run.substr(i, 2));
+    });
+    if (!needles.length) return 0;
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.parentNode.closest(".headerlink, .rb-visually-hidden, mark") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [], n, count = 0;
+    while ((n = walker.nextNode())) nodes.push(n);
+    nodes.forEach(function (node) {
+      var t = node.nodeValue, marks = markAll(t, needles);
+      if (marks.indexOf(1) < 0) return;
+      var frag = document.createDocumentFragment();
+      appendMarked(frag, t, marks, 0, t.length);
+      count += frag.querySelectorAll("mark").length;
+      node.parentNode.replaceChild(frag, node);
+    });
+    return count;
+  }
+
+  // 44 -> 第四十四条, as rulebook/render.py article_number() (numerals.int_to_cn) writes it.
+  function articleNumber(n) {
+    var names = "零一二三四五六七八九", h = Math.floor(n / 100), rest = n % 100;
+    var t = Math.floor(rest / 10), o = rest % 10, out = "";
+    if (h) { out += names[h] + "百"; if (rest && t === 0) out += "零"; }
+    if (t) out += (t === 1 && !h ? "" : names[t]) + "十";
+    if (o) out += names[o];
+    return "第" + out + "条";
+  }
+
+  // A hit's link: the article, with the query so the page marks its words (search-box.js).
+  function hitUrl(ref, q) {
+    var city = ref.split("/")[0], n = ref.split("/")[1];
+    return base + "cities/" + city + suffix + (q ? "?hl=" + encodeURIComponent(q) : "") + "#art_" + n;
+  }
+
+  function pageUrl(path, hash) { return base + path + suffix + (hash ? "#" + hash : ""); }
+
+  // Direct hits: cities, topics, comparison attributes and chain pages the query names.
+  // Every part of the query (question words and spaces split it) must be in the entry's label,
+  // or, for an attribute, in its description; label matches rank first, whole labels before parts.
+  function direct(q, limit) {
+    var parts = stripQuestion(q).split(/[\s,，、]+/).filter(function (p) { return p.length >= 2 || /\d/.test(p); });
+    var whole = q.replace(/\s+/g, "");
+    if (!parts.length || !meta) return [];
+    var found = [];
+    meta.direct.forEach(function (e, i) {
+      var label = e.label, rank;
+      if (label === whole || label.replace(/市$/, "") === whole) rank = 0;
+      else if (parts.every(function (p) { return label.indexOf(p) >= 0; })) rank = 1;
+      else if (parts.every(function (p) { return e.keys.indexOf(p) >= 0; })) rank = 2;
+      else return;
+      found.push({ e: e, rank: rank, i: i });
+    });
+    found.sort(function (x, y) { return x.rank - y.rank || x.e.label.length - y.e.label.length || x.i - y.i; });
+    return found.slice(0, limit || 5).map(function (f) { return f.e; });
+  }
+
+  window.rbSearch = {
+    init: init,
+    warm: warm,
+    search: search,
+    fetchDocs: function (results, n) { return tmeta ? fetchDocs(results, n) : null; },
+    analyse: analyse,
+    snippet: snippet,
+    highlightIn: highlightIn,
+    articleNumber: articleNumber,
+    hitUrl: hitUrl,
+    pageUrl: pageUrl,
+    direct: direct,
+    meta: function () { return meta; }
+  };
+  window.rbArticleNumber = articleNumber;  // exposed for the browser test against the Python original
+})();
