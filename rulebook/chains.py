@@ -78,9 +78,10 @@ def ordered_nodes(chain: Chain) -> list[Node]:
 
 
 def end_steps(chain: Chain) -> list[Node]:
-    """Where the chain ends (no outgoing edge): typically who decides or signs."""
-    sources = {e.source for e in chain.edges}
-    return [n for n in chain.nodes if n.id not in sources]
+    """Where the chain ends: typically who decides or signs. A step ends the chain when no edge leads
+    on from it, or only escalations do (重大事项 go on; the default decider still ends the rest)."""
+    onward = {e.source for e in chain.edges if not e.escalation}
+    return [n for n in chain.nodes if n.id not in onward]
 
 
 def chart_block(book: Rulebook, city: City, chain: Chain, links: Links) -> str:

@@ -591,6 +591,11 @@ class Edge(Strict):
     condition: str | None = None
     article: int | None = Field(default=None, ge=1)
     quote: str | None = Field(default=None, min_length=2)
+    escalation: bool = Field(
+        default=False,
+        description="taken only in the cases of `condition`, after the source step has decided "
+        "(分管领导审批 → 重大事项 → 常务副市长): the source step still ends the chain in every other case",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 

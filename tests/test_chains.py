@@ -86,3 +86,45 @@ def test_summary_lists_every_city(book):
     for c in book.cities.values():
         assert f'<a href="#{c.id}">{c.name}</a>' in text
     assert "原文缺失" in text
+
+
+def test_end_steps_keep_the_default_decider_when_an_escalation_leaves_it():
+    from rulebook.models import Chain
+
+    chain = Chain.model_validate(
+        {
+            "type": "incoming",
+            "status": "有规定",
+            "nodes": [
+                {"id": "office", "actor": "办公室", "action": "呈批", "article": 1, "quote": "呈批"},
+                {"id": "leader", "actor": "分管领导", "action": "审批", "article": 1, "quote": "审批"},
+                {"id": "evm", "actor": "常务副市长", "action": "审批", "article": 1, "quote": "审批"},
+                {"id": "mayor", "actor": "市长", "action": "审批", "article": 1, "quote": "审批"},
+            ],
+            "edges": [
+                {"from": "office", "to": "leader", "condition": "按分工", "article": 1, "quote": "呈批"},
+                {"from": "leader", "to": "evm", "condition": "重大事项", "escalation": True, "article": 1, "quote": "重大"},
+                {"from": "evm", "to": "mayor", "condition": "重大事项", "article": 1, "quote": "重大"},
+            ],
+        }
+    )
+    assert [n.id for n in chains.end_steps(chain)] == ["leader", "mayor"]
+    chain.edges[1].escalation = False  # an ordinary edge: the leader no longer ends the chain
+    assert [n.id for n in chains.end_steps(chain)] == ["mayor"]
+
+
+def test_chenzhou_incoming_summary_keeps_the_leader_as_an_end(book):
+    ch = next(c for c in book.chains["chenzhou"].chains if c.type == ChainType.incoming)
+    assert [n.id for n in chains.end_steps(ch)] == ["arbiter", "leader", "mayor"]
+    assert "市人民政府分管领导审批" in chains.summary(book, ChainType.incoming)
+
+
+def test_no_unconnected_step_ends_a_meeting_chain(book):
+    ends = {
+        slug: [n.id for n in chains.end_steps(c)]
+        for slug, cc in book.chains.items()
+        for c in cc.chains
+        if c.type == ChainType.meeting and c.status == CellStatus.value
+    }
+    assert "legal_review" not in ends["zhuzhou"]
+    assert "finance_vm" not in ends["chenzhou"]
