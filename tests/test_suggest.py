@@ -21,15 +21,15 @@ def scores(book, suggester):
     return total.summary()
 
 
-# Measured (scripts/align_eval.py): tags 0.874, article@1 0.904, @3 0.980, no candidate on 未规定 0.805,
-# numeric exact 0.682. The goals for tags (0.9) and numbers (0.8) are not reached: see the note.
+# Measured (scripts/align_eval.py, 75 attributes): tags 0.874, article@1 0.892, @3 0.972, candidate given
+# for 0.809 of 有规定 cells, no candidate on 未规定 0.821, numeric exact 0.682. The goals for tags (0.9) and numbers (0.8) are not reached: see the note.
 FLOORS = {
     "tag_micro_f1": 0.85,
-    "article_at_1": 0.88,
+    "article_at_1": 0.87,
     "article_at_3": 0.96,
     "no_candidate_on_unregulated": 0.78,
     "numeric_exact": 0.63,
-    "candidate_given": 0.8,
+    "candidate_given": 0.76,
 }
 
 
