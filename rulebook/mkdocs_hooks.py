@@ -64,7 +64,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
-    for name, text in site.downloads(book).items():
+    for name, text in site.downloads(book, config.site_url).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
 
