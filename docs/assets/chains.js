@@ -37,6 +37,8 @@
         el.innerHTML = out.svg;
         if (out.bindFunctions) out.bindFunctions(el);
         addFullSize(el, out.svg);
+        // A chart wider than the page scrolls sideways: keyboard users must reach that scroll box.
+        if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
         el.setAttribute("data-rendered", "1");
       }).catch(function (err) {
         el.setAttribute("data-rendered", "error");
