@@ -75,8 +75,8 @@ def print_part(browser: Browser, base: str, part: Part, stamped: bool = True) ->
 
 
 def _headers(part: Part, reader: PdfReader) -> list[str]:
-    """The running header of each page of a part: its title, and the last outline heading below the
-    part's own title (a chapter) that starts on or before the page."""
+    """The running header of each page of a part: its title and, for a city, a chapter (from the
+    part's outline: the headings one level below the part's own title)."""
     marks: list[tuple[int, str]] = []
 
     def walk(items: list, depth: int) -> None:
@@ -89,8 +89,10 @@ def _headers(part: Part, reader: PdfReader) -> list[str]:
     walk(reader.outline, 0)
     out = []
     for i in range(len(reader.pages)):
-        here = [t for p, t in marks if p <= i]
-        out.append(f"{part.title} · {here[-1]}" if here else part.title)
+        # a book's habit: the first chapter that starts on the page, else the one still running
+        starts = [t for p, t in marks if p == i]
+        here = starts[:1] or [t for p, t in marks if p < i][-1:]
+        out.append(f"{part.title} · {here[0]}" if here else part.title)
     return out
 
 
