@@ -67,7 +67,9 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def data_page() -> str:
         """The downloads table: every data file with its size and SHA-256."""
-        return render.data_table(exports.listing(site.downloads(book())))
+        b = book()
+        labels = {t.id: t.label for t in b.topics()}
+        return render.data_table(exports.listing(site.downloads(b, env.conf["site_url"]), labels))
 
     @env.macro
     def stats() -> dict[str, int]:

@@ -31,9 +31,15 @@ def node_id(chain: Chain, node: Node) -> str:
     return f"{chain.type.value}_{re.sub(r'[^a-z0-9_]', '_', node.id)}"
 
 
+LR_MAX_NODES = 4
+
+
 def mermaid(chain: Chain, city: City, links: Links) -> str:
-    """The flowchart source for one chain, left to right; stated steps link to their article."""
-    lines = ["flowchart LR"]
+    """The flowchart source for one chain; stated steps link to their article.
+
+    Short chains run left to right; longer ones top down, so they wrap instead of being scaled down
+    to fit the page width (their node text stays at Mermaid's full size)."""
+    lines = ["flowchart LR" if len(chain.nodes) <= LR_MAX_NODES else "flowchart TD"]
     for n in chain.nodes:
         nid = node_id(chain, n)
         if n.status == StepStatus.not_specified:

@@ -12,9 +12,9 @@ from itertools import groupby
 import markupsafe
 
 from .data import Rulebook
-from .models import CellStatus, City, Topic
+from .models import Cell, CellStatus, City, Topic
 from .render import _html_block, article_number, md_text
-from .site import DEFAULT_LINKS, Links, ordered_cities
+from .site import DEFAULT_LINKS, Links, ordered_cities, topic_downloads
 
 STATUS_CLASS = {
     CellStatus.value: "value",
@@ -46,6 +46,15 @@ def safe_json(data: object) -> markupsafe.Markup:
 
 def _labels(book: Rulebook) -> dict[tuple[str, int], str]:
     return {(c.id, a.n): article_number(a) for c in book.cities.values() for a in c.articles()}
+
+
+def cell_citations(cell: Cell) -> list[tuple[int, str]]:
+    """A cell's cited articles, each once, in first-cited order, with its quotes joined (for a tooltip):
+    several quotes from one article are one citation (第四十一条, not 第四十一条、第四十一条)."""
+    by_article: dict[int, list[str]] = {}
+    for q in cell.quotes():
+        by_article.setdefault(q.article, []).append(q.quote)
+    return [(n, "……".join(quotes)) for n, quotes in by_article.items()]
 
 
 def cell_counts(book: Rulebook) -> Counter[str]:
@@ -104,6 +113,7 @@ def compare_table(book: Rulebook, topic_id: str, links: Links) -> str:
         notes=notes,
         labels=_labels(book),
         status_class=STATUS_CLASS,
+        citations={(a.id, c.id): cell_citations(a.cells[c.id]) for a in facts.attributes for c in cities},
     )
 
 
@@ -132,12 +142,13 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
         out += [
             "## 比较表 {#table}",
             "",
-            "点击表头可按数值排序；单元格中的条文编号链接到原文，[引] 链接到逐字引文。"
-            "下载：[CSV](../data/comparisons.csv) · [JSON](../data/comparisons.json)",
+            _html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links),
             "",
             compare_table(book, topic_id, links),
             "",
         ]
+    else:
+        out += ["本主题尚未整理比较表；下面列出各市涉及本主题的全部条文。", ""]
     entries = [
         {
             "city": c,

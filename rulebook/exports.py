@@ -7,18 +7,22 @@ BOM so spreadsheet programs open the Chinese text correctly.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
+import re
+import zipfile
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
 from . import align
 from .compare import comparison_rows
 from .data import Rulebook
-from .models import Adoption, Reference, Superseded, Truncation
+from .models import Adoption, Cell, CellStatus, Reference, Superseded, Truncation
 from .render import article_number
-from .site import ordered_cities
+from .site import ordered_cities, topic_downloads
 
 
 class _Row(BaseModel):
@@ -223,8 +227,8 @@ def _json(model: BaseModel) -> str:
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
 
 
-def download_files(book: Rulebook) -> dict[str, str]:
-    """Every file of the data/ download page, by path under data/."""
+def download_files(book: Rulebook, base_url: str | None = None) -> dict[str, str | bytes]:
+    """Every file of the data/ download page, by path under data/ (`base_url`: mkdocs.yml site_url)."""
     articles = article_rows(book)
     comparisons = ComparisonsFile.model_validate(
         {
@@ -243,7 +247,7 @@ def download_files(book: Rulebook) -> dict[str, str]:
     ]
     article_fields = list(ArticleRow.model_fields)
     comparison_fields = list(ComparisonRow.model_fields)
-    files = {
+    files: dict[str, str | bytes] = {
         "articles.json": _json(ArticlesFile(articles)),
         "articles.csv": _csv(article_fields, [{**r.model_dump(), "topics": "；".join(r.topics)} for r in articles]),
         "cities.json": _json(CitiesFile(city_records(book))),
@@ -260,22 +264,218 @@ def download_files(book: Rulebook) -> dict[str, str]:
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"{name} — 市政府工作规则汇编"
         files[f"schema/{name.removesuffix('.json')}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=1)
+    for t in book.topics():
+        if t.id not in book.facts:
+            continue
+        sheet = topic_sheet(book, t.id, base_url)
+        paths = topic_downloads(t.id)
+        files[paths["xlsx"]] = sheet_xlsx(sheet)
+        files[paths["csv"]] = sheet_csv(sheet)
+        files[paths["quotes"]] = quotes_csv(sheet)
+        files[f"schema/topics/{t.id}.schema.json"] = json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
     return files
 
 
-def listing(files: dict[str, str]) -> list[dict[str, object]]:
+def _describe(name: str) -> str:
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name.startswith("schema/topics/"):
+        return "JSON Schema：该主题 CSV 宽表的一行"
+    if name.startswith("schema/"):
+        return "JSON Schema（由数据模型生成）"
+    if name.endswith("-quotes.csv"):
+        return "该主题的逐字引文与说明：每条引文一行（城市、指标、条文、引文、链接）"
+    if name.endswith(".xlsx"):
+        return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列；第二个工作表为引文"
+    if name.endswith(".csv"):
+        return "该主题比较表（CSV 宽表）：城市为行、指标为列，值后注明条文"
+    return ""
+
+
+def listing(files: dict[str, str | bytes], topics: dict[str, str] | None = None) -> list[dict[str, object]]:
     """Name, description, size and SHA-256 of each download (what the data page shows)."""
     out = []
     for name, text in files.items():
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        topic = name.removeprefix("topics/").split(".")[0].removesuffix("-quotes") if name.startswith("topics/") else ""
         out.append(
             {
                 "name": name,
-                "description": DESCRIPTIONS.get(
-                    name, "JSON Schema（由数据模型生成）" if name.startswith("schema/") else ""
-                ),
+                "description": (f"{topics[topic]}：" if topics and topic in topics else "") + _describe(name),
+                "topic": topic,
                 "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
         )
     return out
+
+
+# Per-topic spreadsheets: a wide table (cities as rows, attributes as columns) for people who open
+# the data in Excel/WPS, not in code. Headers are Chinese; links are absolute when site_url is set.
+
+CITY_HEADERS = ["城市", "省份", "文件"]
+QUOTE_HEADERS = ["城市", "指标", "状态", "条文", "引文", "说明", "链接"]
+
+
+@dataclass
+class TopicSheet:
+    """One topic's comparison as a wide table, plus its quotes (a row per quote or per explained gap)."""
+
+    topic: str
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    links: list[list[str | None]]  # per row and column: the URL a spreadsheet cell links to, if any
+    quote_rows: list[list[str]]
+
+
+def article_url(base_url: str | None, city: str, n: int) -> str:
+    """An article's address: absolute under site_url, else relative to the site root."""
+    base = (base_url or "").rstrip("/")
+    return f"{base}/cities/{city}/#art_{n}" if base else f"cities/{city}/#art_{n}"
+
+
+def _cell_text(cell: Cell, labels: list[str]) -> str:
+    if cell.status == CellStatus.suggested:  # a machine candidate: never shown like a value
+        return "机器建议，待核"
+    if cell.status != CellStatus.value:
+        return cell.status.value
+    return f"{cell.value}（{'、'.join(labels)}）"
+
+
+def topic_sheet(book: Rulebook, topic_id: str, base_url: str | None = None) -> TopicSheet:
+    """The wide table of one topic with comparison facts (KeyError for a topic without them)."""
+    from .compare import cell_citations, topic  # late: compare imports site, exports imports both
+
+    facts = book.facts[topic_id]
+    headers = list(CITY_HEADERS)
+    for a in facts.attributes:
+        headers.append(f"{a.label}（{a.unit}）" if a.unit else a.label)
+        if a.unit:
+            headers.append(f"{a.label}·数值")
+        headers.append(f"{a.label}·条文链接")
+    rows, links, quotes = [], [], []
+    for c in ordered_cities(book):
+        row: list[str] = [c.name, c.province, f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")]
+        link: list[str | None] = [article_url(base_url, c.id, 1).split("#")[0], None, None]
+        for a in facts.attributes:
+            cell = a.cells[c.id]
+            cites = cell_citations(cell)
+            labels = [article_number(c.article(n)) for n, _ in cites]
+            urls = [article_url(base_url, c.id, n) for n, _ in cites]
+            row.append(_cell_text(cell, labels))
+            link.append(urls[0] if urls else None)
+            if a.unit:
+                row.append("" if cell.number is None else f"{cell.number:g}")
+                link.append(None)
+            row.append(" ".join(urls))
+            link.append(urls[0] if urls else None)
+            for q in cell.quotes():
+                url = article_url(base_url, c.id, q.article)
+                quotes.append(
+                    [
+                        c.name,
+                        a.label,
+                        cell.status.value,
+                        article_number(c.article(q.article)),
+                        q.quote,
+                        cell.note or "",
+                        url,
+                    ]
+                )
+            if cell.status != CellStatus.value and cell.note:
+                quotes.append([c.name, a.label, cell.status.value, "", "", cell.note, ""])
+        rows.append(row)
+        links.append(link)
+    return TopicSheet(topic_id, topic(book, topic_id).label, headers, rows, links, quotes)
+
+
+def _csv_rows(headers: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(headers)
+    w.writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
+def sheet_csv(sheet: TopicSheet) -> str:
+    return _csv_rows(sheet.headers, sheet.rows)
+
+
+def quotes_csv(sheet: TopicSheet) -> str:
+    return _csv_rows(QUOTE_HEADERS, sheet.quote_rows)
+
+
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def sheet_xlsx(sheet: TopicSheet) -> bytes:
+    """The .xlsx: sheet 比较 (header row and city column frozen, cells linked to their articles) and
+    sheet 引文. Byte-for-byte reproducible (fixed timestamps), so its SHA-256 changes only with the data."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "比较"
+    ws.append(sheet.headers)
+    for row, links in zip(sheet.rows, sheet.links, strict=True):
+        ws.append(row)
+        for col, url in enumerate(links, start=1):
+            if url and "://" in url:  # a relative path is no use as a spreadsheet hyperlink
+                cell = ws.cell(row=ws.max_row, column=col)
+                cell.hyperlink = url
+                cell.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "B2"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, header in enumerate(sheet.headers, start=1):
+        letter = ws.cell(row=1, column=col).column_letter
+        ws.column_dimensions[letter].width = 40 if header.endswith("链接") else 24 if col > 1 else 10
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    qs = wb.create_sheet("引文")
+    qs.append(QUOTE_HEADERS)
+    for row in sheet.quote_rows:
+        qs.append(row)
+        if row[-1] and "://" in row[-1]:
+            qs.cell(row=qs.max_row, column=len(row)).hyperlink = row[-1]
+    qs.freeze_panes = "B2"
+    for cell in qs[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFG", (10, 20, 10, 12, 60, 40, 40), strict=True):
+        qs.column_dimensions[letter].width = width
+    wb.properties.title = f"{sheet.title}：各市比较"
+    wb.properties.creator = "市政府工作规则汇编"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _reproducible_zip(buf.getvalue())
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml and every zip entry: fix both."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def sheet_schema(sheet: TopicSheet) -> dict[str, object]:
+    """JSON Schema of one row of a topic's wide CSV (read as a header → text mapping)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"topics/{sheet.topic}.csv 的一行 — {sheet.title}",
+        "type": "object",
+        "additionalProperties": False,
+        "required": sheet.headers,
+        "properties": {
+            h: {"type": "string", **({"minLength": 1} if i < 1 else {})} for i, h in enumerate(sheet.headers)
+        },
+    }

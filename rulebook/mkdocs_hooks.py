@@ -77,7 +77,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, dest, content=text))
     align.for_book(book, root / ".cache" / "align")  # once per build, before the downloads and pages use it
     # Downloads are generated from the data at build time, never committed.
-    for name, text in site.downloads(book).items():
+    for name, text in site.downloads(book, config.site_url).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
 

@@ -45,7 +45,13 @@ def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> s
         cities=cities,
         built=built,
         articles=sum(len(c.articles()) for c in cities),
+        page_link_prefix=PAGE_LINK,
     )
+
+
+# 目录 entries are printed as links to this placeholder address + page number; scripts/pdf.py turns
+# each into an internal link (GoTo) to that page of the merged PDF. Never fetched.
+PAGE_LINK = "https://rulebook.invalid/page/"
 
 
 def header_template(title: str) -> str:
@@ -59,3 +65,19 @@ FOOTER_TEMPLATE = (
     "<div style=\"font-family:'WenQuanYi Zen Hei',sans-serif;font-size:8px;width:100%;text-align:center;color:#555\">"
     '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>'
 )
+
+
+@dataclass
+class Stamp:
+    """What one page of the merged PDF carries in its margins."""
+
+    header: str
+    landscape: bool
+
+
+def overlay_html(stamps: list[Stamp], landscape: bool) -> str:
+    """An HTML document with one A4 page per stamp of the given orientation: the running header and
+    the footer 第 N 页，共 M 页 of the whole book, printed once and laid over the content pages."""
+    total = len(stamps)
+    pages = [(i + 1, s) for i, s in enumerate(stamps) if s.landscape == landscape]
+    return render_html("print_overlay.html.j2", pages=pages, total=total, landscape=landscape)

@@ -59,6 +59,7 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["glyphs"] = glyphs
+    env.filters["docno"] = doc_number
     return env
 
 
@@ -87,6 +88,17 @@ def citation(city: City, a: Article) -> str:
     """《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条"""
     number = f"（{city.doc_number}）" if city.doc_number else ""
     return f"《{city.title}》{number}{article_number(a)}"
+
+
+def citation_html(city: City, a: Article) -> markupsafe.Markup:
+    """citation() as escaped HTML with the 文号 in a span that never wraps (株政发〔2022〕1号)."""
+    number = markupsafe.Markup("（{}）").format(doc_number(city.doc_number)) if city.doc_number else ""
+    return markupsafe.Markup("《{}》{}{}").format(city.title, number, article_number(a))
+
+
+def doc_number(text: str) -> markupsafe.Markup:
+    """A 文号 as HTML that is never split across lines (screen and print)."""
+    return markupsafe.Markup('<span class="rb-docno">{}</span>').format(text)
 
 
 def chapter_heading(label: str | None, title: str | None) -> str:
@@ -193,7 +205,7 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
     ]
     if extra:
         out += [extra, ""]
-    citations = {a.n: citation(city, a) for a in articles}
+    citations = {a.n: citation_html(city, a) for a in articles}
     blocks = {a.n: _blocks(a) for a in articles}
     fixes = _fix_counts(city)
     for ch in city.chapters:

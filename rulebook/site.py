@@ -113,12 +113,15 @@ def html_text(text: str) -> str:
     return str(markupsafe.escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def _front_matter(title: str, *, searched: bool = True) -> str:
+def _front_matter(title: str, *, searched: bool = True, hide: tuple[str, ...] = ()) -> str:
     # The title is set here too: without page.meta.title Material prints `page.title | striptags`,
     # and striptags turns the escaped text back into markup. JSON is valid YAML for the value.
+    # `hide` is Material's documented front matter (navigation, toc) for pages that need the width.
     lines = [f"title: {json.dumps(html_text(title), ensure_ascii=False)}"]
     if not searched:
         lines += ["search:", "  exclude: true"]
+    if hide:
+        lines += ["hide:", *(f"  - {h}" for h in hide)]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
@@ -134,8 +137,11 @@ def topic_src(topic_id: str) -> str:
 # Comparison and chart pages repeat the articles' words under titles that Material weighs 1000x, so
 # they would crowd the articles out of the site search box; they are left out of it (Material's
 # documented `search: exclude`) and reached through the navigation and 条文检索 instead.
+# Their tables have a column per attribute, so they take the full width (no navigation, no toc).
 def topic_stub(topic: Topic) -> str:
-    return _front_matter(topic.label, searched=False) + f'{{{{ topic_page("{topic.id}") }}}}\n'
+    return (
+        _front_matter(topic.label, searched=False, hide=("navigation", "toc")) + f'{{{{ topic_page("{topic.id}") }}}}\n'
+    )
 
 
 CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("meeting", "会议议题与纪要")]
@@ -166,7 +172,8 @@ def nav(book: Rulebook) -> list[object]:
         {"比较": ["compare/index.md", *({html_text(t.label): topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"数据下载": "data/index.md"},
-        {"关于本站": ["about.md", {"性能": "performance.md"}]},
+        # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
+        {"关于本站": "about.md"},
     ]
 
 
@@ -205,13 +212,26 @@ def root_prefix(page_url: str) -> str:
     return "../" * depth
 
 
-_downloads: list[tuple[Rulebook, dict[str, str]]] = []
+def topic_downloads(topic_id: str) -> dict[str, str]:
+    """One topic's spreadsheet files, by kind, as paths under data/ (written by exports.download_files)."""
+    return {
+        "csv": f"topics/{topic_id}.csv",
+        "xlsx": f"topics/{topic_id}.xlsx",
+        "quotes": f"topics/{topic_id}-quotes.csv",
+    }
 
 
-def downloads(book: Rulebook) -> dict[str, str]:
-    """The data/ files of this build, made once (the hooks write them, the data page lists them)."""
+_downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
+
+
+def downloads(book: Rulebook, site_url: str | None = None) -> dict[str, str | bytes]:
+    """The data/ files of this build, made once (the hooks write them, the data page lists them).
+
+    `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
+    paths relative to the site root."""
     from .exports import download_files  # late: exports imports this module
 
-    if not _downloads or _downloads[0][0] is not book:  # identity, not id(): a reload may reuse an id
-        _downloads[:] = [(book, download_files(book))]
-    return _downloads[0][1]
+    # identity, not id(): a reload may reuse an id
+    if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
+        _downloads[:] = [(book, site_url, download_files(book, site_url))]
+    return _downloads[0][2]

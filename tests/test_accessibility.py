@@ -16,8 +16,10 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site).parent).replace(".", "") for p in site.rglob("index.html"))
 
 
-def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_url):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_url, scheme):
     page = browser.page()
+    page.emulate_media(color_scheme=scheme)  # the palette follows prefers-color-scheme on a first visit
     script = AXE.read_text(encoding="utf-8")
     problems, checked = [], 0
     for rel in _pages(built_site):
@@ -26,6 +28,8 @@ def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_u
             page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
         if rel == "lookup":
             page.wait_for_selector(".rb-lookup[data-state=ready]")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("() => document.body.dataset.mdColorScheme") == expected, rel
         page.add_script_tag(content=script)  # injected inline: no request leaves the page
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         checked += 1

@@ -65,7 +65,8 @@ def test_mermaid_source_escapes_labels_and_links_steps(book):
     city = book.city("chenzhou")
     ch = next(c for c in book.chains["chenzhou"].chains if c.type == ChainType.incoming)
     text = chains.mermaid(ch, city, Links())
-    assert text.startswith("flowchart LR")
+    # long chains run top down (they wrap instead of shrinking), short ones left to right
+    assert text.startswith("flowchart TD" if len(ch.nodes) > chains.LR_MAX_NODES else "flowchart LR")
     for n in ch.nodes:
         assert chains.node_id(ch, n) in text
         if n.article:
@@ -103,7 +104,14 @@ def test_end_steps_keep_the_default_decider_when_an_escalation_leaves_it():
             ],
             "edges": [
                 {"from": "office", "to": "leader", "condition": "按分工", "article": 1, "quote": "呈批"},
-                {"from": "leader", "to": "evm", "condition": "重大事项", "escalation": True, "article": 1, "quote": "重大"},
+                {
+                    "from": "leader",
+                    "to": "evm",
+                    "condition": "重大事项",
+                    "escalation": True,
+                    "article": 1,
+                    "quote": "重大",
+                },
                 {"from": "evm", "to": "mayor", "condition": "重大事项", "article": 1, "quote": "重大"},
             ],
         }

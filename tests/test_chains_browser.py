@@ -47,3 +47,22 @@ def test_printed_chain_page_contains_the_charts(browser, site_url, tmp_path):
     assert visible >= 4
     pdf = page.pdf(path=str(tmp_path / "meeting.pdf"), format="A4")
     assert pdf[:4] == b"%PDF" and len(pdf) > 20000
+
+
+def test_chart_node_text_is_at_least_12px_at_1280_and_has_a_full_size_link(browser, site_url):
+    page = browser.page(1280, 900)
+    for kind in ("incoming", "outgoing", "meeting"):
+        page.goto(site_url + f"chains/{kind}/")
+        page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
+        # rendered size = the label's CSS font size x the SVG's scale on screen (viewBox -> pixels)
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('.rb-chart .node')].map(n => {
+              const t = n.querySelector('foreignObject span, foreignObject div, text');
+              const svg = n.closest('svg');
+              return parseFloat(getComputedStyle(t).fontSize)
+                * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })"""
+        )
+        assert sizes and min(sizes) >= 12, (kind, min(sizes))
+        links = page.eval_on_selector_all(".rb-chart-figure .rb-chart-tools a", "as => as.map(a => a.href)")
+        assert len(links) == page.locator(".rb-chart").count() and all(h.startswith("blob:") for h in links)
+    assert page.console_errors == []

@@ -34,14 +34,25 @@ def test_every_cell_links_to_an_existing_article_anchor(built_site, book):
                 id_cache[path] = _ids((built_site / path / "index.html").read_text(encoding="utf-8"))
             assert anchor in id_cache[path], target
             checked += 1
-    n_values = sum(
-        1 + len(c.more)
+    n_values = sum(  # one link per cited article: several quotes from one article are one citation
+        len({q.article for q in c.quotes()})
         for f in book.facts.values()
         for a in f.attributes
         for c in a.cells.values()
         if c.status == CellStatus.value
     )
     assert checked == n_values
+
+
+def test_a_cell_cites_each_article_once(built_site, book):
+    repeated = 0
+    for topic_id in book.facts:
+        html = (built_site / "compare" / topic_id / "index.html").read_text(encoding="utf-8")
+        for cite in re.findall(r'<span class="rb-cell-cite">(.*?)<sup>', html):
+            labels = re.findall(r">(第[^<]+条)</a>", cite)
+            assert labels and len(labels) == len(set(labels)), cite
+            repeated += len(labels) > 1
+    assert repeated > 0  # cells citing several articles still list each of them
 
 
 def test_every_quote_is_shown_on_its_topic_page(built_site, book):

@@ -6,11 +6,13 @@ import csv
 import hashlib
 import io
 import json
+import re
 
 import jsonschema
 import pytest
 
-from rulebook import exports
+from rulebook import exports, site
+from rulebook.models import CellStatus
 
 pytestmark = pytest.mark.build
 
@@ -66,3 +68,59 @@ def test_cities_json_records_sources(built_site, book):
     assert by_id["zhuzhou"]["complete"] is False and by_id["zhuzhou"]["truncation"]["article"] == 50
     assert by_id["liyang"]["supersedes"][0]["doc_number"] == "溧政发〔2012〕121号"
     assert all(c["source_sha256"] == book.city(c["id"]).source.sha256 for c in cities)
+
+
+def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, book):
+    from openpyxl import load_workbook
+
+    for topic in book.topics():
+        page = (built_site / "compare" / topic.id / "index.html").read_text(encoding="utf-8")
+        if topic.id not in book.facts:  # a topic without a comparison file still renders, without files
+            assert f"data/topics/{topic.id}." not in page and not (built_site / f"data/topics/{topic.id}.csv").exists()
+            continue
+        attrs = book.facts[topic.id].attributes
+        for kind in ("csv", "xlsx", "quotes"):
+            path = f"data/{site.topic_downloads(topic.id)[kind]}"
+            assert f'href="../../{path}"' in page, (topic.id, kind)
+        rows = _csv(built_site / f"data/topics/{topic.id}.csv")
+        assert [r["城市"] for r in rows] == [c.name for c in site.ordered_cities(book)]
+        schema = json.loads((built_site / f"data/schema/topics/{topic.id}.schema.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        for r in rows:
+            jsonschema.validate(r, schema)
+        wb = load_workbook(built_site / f"data/topics/{topic.id}.xlsx")
+        assert wb.sheetnames == ["比较", "引文"]
+        ws = wb["比较"]
+        assert ws.freeze_panes == "B2"
+        header = [c.value for c in ws[1]]
+        assert header[0] == "城市" and len(header) == len(rows[0])
+        assert ws.max_row == len(book.cities) + 1
+        for a in attrs:  # every attribute is a column; every city's value carries its 第X条
+            col = next(h for h in header if h.startswith(a.label) and "·" not in h)
+            for c, r in zip(site.ordered_cities(book), rows, strict=True):
+                cell = a.cells[c.id]
+                text = r[col]
+                if cell.status == CellStatus.value:
+                    assert text.startswith(cell.value) and re.search(r"（第[一二三四五六七八九十百]+条", text), text
+                    cites = text.rsplit("（", 1)[1].rstrip("）").split("、")
+                    assert len(cites) == len(set(cites)), text  # each article once
+                else:
+                    assert text == cell.status.value
+        n_quotes = sum(len(a.cells[c].quotes()) for a in attrs for c in book.cities)
+        assert sum(1 for r in wb["引文"].iter_rows(min_row=2) if r[4].value) == n_quotes
+
+
+def test_spreadsheet_links_are_absolute_with_site_url(book):
+    sheet = exports.topic_sheet(book, "meetings", "https://rules.example.gov.cn/rules/")
+    row = sheet.rows[[c.id for c in site.ordered_cities(book)].index("zhuzhou")]
+    link_col = sheet.headers.index("常务会议法定人数·条文链接")
+    assert row[link_col] == "https://rules.example.gov.cn/rules/cities/zhuzhou/#art_44"
+    assert "第四十四条" in row[link_col - 1] and "四十四、" not in row[link_col - 1]
+    assert exports.topic_sheet(book, "meetings").rows[0][link_col].startswith("cities/")  # no site_url: relative
+    data = exports.sheet_xlsx(sheet)
+    assert data == exports.sheet_xlsx(sheet)  # reproducible: same bytes, same SHA-256 on the data page
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data))["比较"]
+    links = [c.hyperlink.target for r in ws.iter_rows(min_row=2) for c in r if c.hyperlink]
+    assert "https://rules.example.gov.cn/rules/cities/zhuzhou/#art_44" in links

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from pypdf import PdfReader
 
+from rulebook import printing
+
 pytestmark = pytest.mark.build
 
 
@@ -69,7 +71,47 @@ def test_running_header_and_page_numbers(pdfs):
         check=True,
     ).stdout
     assert "人民政府工作规则" in text.splitlines()[0]
-    assert re.search(r"第 1 页，共 \d+ 页", text)
+    heads = [p.strip().splitlines()[0] for p in _pages(pdfs / "rulebook.pdf")[3:8]]
+    assert any(re.match(r"\S+人民政府工作规则 · 第.+章", h) for h in heads), heads  # the chapter in the header
+    assert re.search(r"第 3 页，共 \d+ 页", text)
+
+
+def _pages(path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return text.stdout.split("\f")[:-1]
+
+
+def test_one_page_sequence_matches_the_toc_and_toc_entries_link_to_their_pages(pdfs, book):
+    reader = PdfReader(pdfs / "rulebook.pdf")
+    pages = _pages(pdfs / "rulebook.pdf")
+    total = len(reader.pages)
+    assert len(pages) == total
+    for n, text in enumerate(pages, start=1):  # one sequence: page n says n of total
+        assert f"第 {n} 页，共 {total} 页" in text, n
+    toc = "".join(pages[:3])
+    toc = toc[toc.index("\n目录") :]
+    entries = []
+    for part in printing.parts(book):
+        m = re.search(re.escape(part.title) + r"\s+(\d+)\b", toc)
+        assert m, part.title
+        entries.append((part.title, int(m.group(1))))
+    for title, page in entries:
+        heading = title.removeprefix("比较：").removesuffix("流程")
+        body = re.sub(r"\s+", "", pages[page - 1])
+        assert re.sub(r"\s+", "", heading) in body, (title, page)
+    links = []
+    for i in range(3):
+        for ref in reader.pages[i].get("/Annots", []):
+            action = ref.get_object().get("/A", {})
+            if action.get("/S") == "/GoTo":
+                links.append(reader.get_page_number(action["/D"][0].get_object()) + 1)
+    assert sorted(links) == sorted(p for _, p in entries)
+
+
+def test_no_web_only_lines_in_print(pdfs):
+    text = _text(pdfs / "rulebook.pdf")
+    for web in ("打印版", "本市PDF", "点击表头", "下载本主题", "在新标签页打开", "显示城市"):
+        assert web not in text, web
 
 
 def test_site_links_to_the_pdfs(pdfs, built_site, book):

@@ -86,7 +86,25 @@ def test_known_article_texts(built_site, slug, anchor, text):
 
 def test_citation_shown_per_article(built_site):
     html = (built_site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
-    assert "《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条" in html
+    assert '《株洲市人民政府工作规则》（<span class="rb-docno">株政发〔2022〕1号</span>）第四十四条' in html
+
+
+def test_doc_numbers_never_wrap(built_site):
+    css = (built_site / "assets/rulebook.css").read_text(encoding="utf-8")
+    assert ".rb-docno { white-space: nowrap; }" in css
+    for page in ("index.html", "cities/zhuzhou/index.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert '<span class="rb-docno">株政发〔2022〕1号</span>' in html, page
+        tables = "".join(re.findall(r"<table\b.*?</table>", html, re.S))  # generated, not prose
+        assert "株政发〔2022〕1号" not in re.sub(r'<span class="rb-docno">[^<]*</span>', "", tables), page
+
+
+def test_maintainers_performance_page_is_out_of_the_readers_nav(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
+    assert "performance/" not in nav[: nav.index("</nav>")]
+    about = (built_site / "about/index.html").read_text(encoding="utf-8")
+    assert 'href="../performance/"' in about and (built_site / "performance/index.html").exists()
 
 
 def test_truncation_is_visible(built_site):

@@ -4,6 +4,21 @@
 (function () {
   "use strict";
   var counter = 0;
+  // "Open full size": the rendered SVG on its own, in a new tab, where the browser can zoom it.
+  function addFullSize(el, svg) {
+    var fig = el.closest("figure");
+    if (!fig || fig.querySelector(".rb-chart-tools") || typeof Blob === "undefined") return;
+    var url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+    var p = document.createElement("p");
+    p.className = "rb-chart-tools";
+    var a = document.createElement("a");
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.textContent = "在新标签页打开原尺寸流程图（可缩放）";
+    p.appendChild(a);
+    fig.appendChild(p);
+  }
   function init() {
     var charts = document.querySelectorAll(".rb-chart:not([data-rendered])");
     if (!charts.length || typeof mermaid === "undefined") return;
@@ -21,6 +36,9 @@
       mermaid.render(id, src).then(function (out) {
         el.innerHTML = out.svg;
         if (out.bindFunctions) out.bindFunctions(el);
+        addFullSize(el, out.svg);
+        // A chart wider than the page scrolls sideways: keyboard users must reach that scroll box.
+        if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
         el.setAttribute("data-rendered", "1");
       }).catch(function (err) {
         el.setAttribute("data-rendered", "error");

@@ -82,7 +82,17 @@
       else if (dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1]) i++;
       else j++;
     }
-    return [dropShortRuns(ma, 2), dropShortRuns(mb, 2)];
+    return [dropShortRuns(ma, MIN_RUN), dropShortRuns(mb, MIN_RUN)];
+  }
+
+  // Shared runs shorter than this ("委、", "政府") are coincidence, not shared wording.
+  var MIN_RUN = 4;
+
+  // Hook for clause alignment: a script may set window.RulebookAlign = function (a, b) returning
+  // [marksA, marksB] (one 0/1 per character of the joined texts, as lcsMarks does), e.g. from
+  // clause pairs computed at build time; without it the character LCS below is used.
+  function sharedMarks(a, b) {
+    return typeof window.RulebookAlign === "function" ? window.RulebookAlign(a, b) : lcsMarks(a, b);
   }
 
   // Single shared characters (的, 市, 。) are noise, not shared wording: keep runs of >= min chars.
@@ -148,7 +158,7 @@
     function joined(c) { return c.articles.map(function (a) { return a.text; }).join("\n"); }
     function update(updateUrl) {
       var a = data[selA.value], b = data[selB.value];
-      var marks = lcsMarks(joined(a), joined(b));
+      var marks = sharedMarks(joined(a), joined(b));
       renderSide(box.querySelector(".rb-two-left"), a, marks[0], prefix, suffix);
       renderSide(box.querySelector(".rb-two-right"), b, marks[1], prefix, suffix);
       if (updateUrl) { setParam("a", selA.value); setParam("b", selB.value); }
