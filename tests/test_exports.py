@@ -96,7 +96,8 @@ def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, boo
         assert header[0] == "城市" and len(header) == len(rows[0])
         assert ws.max_row == len(book.cities) + 1
         for a in attrs:  # every attribute is a column; every city's value carries its 第X条
-            col = next(h for h in header if h.startswith(a.label) and "·" not in h)
+            # exact: one attribute's label can start another's (突发事件报告, 突发事件报告时限)
+            col = next(h for h in header if h == a.label or h.startswith(a.label + "（"))
             for c, r in zip(site.ordered_cities(book), rows, strict=True):
                 cell = a.cells[c.id]
                 text = r[col]

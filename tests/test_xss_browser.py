@@ -131,6 +131,6 @@ def test_no_payload_runs_and_every_one_prints_as_text(hostile_site, browser):
     # Every planted field shows literally somewhere a reader looks.
     missing = [f for f, where in shown.items() if not where]
     assert missing == [], missing
-    # Names and labels land in the nav of every page and in <title>: literal there too.
-    assert len(shown["name"]) >= 25 and len(shown["topic_label"]) >= 25
+    # Names and labels land in the nav and <title>: literal there too (topic pages hide the nav for width).
+    assert len(shown["name"]) >= 25 and len(shown["topic_label"]) >= 15
     assert "Xarticle_text<img" in search_text
