@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook import align, cache, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook.links import Links, root_prefix  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -17,11 +18,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     root = Path(env.conf["config_file_path"]).resolve().parent
 
     def book():  # noqa: ANN202
-        return site.cached(root)
+        return cache.cached(root)
 
-    def links() -> site.Links:
+    def links() -> Links:
         """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""
-        return site.Links(site.root_prefix(env.page.url if env.page else ""), env.conf["use_directory_urls"])
+        return Links(root_prefix(env.page.url if env.page else ""), env.conf["use_directory_urls"])
 
     @env.macro
     def city_page(slug: str) -> str:
@@ -38,7 +39,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def cities_table() -> str:
         """Home-page table of all cities."""
-        return render.home_table(site.ordered_cities(book()), links())
+        return render.home_table(book().ordered_cities(), links())
 
     @env.macro
     def compare_index() -> str:

@@ -65,6 +65,10 @@ class Rulebook:
     boilerplate: BoilerplateRules | None = None  # rules_data/boilerplate.yaml, for the importer
     search_terms: SearchTerms | None = None  # rules_data/search_terms.yaml (optional file)
 
+    def ordered_cities(self) -> list[City]:
+        """Cities in reading order: by province, then by name."""
+        return sorted(self.cities.values(), key=lambda c: (c.province, c.name, c.id))
+
     def topics(self) -> list[Topic]:
         return list(self.taxonomy.topics) if self.taxonomy else []
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, csp, lint, rawblock, render, search, site  # noqa: E402
+from rulebook import align, cache, csp, lint, rawblock, render, search, site  # noqa: E402
 from rulebook.data import DataError  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def on_config(config):  # noqa: ANN001, ANN201
 
 
 def _configure(config, root: Path):  # noqa: ANN001, ANN202
-    book = site.rulebook(root)
+    book = cache.rulebook(root)
     config.nav = site.nav(book)
     terms = search.search_terms(book, root)
     search.use_terms(terms)
@@ -53,12 +53,12 @@ def _configure(config, root: Path):  # noqa: ANN001, ANN202
     # mkdocs.yml, so the extension needs no import path at config validation.
     config.markdown_extensions.append(rawblock.RawBlockExtension())
     # Our page templates are compiled while pages are read, before on_env, so set their cache here.
-    render.use_bytecode_cache(site.jinja_cache(root, "pages", Path(render.__file__)))
+    render.use_bytecode_cache(cache.jinja_cache(root, "pages", Path(render.__file__)))
     return config
 
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
-    book = site.rulebook(_root(config))
+    book = cache.rulebook(_root(config))
     for city in book.cities.values():
         files.append(File.generated(config, site.city_src(city.id), content=site.city_stub(city)))
     for topic in book.topics():
@@ -85,7 +85,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
-    env.bytecode_cache = site.jinja_cache(_root(config), "theme", Path(__file__))
+    env.bytecode_cache = cache.jinja_cache(_root(config), "theme", Path(__file__))
     return env
 
 

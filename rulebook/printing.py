@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import markupsafe
 
 from .data import Rulebook
+from .links import city_path
 from .models import CHAIN_LABELS, ChainType
 from .render import render_html
-from .site import ordered_cities
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Part:
 
 
 def parts(book: Rulebook) -> list[Part]:
-    out = [Part(c.id, c.title, f"cities/{c.id}/", "各市工作规则") for c in ordered_cities(book)]
+    out = [Part(c.id, c.title, city_path(c.id), "各市工作规则") for c in book.ordered_cities()]
     out.append(Part("compare", "各市比较", "compare/", "比较"))
     topics = book.topics()
     out += [
@@ -38,7 +38,7 @@ def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> s
     groups: dict[str, list[tuple[Part, int]]] = {}
     for part, page in entries:
         groups.setdefault(part.group, []).append((part, page))
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     return render_html(
         "print_cover.html.j2",
         groups=groups,

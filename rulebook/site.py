@@ -1,105 +1,23 @@
-"""The site's view of the data: cached loading, navigation and URLs (pure, MkDocs-free)."""
+"""The site's shape: navigation, generated page stubs and the files each build writes (MkDocs-free).
+
+Caches live in cache.py and URLs in links.py; the names below are re-exported for callers."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
-import os
-import pickle
-from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
 import markupsafe
 
-from .data import Rulebook, load_rulebook, settings_key
-from .models import City, Topic
-
-_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
-
-
-def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
-    files = sorted((root / "rules_data").rglob("*"))
-    return tuple((str(p), p.stat().st_mtime) for p in files if p.is_file())
-
-
-def rulebook(root: Path) -> Rulebook:
-    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
-
-    A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
-    rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
-    Bad data is never cached (load_rulebook raises first)."""
-    stamp = _stamp(root)
-    hit = _cache.get(root)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    path = root / ".cache" / f"book-{_content_key(root)}.pickle"
-    book = None
-    if path.exists():
-        try:
-            book = pickle.loads(path.read_bytes())
-        except Exception:  # an unreadable or outdated cache entry is only a miss
-            book = None
-    if not isinstance(book, Rulebook):
-        book = load_rulebook(root)
-        for old in path.parent.glob("book-*.pickle"):
-            old.unlink()
-        write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
-    _cache[root] = (stamp, book)
-    return book
-
-
-def fingerprint(dists: tuple[str, ...], files: list[Path]) -> hashlib._Hash:
-    """A hash of installed distributions' versions and files' bytes: what a cache entry depends on
-    besides its own data (extend it with update())."""
-    key = hashlib.sha256()
-    for dist in dists:
-        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
-    for path in files:
-        key.update(hashlib.sha256(path.read_bytes()).digest())
-    return key
-
-
-def _content_key(root: Path) -> str:
-    key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
-    key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
-    data = root / "rules_data"
-    for p in sorted(data.rglob("*")):
-        if p.is_file():
-            key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return key.hexdigest()[:24]
-
-
-def write_cache_file(path: Path, data: str | bytes) -> None:
-    """Write a cache file whole or not at all (a build killed mid-write must not leave half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
-    os.replace(tmp, path)
-
-
-def cached(root: Path) -> Rulebook:
-    """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
-    hit = _cache.get(root)
-    return hit[1] if hit else rulebook(root)
-
-
-def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemBytecodeCache:
-    """Where one Jinja environment's compiled templates are kept between builds (git-ignored .cache/).
-
-    Jinja re-checks only each template's source, so the folder is keyed on what else shapes the
-    compiled code: the Jinja, MkDocs and Material versions and `code` (e.g. the module that sets the
-    environment's options, such as autoescape)."""
-    key = fingerprint(("jinja2", "mkdocs", "mkdocs-material"), list(code))
-    path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
-    path.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(path))
+from .cache import _cache, cached, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
+from .data import Rulebook
+from .exports import download_files
+from .links import DEFAULT_LINKS, Links, root_prefix, topic_downloads  # noqa: F401 - re-exported
+from .models import CHAIN_LABELS, City, Topic
 
 
 def ordered_cities(book: Rulebook) -> list[City]:
-    """Cities in reading order: by province, then by name."""
-    return sorted(book.cities.values(), key=lambda c: (c.province, c.name, c.id))
+    """Cities in reading order (kept for callers; the book's own method is Rulebook.ordered_cities)."""
+    return book.ordered_cities()
 
 
 def city_src(slug: str) -> str:
@@ -144,7 +62,7 @@ def topic_stub(topic: Topic) -> str:
     )
 
 
-CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("meeting", "会议议题与纪要")]
+CHAIN_PAGES = [(kind.value, label) for kind, label in CHAIN_LABELS.items()]
 
 # Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
 VENDOR = {
@@ -168,57 +86,13 @@ def nav(book: Rulebook) -> list[object]:
     return [
         {"首页": "index.md"},
         {"条文检索": "lookup/index.md"},
-        {"各市工作规则": [{html_text(c.name): city_src(c.id)} for c in ordered_cities(book)]},
+        {"各市工作规则": [{html_text(c.name): city_src(c.id)} for c in book.ordered_cities()]},
         {"比较": ["compare/index.md", *({html_text(t.label): topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"数据下载": "data/index.md"},
         # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
         {"关于本站": "about.md"},
     ]
-
-
-@dataclass(frozen=True)
-class Links:
-    """URLs from one page to others, for raw HTML (which MkDocs does not rewrite).
-
-    `directory_urls` follows mkdocs.yml: 'cities/x/' on a server, 'cities/x.html' in the offline bundle.
-    """
-
-    prefix: str = "../../"
-    directory_urls: bool = True
-
-    @property
-    def suffix(self) -> str:
-        return "/" if self.directory_urls else ".html"
-
-    def page(self, path: str, anchor: str | None = None) -> str:
-        return self.prefix + path + self.suffix + (f"#{anchor}" if anchor else "")
-
-    def city(self, slug: str, anchor: str | None = None) -> str:
-        return self.page(f"cities/{slug}", anchor)
-
-    def asset(self, path: str) -> str:
-        return self.prefix + path
-
-
-DEFAULT_LINKS = Links()  # a page two levels deep, directory URLs
-
-
-def root_prefix(page_url: str) -> str:
-    """Relative path from a page's URL to the site root: 'cities/x/' -> '../../'."""
-    depth = page_url.strip("/").count("/") + 1 if page_url.strip("/") else 0
-    if page_url and not page_url.endswith("/"):
-        depth -= 1  # 'cities/x.html' sits one level below the root
-    return "../" * depth
-
-
-def topic_downloads(topic_id: str) -> dict[str, str]:
-    """One topic's spreadsheet files, by kind, as paths under data/ (written by exports.download_files)."""
-    return {
-        "csv": f"topics/{topic_id}.csv",
-        "xlsx": f"topics/{topic_id}.xlsx",
-        "quotes": f"topics/{topic_id}-quotes.csv",
-    }
 
 
 _downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
@@ -229,8 +103,6 @@ def downloads(book: Rulebook, site_url: str | None = None) -> dict[str, str | by
 
     `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
     paths relative to the site root."""
-    from .exports import download_files  # late: exports imports this module
-
     # identity, not id(): a reload may reuse an id
     if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
         _downloads[:] = [(book, site_url, download_files(book, site_url))]
