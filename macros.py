@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook import align, cache, chains, compare, concordance, exports, pages, references, render, site  # noqa: E402
 from rulebook.links import Links, root_prefix  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
@@ -73,6 +73,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         return render.data_table(exports.listing(site.downloads(b, env.conf["site_url"]), labels))
 
     @env.macro
+    def references_page() -> str:
+        """The 依据与参照 page: the higher rules each city cites, grouped by rule."""
+        return references.references_page(book(), links())
+
+    @env.macro
     def stats() -> dict[str, int]:
         """Counts for prose on the home page."""
         b = book()
@@ -81,3 +86,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             "articles": sum(len(c.articles()) for c in b.cities.values()),
             "corrections": sum(len(c.corrections) for c in b.cities.values()),
         }
+
+    # Every generated page of the registry calls one of these; a missing one would print its call as text.
+    missing = pages.macros() - set(env.macros)
+    if missing:
+        raise ValueError(f"rulebook/pages.py names macros macros.py does not define: {', '.join(sorted(missing))}")

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import markupsafe
 
 from .data import Rulebook
-from .links import city_path
-from .models import CHAIN_LABELS, ChainType
+from .pages import printed
 from .render import render_html
 
 
@@ -23,14 +22,8 @@ class Part:
 
 
 def parts(book: Rulebook) -> list[Part]:
-    out = [Part(c.id, c.title, city_path(c.id), "各市工作规则") for c in book.ordered_cities()]
-    out.append(Part("compare", "各市比较", "compare/", "比较"))
-    topics = book.topics()
-    out += [
-        Part(f"compare-{t.id}", f"比较：{t.label}", f"compare/{t.id}/", "比较") for t in topics if t.id in book.facts
-    ]
-    out += [Part(f"chains-{k.value}", f"{CHAIN_LABELS[k]}流程", f"chains/{k.value}/", "审批流程") for k in ChainType]
-    return out
+    """The printed pages, in registry order (rulebook/pages.py says which kinds are printed)."""
+    return [Part(p.print_key or "", p.print_title, p.url, k.group or "") for k, p in printed(book)]
 
 
 def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> str:
