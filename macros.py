@@ -9,7 +9,19 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, chains, compare, concordance, exports, pages, references, render, site  # noqa: E402
+from rulebook import (  # noqa: E402
+    align,
+    cache,
+    chains,
+    compare,
+    concordance,
+    exports,
+    pages,
+    printing,
+    references,
+    render,
+    site,
+)
 from rulebook.links import Links, root_prefix  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
@@ -29,10 +41,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         """Full text of one city's work rules, with links to its approval charts."""
         b = book()
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
-        # PDFs are printed from the built site by scripts/pdf.py into downloads/.
-        extra += (
-            f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
-        )
+        if printing.pdf_requested():  # PDFs are printed from the built site by scripts/pdf.py into downloads/
+            extra += render.city_pdf_link(slug, links())
         similar = align.similar_links(b, slug, align.for_book(b, root / ".cache" / "align"), links())
         return render.city_page(b.city(slug), extra=extra, similar=similar)
 
@@ -76,6 +86,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def references_page() -> str:
         """The 依据与参照 page: the higher rules each city cites, grouped by rule."""
         return references.references_page(book(), links())
+
+    @env.macro
+    def home_downloads() -> str:
+        """The home page's download line (PDFs only in a build that prints them)."""
+        return render.home_downloads(printing.pdf_requested(), links())
 
     @env.macro
     def stats() -> dict[str, int]:

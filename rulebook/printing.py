@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import markupsafe
@@ -9,6 +10,14 @@ import markupsafe
 from .data import Rulebook
 from .pages import printed
 from .render import render_html
+
+# Set by scripts/build.py --pdf for the MkDocs step: the PDFs will be in downloads/, so pages link them.
+PDF_ENV = "RULEBOOK_PDF"
+
+
+def pdf_requested() -> bool:
+    """Whether this build prints the PDFs (a page links a PDF only then: no dead links otherwise)."""
+    return os.environ.get(PDF_ENV) == "1"
 
 
 @dataclass

@@ -253,6 +253,25 @@ def home_table(cities: list[City], links: Links) -> str:
     return html_block("home_table.html.j2", rows=rows)
 
 
+def city_pdf_link(slug: str, links: Links) -> str:
+    """The city page's line linking its printed PDF (written into downloads/ by scripts/pdf.py)."""
+    href = markupsafe.escape(links.asset(f"downloads/{slug}.pdf"))
+    return f'\n<p class="rb-downloads">打印版：<a href="{href}">本市 PDF</a></p>'
+
+
+def home_downloads(pdf: bool, links: Links) -> str:
+    """The home page's download line: the PDFs only in a build that prints them."""
+    csv, js = links.asset("data/comparisons.csv"), links.asset("data/comparisons.json")
+    data = f"[比较数据 CSV]({csv}) · [比较数据 JSON]({js})"
+    if not pdf:
+        return f"下载：{data}"
+    book = markupsafe.escape(links.asset("downloads/rulebook.pdf"))
+    return (
+        f'打印与下载：<a href="{book}">全书 PDF</a>（封面、目录、各市全文、比较表、流程图）· 各市 PDF 见各城市页面 ·\n'
+        + data
+    )
+
+
 def lookup_form(links: Links) -> str:
     """The 条文检索 page body: the form, result list, and the page's own scripts."""
     return html_block("lookup.html.j2", links=links)
