@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .data import Rulebook, load_rulebook, settings_key
+from .layout import Layout
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
 
@@ -48,18 +49,21 @@ def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemByte
 
 
 def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
-    files = sorted((root / "rules_data").rglob("*"))
-    return tuple((str(p), p.stat().st_mtime) for p in files if p.is_file())
+    return tuple((str(p), p.stat().st_mtime) for p in Layout(root).files())
+
+
+def add_data(key: hashlib._Hash, root: Path) -> hashlib._Hash:
+    """Extend a cache key with the path and bytes of every file under the root's rules_data/."""
+    data = Layout(root).data
+    for p in Layout(root).files():
+        key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return key
 
 
 def _content_key(root: Path) -> str:
     key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
     key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
-    data = root / "rules_data"
-    for p in sorted(data.rglob("*")):
-        if p.is_file():
-            key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return key.hexdigest()[:24]
+    return add_data(key, root).hexdigest()[:24]
 
 
 def rulebook(root: Path) -> Rulebook:

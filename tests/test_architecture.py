@@ -107,14 +107,10 @@ def test_the_path_finder_finds_a_path():
     assert _spells_rules_data(ast.parse('p = root / "rules_data" / "cities"\n')) == [1]
 
 
-# Modules still to move onto the data layer's paths (issue 13, item 3); shrink this list, never grow it.
-NOT_YET_ON_THE_DATA_LAYER = {"cache", "curation", "lint", "synthetic"}
-
-
 def test_only_the_data_layer_spells_rules_data_paths():
     offenders = {
         name: lines
         for name, tree in _modules().items()
-        if name not in DATA_LAYER | NOT_YET_ON_THE_DATA_LAYER and (lines := _spells_rules_data(tree))
+        if name not in DATA_LAYER and (lines := _spells_rules_data(tree))
     }
     assert offenders == {}
