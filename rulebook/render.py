@@ -138,8 +138,8 @@ def _correction_rows(city: City) -> list[dict[str, object]]:
     for c in city.corrections:
         first_of = None
         href = None
-        if c.where.startswith("art_"):
-            a = city.article(int(c.where[4:]))
+        if c.article is not None:
+            a = city.article(c.article)
             where_label = a.label
             href = f"#{c.where}"
             if c.where not in seen:
@@ -171,8 +171,8 @@ def _correction_rows(city: City) -> list[dict[str, object]]:
 def _fix_counts(city: City) -> dict[int, int]:
     counts: dict[int, int] = {a.n: 0 for a in city.articles()}
     for c in city.corrections:
-        if c.where.startswith("art_"):
-            counts[int(c.where[4:])] += 1
+        if c.article is not None:
+            counts[c.article] += 1
     return counts
 
 
