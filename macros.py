@@ -9,7 +9,20 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook import (  # noqa: E402
+    align,
+    cache,
+    chains,
+    compare,
+    concordance,
+    exports,
+    pages,
+    printing,
+    references,
+    render,
+    site,
+)
+from rulebook.links import Links, root_prefix  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -17,28 +30,26 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     root = Path(env.conf["config_file_path"]).resolve().parent
 
     def book():  # noqa: ANN202
-        return site.cached(root)
+        return cache.cached(root)
 
-    def links() -> site.Links:
+    def links() -> Links:
         """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""
-        return site.Links(site.root_prefix(env.page.url if env.page else ""), env.conf["use_directory_urls"])
+        return Links(root_prefix(env.page.url if env.page else ""), env.conf["use_directory_urls"])
 
     @env.macro
     def city_page(slug: str) -> str:
         """Full text of one city's work rules, with links to its approval charts."""
         b = book()
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
-        # PDFs are printed from the built site by scripts/pdf.py into downloads/.
-        extra += (
-            f'\n<p class="rb-downloads">打印版：<a href="{links().asset(f"downloads/{slug}.pdf")}">本市 PDF</a></p>'
-        )
+        if printing.pdf_requested():  # PDFs are printed from the built site by scripts/pdf.py into downloads/
+            extra += render.city_pdf_link(slug, links())
         similar = align.similar_links(b, slug, align.for_book(b, root / ".cache" / "align"), links())
         return render.city_page(b.city(slug), extra=extra, similar=similar)
 
     @env.macro
     def cities_table() -> str:
         """Home-page table of all cities."""
-        return render.home_table(site.ordered_cities(book()), links())
+        return render.home_table(book().ordered_cities(), links())
 
     @env.macro
     def compare_index() -> str:
@@ -72,6 +83,16 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         return render.data_table(exports.listing(site.downloads(b, env.conf["site_url"]), labels))
 
     @env.macro
+    def references_page() -> str:
+        """The 依据与参照 page: the higher rules each city cites, grouped by rule."""
+        return references.references_page(book(), links())
+
+    @env.macro
+    def home_downloads() -> str:
+        """The home page's download line (PDFs only in a build that prints them)."""
+        return render.home_downloads(printing.pdf_requested(), links())
+
+    @env.macro
     def stats() -> dict[str, int]:
         """Counts for prose on the home page."""
         b = book()
@@ -80,3 +101,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             "articles": sum(len(c.articles()) for c in b.cities.values()),
             "corrections": sum(len(c.corrections) for c in b.cities.values()),
         }
+
+    # Every generated page of the registry calls one of these; a missing one would print its call as text.
+    missing = pages.macros() - set(env.macros)
+    if missing:
+        raise ValueError(f"rulebook/pages.py names macros macros.py does not define: {', '.join(sorted(missing))}")

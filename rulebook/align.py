@@ -24,9 +24,10 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from .cache import fingerprint, write_cache_file
 from .data import Rulebook
+from .links import Links
 from .render import SimilarLink, article_number, snippet
-from .site import Links, fingerprint, write_cache_file
 
 MIN_SCORE = 0.1  # below this two articles share little more than the genre's common words
 # Documents run in much the same order (全体会议, then 常务会议 …): a pair of articles whose neighbours also

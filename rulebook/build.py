@@ -158,12 +158,12 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 
 
-def run_step(cmd: list[str], cwd: Path, what: str) -> None:
+def run_step(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = None) -> None:
     """Run one build step as a child process (its own process group, output passed through).
 
     Raises BuildFailed if it exits non-zero. If this process is interrupted, the step's whole process
     group (e.g. Chromium under the PDF step) is killed before the exception goes on."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
     try:
         rc = proc.wait()
@@ -191,7 +191,9 @@ def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = Fals
 
     def steps(tmp: Path) -> None:
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp)]
-        run_step([*cmd, "-q"] if quiet else cmd, project, "mkdocs build")
+        # With --pdf the pages link the PDFs the next step prints (printing.PDF_ENV); without, they do not.
+        env = {"RULEBOOK_PDF": "1" if pdf else "0"}
+        run_step([*cmd, "-q"] if quiet else cmd, project, "mkdocs build", env)
         if pdf:
             run_step([sys.executable, str(project / "scripts/pdf.py"), "--site", str(tmp)], project, "PDF step")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from .data import Rulebook
+from .links import DEFAULT_LINKS, Links
 from .models import CHAIN_LABELS, CellStatus, Chain, ChainType, City, Node, StepStatus
-from .render import _html_block, article_number, md_text
-from .site import DEFAULT_LINKS, Links, ordered_cities
+from .render import article_number, html_block, md_text
 
 CHAIN_DESCRIPTIONS = {
     ChainType.incoming: "县（市、区）和部门报送市政府的请示等公文逐级审批的路径。",
@@ -93,7 +93,7 @@ def end_steps(chain: Chain) -> list[Node]:
 def chart_block(book: Rulebook, city: City, chain: Chain, links: Links) -> str:
     """One city's chart (or its 原文缺失 / 待整理 notice) and the table twin."""
     if chain.status != CellStatus.value:
-        return _html_block("chain_missing.html.j2", city=city, chain=chain)
+        return html_block("chain_missing.html.j2", city=city, chain=chain)
     rows = []
     by_id = {n.id: n for n in chain.nodes}
     for i, n in enumerate(ordered_nodes(chain), 1):
@@ -107,7 +107,7 @@ def chart_block(book: Rulebook, city: City, chain: Chain, links: Links) -> str:
                 "label": article_number(city.article(n.article)) if n.article else None,
             }
         )
-    return _html_block(
+    return html_block(
         "chain_chart.html.j2",
         city=city,
         chain=chain,
@@ -126,7 +126,7 @@ def chain_of(book: Rulebook, slug: str, kind: ChainType) -> Chain | None:
 def summary(book: Rulebook, kind: ChainType) -> str:
     """A generated summary of differences: per city, the number of steps and where the chain ends."""
     rows = []
-    for city in ordered_cities(book):
+    for city in book.ordered_cities():
         chain = chain_of(book, city.id, kind)
         if chain is None or chain.status != CellStatus.value:
             rows.append({"city": city, "status": chain.status.value if chain else "待整理"})
@@ -137,7 +137,7 @@ def summary(book: Rulebook, kind: ChainType) -> str:
         )
         gaps = "；".join(f"{n.actor}{n.action}" for n in chain.nodes if n.status == StepStatus.not_specified) or "无"
         rows.append({"city": city, "status": None, "steps": len(chain.nodes), "ends": ends, "gaps": gaps})
-    return _html_block("chain_summary.html.j2", rows=rows, label=CHAIN_LABELS[kind])
+    return html_block("chain_summary.html.j2", rows=rows, label=CHAIN_LABELS[kind])
 
 
 def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) -> str:
@@ -155,7 +155,7 @@ def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) ->
         vendor_script(links),
         "",
     ]
-    for city in ordered_cities(book):
+    for city in book.ordered_cities():
         chain = chain_of(book, city.id, kind)
         out += [f"## {md_text(city.name)} {{#{city.id}}}", ""]
         if chain is None:

@@ -1,6 +1,6 @@
 """Comparison views: topic index, per-topic tables and texts, two-city compare, CSV/JSON exports.
 
-Pure functions of the loaded Rulebook; `links` makes URLs from the page to others (site.Links).
+Pure functions of the loaded Rulebook; `links` makes URLs from the page to others (links.Links).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from itertools import groupby
 import markupsafe
 
 from .data import Rulebook
+from .links import DEFAULT_LINKS, Links, topic_downloads
 from .models import Cell, CellStatus, City, Topic
-from .render import _html_block, article_number, md_text
-from .site import DEFAULT_LINKS, Links, ordered_cities, topic_downloads
+from .render import article_number, html_block, md_text
 
 STATUS_CLASS = {
     CellStatus.value: "value",
@@ -64,7 +64,7 @@ def cell_counts(book: Rulebook) -> Counter[str]:
 def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
     """The compare/ index (Markdown, links relative to compare/index.md): one row per topic."""
     counts = cell_counts(book)
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     lines = [
         f"本比较覆盖 {len(cities)} 个城市、{sum(len(f.attributes) for f in book.facts.values())} 项比较指标，"
         f"共 {sum(counts.values())} 个单元格：有规定 {counts['有规定']}，未规定 {counts['未规定']}，"
@@ -87,24 +87,24 @@ def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
         }
         for t in book.topics()
     ]
-    lines += [_html_block("compare_index.html.j2", rows=rows, links=links)]
+    lines += [html_block("compare_index.html.j2", rows=rows, links=links)]
     return "\n".join(lines) + "\n"
 
 
 def picker(book: Rulebook) -> str:
     groups = [
-        {"province": prov, "cities": list(cs)} for prov, cs in groupby(ordered_cities(book), key=lambda c: c.province)
+        {"province": prov, "cities": list(cs)} for prov, cs in groupby(book.ordered_cities(), key=lambda c: c.province)
     ]
-    return _html_block("city_picker.html.j2", groups=groups)
+    return html_block("city_picker.html.j2", groups=groups)
 
 
 def compare_table(book: Rulebook, topic_id: str, links: Links) -> str:
     facts = book.facts.get(topic_id)
     if not facts:
         return ""
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     notes = {(a.id, c.id): f"q-{a.id}-{c.id}" for a in facts.attributes for c in cities}
-    return _html_block(
+    return html_block(
         "compare_table.html.j2",
         topic=topic(book, topic_id),
         attributes=facts.attributes,
@@ -127,14 +127,14 @@ def two_city_data(book: Rulebook, topic_id: str) -> dict[str, dict[str, object]]
                 {"label": a.label, "anchor": a.anchor, "text": a.text()} for a in topic_articles(book, topic_id, c)
             ],
         }
-        for c in ordered_cities(book)
+        for c in book.ordered_cities()
     }
 
 
 def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> str:
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare."""
     t = topic(book, topic_id)
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     chapter_of = {c.id: {a.n: ch.heading() for ch in c.chapters for a in ch.articles} for c in cities}
     out = [f"# {md_text(t.label)}", "", md_text(t.description), ""]
     out += [picker(book), ""]
@@ -142,7 +142,7 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
         out += [
             "## 比较表 {#table}",
             "",
-            _html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links),
+            html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links),
             "",
             compare_table(book, topic_id, links),
             "",
@@ -161,11 +161,11 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
     out += [
         "## 各市条文对照 {#texts}",
         "",
-        _html_block("topic_articles.html.j2", entries=entries, links=links),
+        html_block("topic_articles.html.j2", entries=entries, links=links),
         "",
         "## 两市对照 {#two}",
         "",
-        _html_block(
+        html_block(
             "two_city.html.j2",
             topic=t,
             cities=cities,
@@ -175,36 +175,3 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
         "",
     ]
     return "\n".join(out)
-
-
-def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object]]:
-    """One row per attribute × city: the downloadable form of every comparison cell."""
-    rows = []
-    for topic_id, facts in book.facts.items():
-        for attr in facts.attributes:
-            for c in ordered_cities(book):
-                cell = attr.cells[c.id]
-                art = c.article(cell.article) if cell.article else None
-                rows.append(
-                    {
-                        "topic": topic_id,
-                        "attribute": attr.id,
-                        "attribute_label": attr.label,
-                        "city": c.id,
-                        "city_name": c.name,
-                        "status": cell.status.value,
-                        "value": cell.value,
-                        "number": cell.number,
-                        "unit": attr.unit if cell.number is not None else None,
-                        "article": cell.article,
-                        "article_label": art.label if art else None,
-                        "quote": cell.quote,
-                        "more": [q.model_dump() for q in cell.more],
-                        "note": cell.note,
-                        "url": f"{base_url}cities/{c.id}/#art_{cell.article}" if cell.article else None,
-                        # 待核: a machine candidate, not a fact; flagged so no download reads it as 有规定
-                        "machine_suggestion": cell.status == CellStatus.suggested,
-                        "score": cell.score,
-                    }
-                )
-    return rows

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from .align import Match
 from .data import Rulebook
+from .links import Links
 from .models import City
-from .render import _html_block, article_number
-from .site import Links, ordered_cities
+from .render import article_number, html_block
 
 
 def groups(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]]) -> list[dict[str, int]]:
     """Rows of corresponding articles (city id -> article ordinal) for one topic, in the anchor's order."""
-    cities = [c.id for c in ordered_cities(book)]
+    cities = [c.id for c in book.ordered_cities()]
     tagged = {c: [a.n for a in book.cities[c].articles() if topic_id in book.topics_of(c, a.n)] for c in cities}
     if not any(tagged.values()):
         return []
@@ -57,6 +57,6 @@ def concordance(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], li
     rows = groups(book, topic_id, matches)
     if not rows:
         return ""
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     table = [{c.id: _cell(c, r[c.id], links) for c in cities if c.id in r} for r in rows]
-    return _html_block("concordance.html.j2", cities=cities, rows=table, topic_id=topic_id)
+    return html_block("concordance.html.j2", cities=cities, rows=table, topic_id=topic_id)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import yamlio
 from .data import Rulebook
+from .layout import Layout
 from .models import Cell, CellStatus, Chain, ChainType, CityChains, CityTags, TopicFacts
 from .suggest import Suggester
 
@@ -22,7 +23,7 @@ def canonical_text(kind: str, model: CityTags | TopicFacts | CityChains) -> str:
 
 def add_pending(root: Path, slug: str) -> list[Path]:
     """Write tags/<slug>.yaml (curated: false) and a 待整理 cell in every comparison; return changed files."""
-    data = root / "rules_data"
+    data = Layout(root).data
     changed = []
     tags_path = data / "tags" / f"{slug}.yaml"
     if not tags_path.exists():
@@ -50,7 +51,7 @@ def canonicalize(root: Path) -> list[Path]:
     """Rewrite hand-curated tags, comparison and chain files in canonical form; return the changed files."""
     changed = []
     for kind, model in (("tags", CityTags), ("comparisons", TopicFacts), ("chains", CityChains)):
-        for path in sorted((root / "rules_data" / kind).glob("*.yaml")):
+        for path in sorted(Layout(root).kind(kind).glob("*.yaml")):
             text = path.read_text(encoding="utf-8")
             new = canonical_text(kind, model.model_validate(yamlio.load(text)))
             if new != text:
@@ -73,7 +74,7 @@ def add_suggestions(root: Path, book: Rulebook, slug: str) -> list[Path]:
     if not peers:
         return []
     suggester = Suggester(book)
-    data = root / "rules_data"
+    data = Layout(root).data
     changed = []
     tags_path = data / "tags" / f"{slug}.yaml"
     tags = book.tags.get(slug)

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import paths, yamlio
+from .layout import Layout
 from .models import (
     MARKUP_MESSAGE,
     BoilerplateRules,
@@ -64,6 +65,10 @@ class Rulebook:
     chains: dict[str, CityChains] = field(default_factory=dict)
     boilerplate: BoilerplateRules | None = None  # rules_data/boilerplate.yaml, for the importer
     search_terms: SearchTerms | None = None  # rules_data/search_terms.yaml (optional file)
+
+    def ordered_cities(self) -> list[City]:
+        """Cities in reading order: by province, then by name."""
+        return sorted(self.cities.values(), key=lambda c: (c.province, c.name, c.id))
 
     def topics(self) -> list[Topic]:
         return list(self.taxonomy.topics) if self.taxonomy else []
@@ -174,7 +179,7 @@ def load_boilerplate(root: Path | None = None) -> BoilerplateRules:
     """rules_data/boilerplate.yaml through its model (for the importer, where no book is loaded)."""
     root = root or paths.ROOT
     errors: list[str] = []
-    rules = load_file(BoilerplateRules, root / "rules_data" / "boilerplate.yaml", root, errors)
+    rules = load_file(BoilerplateRules, Layout(root).boilerplate, root, errors)
     if rules is None:
         raise DataError(errors)
     return rules
@@ -182,7 +187,7 @@ def load_boilerplate(root: Path | None = None) -> BoilerplateRules:
 
 def read_source(root: Path, source: Source, rel: str) -> tuple[bytes | None, list[str]]:
     """The bytes of a source text under rules_data/sources/, or None and why (`rel` owns `source`)."""
-    sources = root / "rules_data" / "sources"
+    sources = Layout(root).sources
     src = sources / source.file
     name = _rel(src, root)
     if not src.is_file():
@@ -206,7 +211,7 @@ def _source_errors(root: Path, source: Source, rel: str) -> list[str]:
     if raw is not None:
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.sha256:
-            name = _rel(root / "rules_data" / "sources" / source.file, root)
+            name = _rel(Layout(root).sources / source.file, root)
             errors.append(f"{rel}: source.sha256: recorded {source.sha256} but {name} has {digest}")
     return errors
 
@@ -242,17 +247,18 @@ def check_rulebook(root: Path | None = None, *, allow_markup: bool | None = None
     """Everything that loads, and every error: a file that is broken is left out of the book and
     reported once (files that refer to it are not checked against it)."""
     root = root or paths.ROOT
-    data_dir = root / "rules_data"
+    layout = Layout(root)
+    data_dir = layout.data
     errors: list[str] = []
     book = Rulebook()
 
-    book.boilerplate = load_file(BoilerplateRules, data_dir / "boilerplate.yaml", root, errors)
-    terms_path = data_dir / "search_terms.yaml"
+    book.boilerplate = load_file(BoilerplateRules, layout.boilerplate, root, errors)
+    terms_path = layout.search_terms
     if terms_path.exists():
         book.search_terms = load_file(SearchTerms, terms_path, root, errors)
 
-    input_files = {p.stem: p for p in sorted((data_dir / "inputs").glob("*.yaml"))}
-    city_files = {p.stem: p for p in sorted((data_dir / "cities").glob("*.yaml"))}
+    input_files = {p.stem: p for p in sorted(layout.inputs.glob("*.yaml"))}
+    city_files = {p.stem: p for p in sorted(layout.cities.glob("*.yaml"))}
     book.inputs = _load_entities(CityInput, input_files, root, errors, allow_markup)
     book.cities = _load_entities(City, city_files, root, errors, allow_markup)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import paths
+from .cache import add_data, fingerprint, write_cache_file
 from .data import DataError, Rulebook, check_rulebook, read_source, settings_key, validation_lines
-from .importer import ImportError_, import_city
+from .importer import ImportFailed, import_city
 from .models import CityInput
-from .site import fingerprint, write_cache_file
 
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
@@ -46,10 +46,7 @@ def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
         return lint(root)
     key = fingerprint(("pydantic", "PyYAML"), sorted(Path(__file__).parent.glob("*.py")))
     key.update(settings_key().encode())  # RULEBOOK_ALLOW_MARKUP and the source size limit change the verdict
-    data = root / "rules_data"
-    for p in sorted(data.rglob("*")):
-        if p.is_file():
-            key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    add_data(key, root)
     marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
     if marker.exists():
         return []
@@ -81,7 +78,7 @@ def _check_generated(root: Path, book: Rulebook, slug: str, inp: CityInput) -> l
     assert book.boilerplate is not None
     try:
         city, _ = import_city(raw, probe, book.boilerplate)
-    except (ImportError_, ValueError) as e:  # UnicodeDecodeError and ValidationError are ValueErrors
+    except (ImportFailed, ValueError) as e:  # UnicodeDecodeError and ValidationError are ValueErrors
         return import_errors(rel_in, e)
     if probe is not inp or slug not in book.cities:
         return []  # a changed source, a broken or missing city file: reported by the loader

@@ -1,4 +1,4 @@
-"""MkDocs hooks: generate the per-city pages and the navigation from rules_data/.
+"""MkDocs hooks: generate the pages of the registry (rulebook/pages.py) and the navigation from rules_data/.
 
 Each generated page is one macro call; the content comes from data through macros.py.
 """
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, csp, lint, rawblock, render, search, site  # noqa: E402
+from rulebook import align, cache, csp, lint, pages, rawblock, render, search, site  # noqa: E402
 from rulebook.data import DataError  # noqa: E402
 
 
@@ -45,26 +45,22 @@ def on_config(config):  # noqa: ANN001, ANN201
 
 
 def _configure(config, root: Path):  # noqa: ANN001, ANN202
-    book = site.rulebook(root)
-    config.nav = site.nav(book)
+    book = cache.rulebook(root)
+    config.nav = pages.nav(book)
     terms = search.search_terms(book, root)
     search.use_terms(terms)
     # Generated HTML blocks skip Markdown's HTML parser (see rulebook/rawblock.py); added here, not in
     # mkdocs.yml, so the extension needs no import path at config validation.
     config.markdown_extensions.append(rawblock.RawBlockExtension())
     # Our page templates are compiled while pages are read, before on_env, so set their cache here.
-    render.use_bytecode_cache(site.jinja_cache(root, "pages", Path(render.__file__)))
+    render.use_bytecode_cache(cache.jinja_cache(root, "pages", Path(render.__file__)))
     return config
 
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
-    book = site.rulebook(_root(config))
-    for city in book.cities.values():
-        files.append(File.generated(config, site.city_src(city.id), content=site.city_stub(city)))
-    for topic in book.topics():
-        files.append(File.generated(config, site.topic_src(topic.id), content=site.topic_stub(topic)))
-    for kind, label in site.CHAIN_PAGES:
-        files.append(File.generated(config, site.chain_src(kind), content=site.chain_stub(kind, label)))
+    book = cache.rulebook(_root(config))
+    for src, text in pages.generated(book):  # every generated page kind of the registry
+        files.append(File.generated(config, src, content=text))
     root = _root(config)
     for dest, src in site.VENDOR.items():
         path = root / src
@@ -85,7 +81,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
-    env.bytecode_cache = site.jinja_cache(_root(config), "theme", Path(__file__))
+    env.bytecode_cache = cache.jinja_cache(_root(config), "theme", Path(__file__))
     return env
 
 

@@ -267,6 +267,11 @@ class Correction(Strict):
     after: str
     reason: str = Field(min_length=1)
 
+    @property
+    def article(self) -> int | None:
+        """The ordinal of the article corrected (`where` art_<n>), else None."""
+        return int(self.where[4:]) if self.where.startswith("art_") else None
+
 
 class Truncation(Strict):
     article: int = Field(ge=1, description="ordinal of the article the text stops in")
@@ -327,7 +332,7 @@ class City(Strict):
         if self.complete != (self.truncation is None):
             raise ValueError("complete must be false exactly when truncation is set")
         for c in self.corrections:
-            if c.where.startswith("art_") and int(c.where[4:]) not in ns:
+            if c.article is not None and c.article not in ns:
                 raise ValueError(f"correction cites unknown article {c.where}")
         if self.truncation and self.truncation.article not in ns:
             raise ValueError(f"truncation cites unknown article art_{self.truncation.article}")

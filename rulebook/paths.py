@@ -1,10 +1,13 @@
-"""Where things live in the repository."""
+"""Where things live in this repository (Layout(ROOT); other roots use rulebook.layout.Layout)."""
 
 from pathlib import Path
 
+from .layout import Layout
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "rules_data"
-SOURCES = DATA / "sources"
-INPUTS = DATA / "inputs"
-CITIES = DATA / "cities"
-BOILERPLATE = DATA / "boilerplate.yaml"
+LAYOUT = Layout(ROOT)
+DATA = LAYOUT.data
+SOURCES = LAYOUT.sources
+INPUTS = LAYOUT.inputs
+CITIES = LAYOUT.cities
+BOILERPLATE = LAYOUT.boilerplate

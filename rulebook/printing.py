@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import markupsafe
 
 from .data import Rulebook
-from .models import CHAIN_LABELS, ChainType
+from .pages import printed
 from .render import render_html
-from .site import ordered_cities
+
+# Set by scripts/build.py --pdf for the MkDocs step: the PDFs will be in downloads/, so pages link them.
+PDF_ENV = "RULEBOOK_PDF"
+
+
+def pdf_requested() -> bool:
+    """Whether this build prints the PDFs (a page links a PDF only then: no dead links otherwise)."""
+    return os.environ.get(PDF_ENV) == "1"
 
 
 @dataclass
@@ -23,14 +31,8 @@ class Part:
 
 
 def parts(book: Rulebook) -> list[Part]:
-    out = [Part(c.id, c.title, f"cities/{c.id}/", "各市工作规则") for c in ordered_cities(book)]
-    out.append(Part("compare", "各市比较", "compare/", "比较"))
-    topics = book.topics()
-    out += [
-        Part(f"compare-{t.id}", f"比较：{t.label}", f"compare/{t.id}/", "比较") for t in topics if t.id in book.facts
-    ]
-    out += [Part(f"chains-{k.value}", f"{CHAIN_LABELS[k]}流程", f"chains/{k.value}/", "审批流程") for k in ChainType]
-    return out
+    """The printed pages, in registry order (rulebook/pages.py says which kinds are printed)."""
+    return [Part(p.print_key or "", p.print_title, p.url, k.group or "") for k, p in printed(book)]
 
 
 def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> str:
@@ -38,7 +40,7 @@ def cover_html(book: Rulebook, entries: list[tuple[Part, int]], built: str) -> s
     groups: dict[str, list[tuple[Part, int]]] = {}
     for part, page in entries:
         groups.setdefault(part.group, []).append((part, page))
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     return render_html(
         "print_cover.html.j2",
         groups=groups,

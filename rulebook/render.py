@@ -22,7 +22,7 @@ from .models import Article, City, CorrectionKind, Paragraph
 from .numerals import int_to_cn
 
 if TYPE_CHECKING:
-    from .site import Links
+    from .links import Links
 
 TEMPLATES = Path(__file__).parent / "templates"
 KIND_LABELS = {
@@ -69,9 +69,12 @@ def render_html(template: str, **ctx: object) -> str:
     return "\n".join(line for line in out.splitlines() if line.strip())
 
 
-def _html_block(template: str, **ctx: object) -> str:
+def html_block(template: str, **ctx: object) -> str:
     """Render a template as one raw-HTML block for a Markdown page, fenced to skip Markdown's HTML parser."""
     return rawblock.fence(render_html(template, **ctx))
+
+
+_html_block = html_block  # the former private name, kept for callers in flight
 
 
 def md_text(text: str) -> str:
@@ -135,8 +138,8 @@ def _correction_rows(city: City) -> list[dict[str, object]]:
     for c in city.corrections:
         first_of = None
         href = None
-        if c.where.startswith("art_"):
-            a = city.article(int(c.where[4:]))
+        if c.article is not None:
+            a = city.article(c.article)
             where_label = a.label
             href = f"#{c.where}"
             if c.where not in seen:
@@ -168,8 +171,8 @@ def _correction_rows(city: City) -> list[dict[str, object]]:
 def _fix_counts(city: City) -> dict[int, int]:
     counts: dict[int, int] = {a.n: 0 for a in city.articles()}
     for c in city.corrections:
-        if c.where.startswith("art_"):
-            counts[int(c.where[4:])] += 1
+        if c.article is not None:
+            counts[c.article] += 1
     return counts
 
 
@@ -198,9 +201,9 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
     articles = city.articles()
     out = [f"# {md_text(city.title)}", ""]
     if city.truncation:
-        out += [_html_block("truncation.html.j2", truncation=city.truncation), ""]
+        out += [html_block("truncation.html.j2", truncation=city.truncation), ""]
     out += [
-        _html_block("city_meta.html.j2", city=city, chapters=len(city.chapters), articles=len(articles)),
+        html_block("city_meta.html.j2", city=city, chapters=len(city.chapters), articles=len(articles)),
         "",
     ]
     if extra:
@@ -213,7 +216,7 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
         if heading:
             out += [f"## {md_text(heading)} {{#{ch.anchor}}}", ""]
         out += [
-            _html_block(
+            html_block(
                 "articles.html.j2",
                 chapter=ch,
                 blocks=blocks,
@@ -226,11 +229,11 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
             "",
         ]
     if city.truncation:
-        out += [_html_block("truncation.html.j2", truncation=city.truncation), ""]
+        out += [html_block("truncation.html.j2", truncation=city.truncation), ""]
     out += [
         "## 校勘记 {#corrections}",
         "",
-        _html_block("corrections.html.j2", city=city, rows=_correction_rows(city)),
+        html_block("corrections.html.j2", city=city, rows=_correction_rows(city)),
         "",
     ]
     return "\n".join(out)
@@ -247,17 +250,36 @@ def home_table(cities: list[City], links: Links) -> str:
         }
         for c in cities
     ]
-    return _html_block("home_table.html.j2", rows=rows)
+    return html_block("home_table.html.j2", rows=rows)
+
+
+def city_pdf_link(slug: str, links: Links) -> str:
+    """The city page's line linking its printed PDF (written into downloads/ by scripts/pdf.py)."""
+    href = markupsafe.escape(links.asset(f"downloads/{slug}.pdf"))
+    return f'\n<p class="rb-downloads">打印版：<a href="{href}">本市 PDF</a></p>'
+
+
+def home_downloads(pdf: bool, links: Links) -> str:
+    """The home page's download line: the PDFs only in a build that prints them."""
+    csv, js = links.asset("data/comparisons.csv"), links.asset("data/comparisons.json")
+    data = f"[比较数据 CSV]({csv}) · [比较数据 JSON]({js})"
+    if not pdf:
+        return f"下载：{data}"
+    book = markupsafe.escape(links.asset("downloads/rulebook.pdf"))
+    return (
+        f'打印与下载：<a href="{book}">全书 PDF</a>（封面、目录、各市全文、比较表、流程图）· 各市 PDF 见各城市页面 ·\n'
+        + data
+    )
 
 
 def lookup_form(links: Links) -> str:
     """The 条文检索 page body: the form, result list, and the page's own scripts."""
-    return _html_block("lookup.html.j2", links=links)
+    return html_block("lookup.html.j2", links=links)
 
 
 def data_table(files: list[dict[str, object]]) -> str:
     """The data/ page's table of downloads (links are relative to data/)."""
-    return _html_block("data_table.html.j2", files=files)
+    return html_block("data_table.html.j2", files=files)
 
 
 _TABLE = re.compile(r"<table>(?!\s*<caption)")

@@ -26,10 +26,10 @@ import lunr.builder
 from lunr.builder import Builder
 from lunr.token import Token
 
+from .cache import fingerprint, write_cache_file
 from .data import Rulebook
-from .models import MAX_TERM_CHARS, Article, City
+from .models import CHAIN_LABELS, MAX_TERM_CHARS, Article, City
 from .render import article_number
-from .site import CHAIN_PAGES, fingerprint, ordered_cities, write_cache_file
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 ASCII = re.compile(r"[0-9A-Za-z]+")
@@ -249,7 +249,7 @@ def _city_jobs(book: Rulebook, terms: list[str]) -> dict[str, tuple[_Job, str]]:
     """Each city's build input and its cache key (the input, the dictionary and the code)."""
     labels = _labels(book)
     out = {}
-    for city in ordered_cities(book):
+    for city in book.ordered_cities():
         job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
         out[city.id] = job, hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
     return out
@@ -261,7 +261,7 @@ def _city_builds(
     """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
     unchanged, else built in parallel. Cached counts are read only when the term index must be
     rebuilt, one city at a time as the caller merges them."""
-    cities = ordered_cities(book)
+    cities = book.ordered_cities()
     keys = {slug: key for slug, (_, key) in city_jobs.items()}
     jobs = {}
     for city in cities:
@@ -357,14 +357,14 @@ def direct_hits(book: Rulebook) -> list[dict[str, str]]:
     """Pages a query can name outright, for the header box's first rows: cities, topics, comparison
     attributes and chain pages. `path` is site-relative without its suffix (the page adds / or .html);
     `keys` are the words that find it (its label and, for attributes, also its description)."""
-    out = [_hit("城市", c.name, f"cities/{c.id}", sub=c.province) for c in ordered_cities(book)]
+    out = [_hit("城市", c.name, f"cities/{c.id}", sub=c.province) for c in book.ordered_cities()]
     for t in book.topics():
         out.append(_hit("比较", t.label, f"compare/{t.id}"))
         facts = book.facts.get(t.id)
         for a in facts.attributes if facts else []:
             keys = a.label + "\n" + a.description
             out.append(_hit("比较项", a.label, f"compare/{t.id}", sub=t.label, hash=f"rb-attr-{a.id}", keys=keys))
-    out += [_hit("流程", label, f"chains/{kind}") for kind, label in CHAIN_PAGES]
+    out += [_hit("流程", label, f"chains/{kind}") for kind, label in CHAIN_LABELS.items()]
     return out
 
 
@@ -391,7 +391,7 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
     """lookup/terms/meta.js, the bucket scripts, and the document store in small chunks (lookup/docs/)."""
     builder = TermIndexBuilder(book)
     labels = _labels(book)
-    for city in ordered_cities(book):
+    for city in book.ordered_cities():
         articles = _articles(city, _tags_of(book, city.id))
         builder.add(city, [_term_counts(_analyse(city, chapter, a, topics, labels)) for chapter, a, topics in articles])
     return builder.files()

@@ -15,6 +15,7 @@ from . import yamlio
 from .curation import canonical_text
 from .data import load_rulebook
 from .importer import import_city
+from .layout import Layout
 from .models import (
     Cell,
     CellStatus,
@@ -51,7 +52,7 @@ def make_synthetic(root: Path, count: int, seed: int = 7) -> list[str]:
     pool = [p.text for c in real for a in c.articles() for p in a.paragraphs if not p.item and len(p.text) > 20]
     rules = book.boilerplate
     assert rules is not None  # load_rulebook raises unless every file loaded
-    data = root / "rules_data"
+    data = Layout(root).data
     slugs = []
     for i in range(count):
         slug, name = f"syn{i:03d}", f"合成{i:03d}市"

@@ -20,8 +20,8 @@ from pathlib import Path
 import bench_pagefind
 from bench_search import header_speed, lookup_speed
 from benchlib import copy_project, fmt_bytes, median, plain_material_twin, timed_build
-from browser import Browser, serve
 
+from rulebook.browser import Browser, serve
 from rulebook.synthetic import make_synthetic
 
 PAGES = [

@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 from benchlib import median
-from browser import Browser, serve
 from search_eval import ART_HREF, load_queries
+
+from rulebook.browser import Browser, serve
 
 TOP_PAGES = 20  # pages whose data (sub-results) is fetched per query, like the 20 results 条文检索 shows
 

@@ -33,9 +33,9 @@ from benchlib import (
     plain_material_twin,
     timed_build,
 )
-from browser import Browser, serve, serve_nginx
 from search_eval import ART_HREF, header_results, load_queries, lookup_results, score
 
+from rulebook.browser import Browser, serve, serve_nginx
 from rulebook.synthetic import make_synthetic
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,22 +15,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from rulebook import yamlio  # noqa: E402
 from rulebook.models import City  # noqa: E402
-
-PARTS = ["docs", "overrides", "rules_data", "rulebook", "scripts", "macros.py", "mkdocs.yml"]
-
-
-def copy_project(dest: Path) -> Path:
-    """A throw-away copy of the project (data, code, docs) to extend or break; node_modules linked."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    if (ROOT / "node_modules").exists():
-        (dest / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned browser files, read-only
-    return dest
+from rulebook.projects import PARTS, copy_project  # noqa: E402, F401 - shared with the tests
 
 
 def timed_build(config: Path, out: Path, env: dict[str, str] | None = None) -> tuple[float, int]:

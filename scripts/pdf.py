@@ -22,12 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import Browser, serve  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject  # noqa: E402
 
+from rulebook.browser import Browser, serve  # noqa: E402
 from rulebook.data import load_rulebook  # noqa: E402
 from rulebook.printing import (  # noqa: E402
     FOOTER_TEMPLATE,

@@ -12,11 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from benchlib import copy_project  # noqa: E402, F401 - shared with the benchmarks
-
 from rulebook.data import Rulebook, load_rulebook  # noqa: E402
+from rulebook.projects import copy_project  # noqa: E402, F401 - shared with the benchmarks
 
 SLUGS = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
 
@@ -71,7 +68,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
-    from browser import serve
+    from rulebook.browser import serve
 
     with serve(built_site) as url:
         yield url
@@ -80,7 +77,7 @@ def site_url(built_site: Path):
 @pytest.fixture(scope="session")
 def nginx_url(built_site: Path):
     """The built site behind real nginx (deploy/nginx.conf) under the sub-path /rules/."""
-    from browser import serve_nginx
+    from rulebook.browser import serve_nginx
 
     with serve_nginx(built_site, "/rules/") as url:
         yield url
@@ -101,7 +98,7 @@ def offline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    from browser import Browser, available
+    from rulebook.browser import Browser, available
 
     if not available():
         if os.environ.get("CI"):

@@ -51,7 +51,7 @@ def test_cached_alignment_equals_a_fresh_one(book, tmp_path, matches):
 
 
 def test_similar_links_point_at_articles(book, matches):
-    from rulebook.site import Links
+    from rulebook.links import Links
 
     links = align.similar_links(book, "zhuzhou", matches, Links("../../", True))
     entry = next(x for x in links[44] if x.city == "郴州市")

@@ -6,8 +6,8 @@ import pytest
 from conftest import SLUGS
 
 from rulebook import chains
+from rulebook.links import Links
 from rulebook.models import CellStatus, ChainType, StepStatus
-from rulebook.site import Links
 
 
 def _stated(book):

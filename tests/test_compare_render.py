@@ -10,8 +10,8 @@ import re
 import markupsafe
 
 from rulebook import compare, exports
+from rulebook.links import Links
 from rulebook.models import CellStatus
-from rulebook.site import Links
 
 
 def test_topic_page_links_every_cell_to_an_article(book):

@@ -11,7 +11,7 @@ import re
 import jsonschema
 import pytest
 
-from rulebook import exports, site
+from rulebook import exports, links
 from rulebook.models import CellStatus
 
 pytestmark = pytest.mark.build
@@ -80,10 +80,10 @@ def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, boo
             continue
         attrs = book.facts[topic.id].attributes
         for kind in ("csv", "xlsx", "quotes"):
-            path = f"data/{site.topic_downloads(topic.id)[kind]}"
+            path = f"data/{links.topic_downloads(topic.id)[kind]}"
             assert f'href="../../{path}"' in page, (topic.id, kind)
         rows = _csv(built_site / f"data/topics/{topic.id}.csv")
-        assert [r["城市"] for r in rows] == [c.name for c in site.ordered_cities(book)]
+        assert [r["城市"] for r in rows] == [c.name for c in book.ordered_cities()]
         schema = json.loads((built_site / f"data/schema/topics/{topic.id}.schema.json").read_text(encoding="utf-8"))
         jsonschema.Draft202012Validator.check_schema(schema)
         for r in rows:
@@ -98,7 +98,7 @@ def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, boo
         for a in attrs:  # every attribute is a column; every city's value carries its 第X条
             # exact: one attribute's label can start another's (突发事件报告, 突发事件报告时限)
             col = next(h for h in header if h == a.label or h.startswith(a.label + "（"))
-            for c, r in zip(site.ordered_cities(book), rows, strict=True):
+            for c, r in zip(book.ordered_cities(), rows, strict=True):
                 cell = a.cells[c.id]
                 text = r[col]
                 if cell.status == CellStatus.value:
@@ -113,7 +113,7 @@ def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, boo
 
 def test_spreadsheet_links_are_absolute_with_site_url(book):
     sheet = exports.topic_sheet(book, "meetings", "https://rules.example.gov.cn/rules/")
-    row = sheet.rows[[c.id for c in site.ordered_cities(book)].index("zhuzhou")]
+    row = sheet.rows[[c.id for c in book.ordered_cities()].index("zhuzhou")]
     link_col = sheet.headers.index("常务会议法定人数·条文链接")
     assert row[link_col] == "https://rules.example.gov.cn/rules/cities/zhuzhou/#art_44"
     assert "第四十四条" in row[link_col - 1] and "四十四、" not in row[link_col - 1]

@@ -211,7 +211,7 @@ def test_importer_flags_truncation_in_any_text():
 
 def test_importer_rejects_a_tampered_source():
     raw = (ROOT / "tests/fixtures/provincial_rules.txt").read_bytes()
-    with pytest.raises(ImportError_, match="sha256"):
+    with pytest.raises(ImportFailed, match="sha256"):
         import_city(raw + b"x", _fixture_input(raw), RULES)
 
 
@@ -220,7 +220,7 @@ def test_manual_correction_must_match_exactly_once():
     data = _fixture_input(raw).model_dump()
     data["corrections"] = [{"article": 2, "find": "不存在的文字", "replace": "x", "reason": "测试"}]
     inp = CityInput.model_validate(data)
-    with pytest.raises(ImportError_, match="occurs 0 times"):
+    with pytest.raises(ImportFailed, match="occurs 0 times"):
         import_city(raw, inp, RULES)
 
 
@@ -293,7 +293,7 @@ def test_label_on_its_own_line_is_not_a_page_break():
 
 def test_non_utf8_source_is_a_clear_error():
     raw = BASE.encode("gbk")
-    with pytest.raises(ImportError_, match="not UTF-8"):
+    with pytest.raises(ImportFailed, match="not UTF-8"):
         import_city(raw, _fixture_input(raw), RULES)
 
 

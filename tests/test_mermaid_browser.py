@@ -9,8 +9,8 @@ import pytest
 from conftest import ROOT
 
 from rulebook import chains
+from rulebook.links import Links
 from rulebook.models import ChainType
-from rulebook.site import Links
 
 PAYLOAD = '%%{init: {"theme": "dark"}}%%秘书长 %% 注释 `代码`'
 

@@ -11,17 +11,22 @@ from conftest import ROOT
 from pypdf import PdfReader
 
 from rulebook import printing
+from rulebook.linkcheck import check_site
 
 pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def pdfs(built_site, tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf")
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/pdf.py"), "--site", str(built_site), "--out", str(out)], check=True
-    )
-    return out
+def pdf_site(tmp_path_factory):
+    """A build with its PDFs, as `scripts/build.py --pdf` makes it: the pages link what is printed."""
+    site = tmp_path_factory.mktemp("pdf") / "site"
+    subprocess.run([sys.executable, str(ROOT / "scripts/build.py"), "-q", "--pdf", "-d", str(site)], check=True)
+    return site
+
+
+@pytest.fixture(scope="module")
+def pdfs(pdf_site):
+    return pdf_site / "downloads"
 
 
 def _text(path) -> str:
@@ -114,10 +119,14 @@ def test_no_web_only_lines_in_print(pdfs):
         assert web not in text, web
 
 
-def test_site_links_to_the_pdfs(pdfs, built_site, book):
-    home = (built_site / "index.html").read_text(encoding="utf-8")
+def test_site_links_to_the_pdfs(pdfs, pdf_site, book):
+    home = (pdf_site / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/rulebook.pdf"' in home
     for slug in book.cities:
-        page = (built_site / "cities" / slug / "index.html").read_text(encoding="utf-8")
+        page = (pdf_site / "cities" / slug / "index.html").read_text(encoding="utf-8")
         assert f'href="../../downloads/{slug}.pdf"' in page
         assert (pdfs / f"{slug}.pdf").stat().st_size > 50_000
+
+
+def test_the_build_with_pdfs_has_no_dead_link(pdf_site):
+    assert check_site(pdf_site) == []

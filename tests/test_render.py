@@ -8,8 +8,8 @@ import pytest
 from conftest import SLUGS
 
 from rulebook import rawblock, render
+from rulebook.links import Links
 from rulebook.models import City
-from rulebook.site import Links
 
 
 def _evil_city(book) -> City:

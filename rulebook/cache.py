@@ -1,0 +1,98 @@
+"""Build caches kept in the git-ignored .cache/: the validated book, compiled templates, and the
+helpers other caches key and write their entries with."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from pathlib import Path
+
+import jinja2
+
+from .data import Rulebook, load_rulebook, settings_key
+from .layout import Layout
+
+_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
+
+
+def fingerprint(dists: tuple[str, ...], files: list[Path]) -> hashlib._Hash:
+    """A hash of installed distributions' versions and files' bytes: what a cache entry depends on
+    besides its own data (extend it with update())."""
+    key = hashlib.sha256()
+    for dist in dists:
+        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+    for path in files:
+        key.update(hashlib.sha256(path.read_bytes()).digest())
+    return key
+
+
+def write_cache_file(path: Path, data: str | bytes) -> None:
+    """Write a cache file whole or not at all (a build killed mid-write must not leave half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
+    os.replace(tmp, path)
+
+
+def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemBytecodeCache:
+    """Where one Jinja environment's compiled templates are kept between builds (git-ignored .cache/).
+
+    Jinja re-checks only each template's source, so the folder is keyed on what else shapes the
+    compiled code: the Jinja, MkDocs and Material versions and `code` (e.g. the module that sets the
+    environment's options, such as autoescape)."""
+    key = fingerprint(("jinja2", "mkdocs", "mkdocs-material"), list(code))
+    path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
+    path.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(path))
+
+
+def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    return tuple((str(p), p.stat().st_mtime) for p in Layout(root).files())
+
+
+def add_data(key: hashlib._Hash, root: Path) -> hashlib._Hash:
+    """Extend a cache key with the path and bytes of every file under the root's rules_data/."""
+    data = Layout(root).data
+    for p in Layout(root).files():
+        key.update(p.relative_to(data).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return key
+
+
+def _content_key(root: Path) -> str:
+    key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
+    key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
+    return add_data(key, root).hexdigest()[:24]
+
+
+def rulebook(root: Path) -> Rulebook:
+    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
+
+    A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
+    rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
+    Bad data is never cached (load_rulebook raises first)."""
+    stamp = _stamp(root)
+    hit = _cache.get(root)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    path = root / ".cache" / f"book-{_content_key(root)}.pickle"
+    book = None
+    if path.exists():
+        try:
+            book = pickle.loads(path.read_bytes())
+        except Exception:  # an unreadable or outdated cache entry is only a miss
+            book = None
+    if not isinstance(book, Rulebook):
+        book = load_rulebook(root)
+        for old in path.parent.glob("book-*.pickle"):
+            old.unlink()
+        write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
+    _cache[root] = (stamp, book)
+    return book
+
+
+def cached(root: Path) -> Rulebook:
+    """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
+    hit = _cache.get(root)
+    return hit[1] if hit else rulebook(root)

@@ -1,0 +1,155 @@
+"""The page registry: every kind of page the site has, in navigation order, in one table.
+
+Navigation (nav), the generated page stubs (mkdocs_hooks.on_files), the macros a stub calls
+(macros.py) and the printed book (printing.parts) all read KINDS. Adding a kind of page is one entry
+here, one pure generator, its template and its test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markupsafe
+
+from .data import Rulebook
+from .models import CHAIN_LABELS
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a kind."""
+
+    src: str  # source path under docs/ (generated, or hand-written when the kind has no macro)
+    title: str  # navigation and page title (plain text: escaped where it lands)
+    arg: str | None = None  # the argument of the kind's macro
+    nav_title: bool = True  # False: listed by path, MkDocs takes the title from the page itself
+    print_key: str | None = None  # printed as its own part of the PDF (file stem), or not printed
+    print_title: str = ""  # the part's outline entry and running header
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to the site root, with directory URLs: 'cities/x/', 'compare/'."""
+        stem = self.src.removesuffix(".md").removesuffix("index")
+        return stem if not stem or stem.endswith("/") else stem + "/"
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    group: str | None  # navigation section; None: a top-level entry
+    pages: Callable[[Rulebook], list[Page]]
+    macro: str | None = None  # the macro a generated page calls with its arg; None: hand-written in docs/
+    searched: bool = True  # in the header search box (Material's documented `search: exclude` when not)
+    hide: tuple[str, ...] = field(default=())  # Material's front matter `hide` (navigation, toc)
+
+    def stub(self, page: Page) -> str:
+        """The Markdown of a generated page: front matter and a single macro call, no data copied."""
+        call = f'{self.macro}("{page.arg}")' if page.arg is not None else f"{self.macro}()"
+        return front_matter(page.title, searched=self.searched, hide=self.hide) + f"{{{{ {call} }}}}\n"
+
+
+def html_text(text: str) -> str:
+    """Data text for a place that inserts it without escaping: Material's nav, `<title>` and header
+    (`{{ nav_item.title }}`, `{{ page.meta.title }}`) and mkdocs-macros, which renders a page title
+    holding `{{` as a template. HTML-escaped, with braces as character references so no Jinja runs."""
+    return str(markupsafe.escape(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def front_matter(title: str, *, searched: bool = True, hide: tuple[str, ...] = ()) -> str:
+    # The title is set here too: without page.meta.title Material prints `page.title | striptags`,
+    # and striptags turns the escaped text back into markup. JSON is valid YAML for the value.
+    # `hide` is Material's documented front matter (navigation, toc) for pages that need the width.
+    lines = [f"title: {json.dumps(html_text(title), ensure_ascii=False)}"]
+    if not searched:
+        lines += ["search:", "  exclude: true"]
+    if hide:
+        lines += ["hide:", *(f"  - {h}" for h in hide)]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _static(src: str, title: str, *, nav_title: bool = True, **print_as: str) -> Callable[[Rulebook], list[Page]]:
+    return lambda book: [Page(src, title, nav_title=nav_title, **print_as)]
+
+
+def _cities(book: Rulebook) -> list[Page]:
+    return [Page(f"cities/{c.id}.md", c.name, c.id, print_key=c.id, print_title=c.title) for c in book.ordered_cities()]
+
+
+def _topics(book: Rulebook) -> list[Page]:
+    # A topic is printed only with its comparison table: without facts it only repeats the articles.
+    return [
+        Page(
+            f"compare/{t.id}.md",
+            t.label,
+            t.id,
+            print_key=f"compare-{t.id}" if t.id in book.facts else None,
+            print_title=f"比较：{t.label}",
+        )
+        for t in book.topics()
+    ]
+
+
+def _chains(book: Rulebook) -> list[Page]:
+    return [
+        Page(f"chains/{k.value}.md", label, k.value, print_key=f"chains-{k.value}", print_title=f"{label}流程")
+        for k, label in CHAIN_LABELS.items()
+    ]
+
+
+# Comparison and chart pages repeat the articles' words under titles that Material weighs 1000x, so
+# they would crowd the articles out of the site search box; they are left out of it and reached
+# through the navigation and 条文检索 instead. Topic tables have a column per attribute, so they
+# take the full width (no navigation, no toc).
+KINDS: list[PageKind] = [
+    PageKind("home", None, _static("index.md", "首页")),
+    PageKind("lookup", None, _static("lookup/index.md", "条文检索")),
+    PageKind("city", "各市工作规则", _cities, macro="city_page"),
+    PageKind(
+        "compare",
+        "比较",
+        _static("compare/index.md", "各市比较", nav_title=False, print_key="compare", print_title="各市比较"),
+    ),
+    PageKind("topic", "比较", _topics, macro="topic_page", searched=False, hide=("navigation", "toc")),
+    PageKind("chain", "审批流程", _chains, macro="chain_page", searched=False),
+    PageKind("references", None, _static("references/index.md", "依据与参照"), macro="references_page"),
+    PageKind("data", None, _static("data/index.md", "数据下载")),
+    # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
+    PageKind("about", None, _static("about.md", "关于本站")),
+]
+
+
+def kind(name: str) -> PageKind:
+    return next(k for k in KINDS if k.name == name)
+
+
+def generated(book: Rulebook) -> list[tuple[str, str]]:
+    """(source path, Markdown) of every generated page."""
+    return [(p.src, k.stub(p)) for k in KINDS if k.macro for p in k.pages(book)]
+
+
+def macros() -> set[str]:
+    """The macros generated pages call (macros.py must define each)."""
+    return {k.macro for k in KINDS if k.macro}
+
+
+def nav(book: Rulebook) -> list[object]:
+    """The site navigation, in registry order. Material prints nav titles unescaped, so every title
+    goes through html_text()."""
+    out: list[object] = []
+    sections: dict[str, list[object]] = {}
+    for k in KINDS:
+        entries = [{html_text(p.title): p.src} if p.nav_title else p.src for p in k.pages(book)]
+        if k.group is None:
+            out += entries
+        elif k.group in sections:
+            sections[k.group] += entries
+        else:
+            sections[k.group] = entries
+            out.append({k.group: entries})
+    return out
+
+
+def printed(book: Rulebook) -> list[tuple[PageKind, Page]]:
+    """The pages of the PDF, in order, with their kinds."""
+    return [(k, p) for k in KINDS for p in k.pages(book) if p.print_key]
