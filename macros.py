@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook import align, chains, compare, concordance, draftcheck, exports, render, site  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -63,6 +63,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def lookup_page() -> str:
         """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
         return render.lookup_form(links())
+
+    @env.macro
+    def check_page() -> str:
+        """The 对标检查 page: a draft checked against the peer cities, in the reader's browser."""
+        return draftcheck.check_page(book(), links())
 
     @env.macro
     def data_page() -> str:

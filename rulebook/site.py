@@ -150,7 +150,17 @@ CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("mee
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
 }
+# CommonJS files (module.exports) wrapped so a plain <script> defines the global instead of throwing.
+VENDOR_COMMONJS = {
+    "assets/vendor/diff_match_patch.js": ("node_modules/diff-match-patch/index.js", "diff_match_patch"),
+}
+
+
+def commonjs_global(source: str, name: str) -> str:
+    """A CommonJS module as a browser script that sets window.<name> to its exports."""
+    return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
 
 
 def chain_src(kind: str) -> str:
@@ -171,6 +181,7 @@ def nav(book: Rulebook) -> list[object]:
         {"各市工作规则": [{html_text(c.name): city_src(c.id)} for c in ordered_cities(book)]},
         {"比较": ["compare/index.md", *({html_text(t.label): topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
+        {"对标检查": "check/index.md"},
         {"数据下载": "data/index.md"},
         # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
         {"关于本站": "about.md"},
