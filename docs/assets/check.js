@@ -212,6 +212,8 @@
     box.setAttribute("data-check-ms", String(result.ms));
   }
   box.querySelector(".rb-check-run").addEventListener("click", function () { run(true); });
+  // with many peers their side of the check is built while the reader pastes (see check-engine.js)
+  setTimeout(function () { window.rbCheck.prepare(corpus, peers()); }, 0);
 
   // -- the report: the basket's exporter (rbDocx) when present --------------------------------------
   function report() {
