@@ -15,6 +15,7 @@ from rulebook import (  # noqa: E402
     chains,
     compare,
     concordance,
+    draftcheck,
     exports,
     pages,
     printing,
@@ -74,6 +75,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def lookup_page() -> str:
         """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
         return render.lookup_form(links())
+
+    @env.macro
+    def check_page() -> str:
+        """The 对标检查 page: a draft checked against the peer cities, in the reader's browser."""
+        return draftcheck.check_page(book(), links())
 
     @env.macro
     def data_page() -> str:

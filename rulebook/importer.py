@@ -36,28 +36,25 @@ from .models import (
     Truncation,
 )
 from .numerals import cn_to_int, parse_date
+from .segment import (
+    ARTICLE_RES,
+    CHAPTER_RE,
+    HEADING_MAX,
+    INLINE_CHAPTER_RE,
+    INLINE_LABEL_RE,
+    NUM,
+    SECTION_RE,
+    SPACES,
+)
 
-NUM = r"[零〇○一二三四五六七八九十百千两\d]+"
-CHAPTER_RE = re.compile(rf"^第({NUM})章\s*(.*)$")
-SECTION_RE = re.compile(rf"^第({NUM})节\s*(.*)$")
-ARTICLE_RES = {
-    "第X条": re.compile(rf"^(第({NUM})条)\s*(.*)$"),
-    "X、": re.compile(rf"^(({NUM})、)\s*(.*)$"),
-}
-# An article label (of either style) right after the end of a sentence, inside a line.
-INLINE_LABEL_RE = {
-    "第X条": re.compile(rf"[。；;！!？?]\s*(第({NUM})条)"),
-    "X、": re.compile(rf"[。；;！!？?]\s*(({NUM})、)"),
-}
+# Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/segment.py.
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
-INLINE_CHAPTER_RE = re.compile(rf"[。；;！!？?]\s*(第({NUM})章)")
 ITEM_RE = re.compile(rf"^(?:(?P<marker>[-*•]\s+))?(?P<label>[（(]{NUM}[）)])\s*(?P<text>.*)$")
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.
 TERMINAL = tuple("。；;：:！!？?…”’」』")
 # The document itself must end a sentence: a last line ending in “：” or “；” was cut off.
 FINAL = tuple("。！!？?…”’」』")
 ARTEFACT = "□"
-SPACES = " \t\u3000\xa0\u2002\u2003\u200b"
 CJK = r"\u3400-\u9fff"
 CJK_CHAR = re.compile(rf"[{CJK}]")
 INNER_SPACE_RE = re.compile(rf"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
@@ -82,7 +79,6 @@ CONTEXT = 8
 MAYBE_LOST = "可能缺字"
 MAYBE_LOST_FIND = re.compile(r"\(find “([^”]+)”")
 # A heading written as 一、总则 is short and ends no sentence.
-HEADING_MAX = 20
 # Structure doubts: this many lines in the other numbering style; an article this many times the median.
 OTHER_STYLE_MAX = 1
 LONG_FACTOR = 20

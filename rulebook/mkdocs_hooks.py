@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, lint, pages, rawblock, render, search, site  # noqa: E402
+from rulebook import align, cache, csp, draftcheck, lint, pages, rawblock, render, search, site  # noqa: E402
 from rulebook.data import DataError  # noqa: E402
 
 
@@ -69,6 +69,15 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
                 f"{src} is missing: run `npm ci` (scripts/setup.sh does) to install the pinned browser files"
             )
         files.append(File.generated(config, dest, abs_src_path=str(path)))
+    for dest, (src, name) in site.VENDOR_COMMONJS.items():
+        if not (root / src).exists():
+            raise PluginError(
+                f"{src} is missing: run `npm ci` (scripts/setup.sh does) to install the pinned browser files"
+            )
+        text = site.commonjs_global((root / src).read_text(encoding="utf-8"), name)
+        files.append(File.generated(config, dest, content=text))
+    for dest, text in draftcheck.check_files(book).items():
+        files.append(File.generated(config, dest, content=text))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(File.generated(config, dest, content=text))
     align.for_book(book, root / ".cache" / "align")  # once per build, before the downloads and pages use it

@@ -50,7 +50,19 @@ def chain_stub(kind_: str, label: str) -> str:
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
 }
+# CommonJS files (module.exports) wrapped so a plain <script> defines the global instead of throwing.
+VENDOR_COMMONJS = {
+    "assets/vendor/diff_match_patch.js": ("node_modules/diff-match-patch/index.js", "diff_match_patch"),
+}
+
+
+def commonjs_global(source: str, name: str) -> str:
+    """A CommonJS module as a browser script that sets window.<name> to its exports."""
+    return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
+
+
 _downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
 
 

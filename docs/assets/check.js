@@ -1,0 +1,279 @@
+// 对标检查 page: reads the draft (typed, pasted, or a local .txt/.docx), runs rbCheck on the data the
+// page loaded, and shows the result. Every text is set with textContent; no request is made.
+(function () {
+  "use strict";
+  var box = document.querySelector(".rb-check");
+  if (!box || !window.rbCheck) return;
+  var prefix = box.getAttribute("data-rb-root") || "", suffix = box.getAttribute("data-rb-suffix") || "/";
+  var corpus = window.rbCheckCorpus, table = window.rbSegmentPatterns, qty = window.rbQuantityRules;
+  var textArea = box.querySelector(".rb-check-text"), status = box.querySelector(".rb-check-status");
+  var out = box.querySelector(".rb-check-out");
+  var draft = null, result = null, checkedAt = null;
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function articleUrl(city, n) { return prefix + "cities/" + city + suffix + "#art_" + n; }
+  function link(text, href) { var a = el("a", text); a.href = href; return a; }
+  function cityName(id) { return corpus.cities.filter(function (c) { return c.id === id; })[0].name; }
+  function peers() {
+    return Array.prototype.map.call(box.querySelectorAll('input[name="peer"]:checked'), function (i) { return i.value; });
+  }
+
+  // -- reading a file: FileReader and mammoth work on the bytes in memory ----------------------------
+  var file = box.querySelector("#rb-check-file"), fileStatus = box.querySelector(".rb-check-file-status");
+  file.addEventListener("change", function () {
+    var f = file.files[0];
+    if (!f) return;
+    var reader = new FileReader();
+    if (/\.docx$/i.test(f.name)) {
+      reader.onload = function () {
+        window.mammoth.extractRawText({ arrayBuffer: reader.result }).then(function (r) {
+          textArea.value = r.value;
+          fileStatus.textContent = "已读入 " + f.name;
+        }, function () { fileStatus.textContent = "无法读取 " + f.name + "（不是有效的 .docx 文件）"; });
+      };
+      reader.readAsArrayBuffer(f);
+    } else {
+      reader.onload = function () { textArea.value = reader.result; fileStatus.textContent = "已读入 " + f.name; };
+      reader.readAsText(f, "utf-8");
+    }
+  });
+
+  // -- the split, with "merge into the previous article" as the correction -------------------------
+  function renderSplit() {
+    var host = box.querySelector(".rb-check-split");
+    host.textContent = "";
+    var p = el("p", "共 " + draft.chapters.length + " 章、" + draft.articles.length + " 条（编号样式：" + draft.style + "）。");
+    host.appendChild(p);
+    var gaps = draft.articles.filter(function (a) { return a.gap; });
+    if (gaps.length) host.appendChild(el("p", "注意：" + gaps.map(function (a) { return a.label; }).join("、") + " 的编号与上一条不连续。", "rb-check-warn"));
+    var ol = el("ol", null, "rb-check-splitlist");
+    draft.articles.forEach(function (a, i) {
+      var li = el("li");
+      li.appendChild(el("strong", a.label));
+      li.appendChild(document.createTextNode(" " + (a.chapter ? "〔" + a.chapter + "〕" : "") + a.text.slice(0, 40) + (a.text.length > 40 ? "…" : "")));
+      if (i > 0) {
+        var b = el("button", "并入上一条", "rb-check-merge");
+        b.type = "button";
+        b.setAttribute("aria-label", a.label + "并入上一条");
+        b.addEventListener("click", function () {
+          var prev = draft.articles[i - 1];
+          prev.text += "\n" + a.label + a.text;
+          draft.articles.splice(i, 1);
+          draft.articles.forEach(function (x, k) { x.n = k + 1; });
+          run(false);
+        });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(b);
+      }
+      ol.appendChild(li);
+    });
+    host.appendChild(ol);
+  }
+
+  function diffNodes(draftText, peerText) {
+    var p = el("p", null, "rb-check-diff");
+    if (!window.diff_match_patch) { p.textContent = peerText; return p; }
+    var dmp = new window.diff_match_patch();
+    dmp.Diff_Timeout = 0.2;
+    var d = dmp.diff_main(draftText, peerText);
+    dmp.diff_cleanupSemantic(d);
+    d.forEach(function (part) {
+      if (part[0] === 0) p.appendChild(document.createTextNode(part[1]));
+      else p.appendChild(el(part[0] > 0 ? "ins" : "del", part[1]));
+    });
+    return p;
+  }
+
+  function renderArticles() {
+    var host = box.querySelector(".rb-check-articles");
+    host.textContent = "";
+    result.articles.forEach(function (a) {
+      var sec = el("section", null, "rb-check-article");
+      var h = el("h3", a.label);
+      sec.appendChild(h);
+      sec.appendChild(el("p", a.text, "rb-check-draft"));
+      sec.appendChild(el("p", "预测主题（机器建议）：" + (a.topicLabels.join("、") || "无"), "rb-small"));
+      if (!a.peers.length) sec.appendChild(el("p", "同行城市中没有相似条文。"));
+      a.peers.forEach(function (m) {
+        var d = el("details", null, "rb-check-peer");
+        var s = el("summary");
+        s.appendChild(document.createTextNode(m.cityName + " " + m.label + " "));
+        s.appendChild(el("span", "相似度 " + m.score.toFixed(2), "rb-score"));
+        d.appendChild(s);
+        var line = el("p");
+        line.appendChild(link("打开" + m.cityName + m.label, articleUrl(m.city, m.n)));
+        if (window.rbBasket && window.rbBasket.add) {
+          var b = el("button", "加入条文篮", "rb-check-basket");
+          b.type = "button";
+          b.addEventListener("click", function () { window.rbBasket.add(m.city, m.n); b.textContent = "已加入"; });
+          line.appendChild(document.createTextNode(" "));
+          line.appendChild(b);
+        }
+        d.appendChild(line);
+        d.appendChild(diffNodes(a.text, m.text));
+        sec.appendChild(d);
+      });
+      host.appendChild(sec);
+    });
+  }
+
+  function renderTopics() {
+    var host = box.querySelector(".rb-check-topics");
+    host.textContent = "";
+    var t = el("table", null, "rb-check-topictable"), head = el("tr");
+    t.appendChild(el("caption", "各主题的条文数（草案按预测主题计，同行按本站标注计）"));
+    head.appendChild(el("th", "主题"));
+    head.appendChild(el("th", "草案"));
+    result.peers.forEach(function (p) { head.appendChild(el("th", p.name)); });
+    var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
+    var tb = el("tbody");
+    result.topics.forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", row.label));
+      tr.appendChild(el("td", String(row.draft), row.draft ? "" : "rb-check-zero"));
+      result.peers.forEach(function (p) { var v = row.peers[p.id]; tr.appendChild(el("td", v === null ? "未标注" : String(v))); });
+      tb.appendChild(tr);
+    });
+    t.appendChild(tb);
+    host.appendChild(t);
+  }
+
+  function draftCell(r) {
+    var td = el("td");
+    if (!r.draft || !r.draft.seen) { td.appendChild(el("strong", "草案未见")); td.className = "rb-check-unseen"; return td; }
+    td.appendChild(el("span", "机器建议", "rb-check-machine"));
+    td.appendChild(document.createTextNode(" " + r.draft.label + (r.draft.number !== null ? "（" + r.draft.number + " " + r.unit + "）" : "") + "："));
+    td.appendChild(el("q", r.draft.quote));
+    return td;
+  }
+
+  function renderAttrs() {
+    var host = box.querySelector(".rb-check-attrs");
+    host.textContent = "";
+    var t = el("table", null, "rb-check-attrtable");
+    t.appendChild(el("caption", "比较项：同行取值与草案的对应条文"));
+    var head = el("tr");
+    ["主题", "比较项", "同行规定", "同行取值（出处）", "草案"].forEach(function (x) { head.appendChild(el("th", x)); });
+    var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
+    var tb = el("tbody");
+    result.attrs.forEach(function (r) {
+      if (!r.answered) return;
+      var tr = el("tr");
+      tr.appendChild(el("td", r.topicLabel));
+      tr.appendChild(el("th", r.label));
+      tr.appendChild(el("td", r.regulating + " / " + r.answered + " 市"));
+      var vals = el("td"), ul = el("ul");
+      r.peers.forEach(function (p) {
+        if (!p.status) return;
+        var li = el("li", p.cityName + "：");
+        if (p.status === "有规定") { li.appendChild(document.createTextNode(p.value + " ")); li.appendChild(link("第" + p.article + "条", articleUrl(p.city, p.article))); }
+        else li.appendChild(document.createTextNode("未规定"));
+        ul.appendChild(li);
+      });
+      vals.appendChild(ul);
+      tr.appendChild(vals);
+      tr.appendChild(draftCell(r));
+      tb.appendChild(tr);
+    });
+    t.appendChild(tb);
+    host.appendChild(t);
+  }
+
+  function renderGaps() {
+    var host = box.querySelector(".rb-check-gaps");
+    host.textContent = "";
+    if (!result.gaps.length) { host.appendChild(el("p", "没有多数同行规定而草案未见的比较项。")); return; }
+    var ol = el("ol", null, "rb-check-gaplist");
+    result.gaps.forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("strong", r.label));
+      var names = r.peers.filter(function (p) { return p.status === "有规定"; }).map(function (p) { return p.cityName; });
+      li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定（" + names.join("、") + "），草案未见。"));
+      ol.appendChild(li);
+    });
+    host.appendChild(ol);
+  }
+
+  function run(resplit) {
+    if (resplit) draft = window.rbCheck.split(textArea.value, table);
+    if (!draft.articles.length) { status.textContent = "没有找到条文：请确认每条以“第X条”或“X、”开头。"; out.hidden = true; return; }
+    var ids = peers();
+    if (!ids.length) { status.textContent = "请至少选择一个对标城市。"; return; }
+    result = window.rbCheck.check(draft, corpus, ids, qty);
+    checkedAt = new Date();
+    out.hidden = false;
+    renderSplit(); renderGaps(); renderTopics(); renderAttrs(); renderArticles();
+    status.textContent = "已检查 " + draft.articles.length + " 条，对标 " + ids.length + " 市，用时 " + Math.round(result.ms) + " 毫秒。";
+    box.setAttribute("data-check-ms", String(result.ms));
+  }
+  box.querySelector(".rb-check-run").addEventListener("click", function () { run(true); });
+  // with many peers their side of the check is built while the reader pastes (see check-engine.js)
+  setTimeout(function () { window.rbCheck.prepare(corpus, peers()); }, 0);
+
+  // -- the report: the basket's exporter (rbDocx) when present --------------------------------------
+  function report() {
+    var date = checkedAt.toISOString().slice(0, 10);
+    var names = result.peers.map(function (p) { return p.name; }).join("、");
+    function abs(city, n) { return new URL(articleUrl(city, n), location.href).href; }
+    var sections = [{ heading: "说明", paragraphs: [
+      { text: "对标城市：" + names + "。检查日期：" + date + "。", kind: "body" },
+      { text: "草案一栏的条文对应和数字为机器建议，须核对；同行取值引自市政府工作规则汇编的比较表。", kind: "body" }
+    ] }];
+    sections.push({ heading: "多数同行规定、草案未见", paragraphs: result.gaps.length ? result.gaps.map(function (r) {
+      return { text: r.label + "（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定，草案未见。", kind: "body" };
+    }) : [{ text: "无。", kind: "body" }] });
+    sections.push({ heading: "比较项对照", paragraphs: result.attrs.filter(function (r) { return r.answered; }).map(function (r) {
+      var vals = r.peers.filter(function (p) { return p.status; }).map(function (p) { return p.cityName + "：" + (p.status === "有规定" ? p.value + "（第" + p.article + "条）" : "未规定"); }).join("；");
+      var d = r.draft && r.draft.seen ? "机器建议 " + r.draft.label + "：" + r.draft.quote : "草案未见";
+      return { text: r.label + " — " + vals + "。草案：" + d, kind: "body" };
+    }) });
+    result.articles.forEach(function (a) {
+      var paras = [{ text: a.label + "　" + a.text, kind: "body" }];
+      a.peers.forEach(function (m) {
+        var c = corpus.cities.filter(function (x) { return x.id === m.city; })[0];
+        paras.push({ text: m.text, kind: "clause", cite: c.name + "《" + c.title + "》" + (c.doc ? "（" + c.doc + "）" : "") + m.label + "，相似度 " + m.score.toFixed(2), url: abs(m.city, m.n) });
+      });
+      sections.push({ heading: "草案" + a.label, paragraphs: paras });
+    });
+    return { title: "工作规则草案对标检查报告", subtitle: "对标：" + names, date: date, sections: sections };
+  }
+
+  function markdown(doc) {
+    if (window.rbDocx && window.rbDocx.markdown) return window.rbDocx.markdown(doc);
+    var lines = ["# " + doc.title, "", doc.subtitle || "", "", "检查日期：" + doc.date, ""];
+    doc.sections.forEach(function (s) {
+      lines.push("## " + s.heading, "");
+      s.paragraphs.forEach(function (p) {
+        lines.push((p.kind === "clause" ? "> " : "") + p.text.replace(/\n/g, p.kind === "clause" ? "\n> " : "\n"), "");
+        if (p.cite) lines.push("—— " + p.cite + (p.url ? " <" + p.url + ">" : ""), "");
+      });
+    });
+    return lines.join("\n");
+  }
+
+  function save(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  }
+  box.querySelector(".rb-check-md").addEventListener("click", function () {
+    if (!result) return;
+    save(new Blob([markdown(report())], { type: "text/markdown;charset=utf-8" }), "对标检查报告.md");
+  });
+  var docxBtn = box.querySelector(".rb-check-docx");
+  // the exporter is a site-wide script that loads after this page's content
+  window.addEventListener("load", function () { if (!(window.rbDocx && window.rbDocx.build)) docxBtn.hidden = true; });
+  docxBtn.addEventListener("click", function () {
+    if (!result || !window.rbDocx) return;
+    window.rbDocx.build(report()).then(function (blob) { save(blob, "对标检查报告.docx"); });
+  });
+  window.rbCheckPage = { report: report, markdown: markdown };
+})();
