@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 from .data import Rulebook
+from .links import Links
 from .models import CellStatus
 from .quantity import rules_json
-from .links import Links
 from .render import article_number, html_block
 from .segment import patterns_js
 
