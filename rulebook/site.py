@@ -150,6 +150,7 @@ CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("mee
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "assets/vendor/diff_match_patch.js": "node_modules/diff-match-patch/index.js",
 }
 
 

@@ -244,7 +244,8 @@ def test_the_real_pages_cause_no_csp_violation(browser, nginx_url):
         if rel.startswith("cities/"):
             assert page.locator("a[href*='chains/']").count() >= 1  # the city page links to its charts
         if rel.startswith("compare/"):
-            assert page.locator(".rb-two-left mark.rb-same").count() > 5  # compare.js read its JSON block
+            page.wait_for_selector(".rb-two-rows[data-rendered]")  # compare.js read its JSON and loaded the diff
+            assert page.locator(".rb-two-table ins").count() > 5
         seen[rel or "home"] = page.evaluate("window.__csp")
     assert lookup_results(page, nginx_url, "圈阅")[:1] in (["chenzhou/42"], ["ziyang/48"])
     seen["lookup"] = page.evaluate("window.__csp")
