@@ -352,5 +352,12 @@ def test_offline_bundle_works_from_disk(browser, offline_dir):
     assert not (offline_dir / "csp.conf").exists()
     page.goto((offline_dir / "chains/meeting.html").as_uri())
     page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
+    # 两市对照 loads diff-match-patch from disk and links each side to a .html city page
+    page.goto((offline_dir / "compare/meetings.html").as_uri() + "?a=chenzhou&b=zhuzhou")
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/zhuzhou']")
+    assert page.locator(".rb-two-table ins").count() > 5
+    assert "../cities/zhuzhou.html#art_44" in page.eval_on_selector_all(
+        ".rb-two-table a.rb-two-link", "as => as.map(a => a.getAttribute('href'))"
+    )
     assert browser.blocked == []
     assert page.console_errors == []
