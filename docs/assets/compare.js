@@ -154,6 +154,7 @@
   function renderTable(Dmp, a, b, prefix, suffix) {
     var dmp = new Dmp();
     var table = el("table", "rb-two-table");
+    table.createCaption().textContent = a.name + "与" + b.name + "相对应的条文";
     var head = table.createTHead().insertRow();
     [a, b].forEach(function (c) { var th = el("th", null, c.name); th.scope = "col"; head.appendChild(th); });
     var body = table.createTBody();
