@@ -61,8 +61,9 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
         b = book()
-        grid = concordance.concordance(b, topic_id, align.for_book(b, root / ".cache" / "align"), links())
-        return compare.topic_page(b, topic_id, links()) + (
+        matches = align.for_book(b, root / ".cache" / "align")
+        grid = concordance.concordance(b, topic_id, matches, links())
+        return compare.topic_page(b, topic_id, links(), matches) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 import markupsafe
 
@@ -15,6 +16,9 @@ from .data import Rulebook
 from .links import DEFAULT_LINKS, Links, topic_downloads
 from .models import Cell, CellStatus, City, Topic
 from .render import article_number, html_block, md_text
+
+if TYPE_CHECKING:  # align pulls in jieba and scipy; only its Match type is needed here
+    from .align import Match
 
 STATUS_CLASS = {
     CellStatus.value: "value",
@@ -117,22 +121,47 @@ def compare_table(book: Rulebook, topic_id: str, links: Links) -> str:
     )
 
 
-def two_city_data(book: Rulebook, topic_id: str) -> dict[str, dict[str, object]]:
-    """Per city: name and the topic's articles (label, anchor, text) for the two-city compare widget."""
+def two_city_data(
+    book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]] | None = None
+) -> dict[str, dict[str, object]]:
+    """Per city: name and the topic's articles for the two-city compare widget. Each article carries
+    `m`: its aligned counterpart among every other city's articles on the topic, {city: [n, score]}
+    (build-time alignment; the browser pairs two cities' articles one to one from these)."""
+    cities = book.ordered_cities()
+    tagged = {c.id: topic_articles(book, topic_id, c) for c in cities}
+    on_topic = {c: {a.n for a in arts} for c, arts in tagged.items()}
+    matches = matches or {}
+
+    def counterparts(city: str, n: int) -> dict[str, list[float]]:
+        return {m.city: [m.n, m.score] for m in matches.get((city, n), []) if m.n in on_topic.get(m.city, ())}
+
     return {
         c.id: {
             "name": c.name,
             "complete": c.complete,
             "articles": [
-                {"label": a.label, "anchor": a.anchor, "text": a.text()} for a in topic_articles(book, topic_id, c)
+                {
+                    "n": a.n,
+                    "label": article_number(a),
+                    "anchor": a.anchor,
+                    "text": a.text(),
+                    "m": counterparts(c.id, a.n),
+                }
+                for a in tagged[c.id]
             ],
         }
-        for c in book.ordered_cities()
+        for c in cities
     }
 
 
-def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> str:
-    """One topic: comparison table with cited quotes, every city's articles on it, two-city compare."""
+def topic_page(
+    book: Rulebook,
+    topic_id: str,
+    links: Links = DEFAULT_LINKS,
+    matches: dict[tuple[str, int], list[Match]] | None = None,
+) -> str:
+    """One topic: comparison table with cited quotes, every city's articles on it, two-city compare
+    (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired)."""
     t = topic(book, topic_id)
     cities = book.ordered_cities()
     chapter_of = {c.id: {a.n: ch.heading() for ch in c.chapters for a in ch.articles} for c in cities}
@@ -170,7 +199,7 @@ def topic_page(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) -> s
             topic=t,
             cities=cities,
             links=links,
-            data_json=safe_json(two_city_data(book, topic_id)),
+            data_json=safe_json(two_city_data(book, topic_id, matches)),
         ),
         "",
     ]

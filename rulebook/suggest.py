@@ -32,6 +32,7 @@ LABEL_WEIGHT = 0.3  # and to the attribute's own label and description
 CANDIDATE_RATIO = 0.7  # best sentence must reach this share of how alike the peers' cited sentences are
 CANDIDATE_RATIO_QUANTITY = 0.6  # … or this share, when it states a quantity in the attribute's unit
 CANDIDATE_PEERS = 0.4  # and this share of the peers that answer must regulate it
+LABEL_QUANTITY_MIN = 0.3  # with no peer regulating it, the label must be this alike the stating sentence
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Suggester:
         """The city's articles ranked for one attribute: (article, best sentence, score), best first."""
         cited = [(p, q) for p in peers if (c := attr.cells.get(p)) and c.status == CellStatus.value for q in c.quotes()]
         if not cited:
-            return []
+            return self._rank_by_label(attr, slug)
         sents, sent_score = self._sentence_scores(slug, [q.quote for _, q in cited])
         best: dict[int, tuple[float, str]] = {}
         for (n, s), sc in zip(sents, sent_score, strict=True):
@@ -122,6 +123,15 @@ class Suggester:
             sent, text = best.get(a.n, (0.0, ""))
             out.append((a.n, text, ARTICLE_WEIGHT * article_score + sent + LABEL_WEIGHT * label_score))
         return sorted(out, key=lambda x: -x[2])
+
+    def _rank_by_label(self, attr: Attribute, slug: str) -> list[tuple[int, str, float]]:
+        """No peer regulates it: the attribute's label and description are the only query there is."""
+        sents, sc = self._sentence_scores(slug, [f"{attr.label} {attr.description}"])
+        best: dict[int, tuple[float, str]] = {}
+        for (n, text), v in zip(sents, sc, strict=True):
+            if v > best.get(n, (-1.0, ""))[0]:
+                best[n] = (float(v), text)
+        return sorted(((n, t, v) for n, (v, t) in best.items()), key=lambda x: -x[2])
 
     def _typical(self, attr: Attribute, peers: list[str]) -> float | None:
         """How alike the peers' own cited sentences are: each peer's best sentence against the others' quotes."""
@@ -153,7 +163,16 @@ class Suggester:
         ]
         regulating = [p for p in answered if attr.cells[p].status == CellStatus.value]
         ranking = self.rank(attr, slug, peers)
-        if not ranking or not answered or len(regulating) / len(answered) < CANDIDATE_PEERS:
+        if not ranking:
+            return None
+        stated = self._stated_quantity(attr, slug, ranking[0])
+        if stated is not None and (regulating or stated[0] >= LABEL_QUANTITY_MIN):
+            # The best article states a quantity in the attribute's unit: a candidate even where few peers
+            # regulate it (one of five cities' 学习制度 states a frequency) or none do (the label is the query).
+            score, sentence, number = stated
+            n = ranking[0][0]
+            return CellSuggestion(article=n, quote=_quote(sentence), number=number, score=round(ranking[0][2], 3))
+        if not regulating or len(regulating) / len(answered) < CANDIDATE_PEERS:
             return None
         n, sentence, score = ranking[0]
         cited = [q.quote for p in regulating for q in attr.cells[p].quotes()]
@@ -174,8 +193,30 @@ class Suggester:
                     number = next(v for v, u in quantities(sentence) if u == attr.unit)
         if number is None and (float(sc.max()) if sc.size else 0.0) < CANDIDATE_RATIO * typical:
             return None
-        quote = sentence.strip().rstrip("。；;") or self.book.city(slug).article(n).text()[:40]
+        quote = _quote(sentence) or self.book.city(slug).article(n).text()[:40]
         return CellSuggestion(article=n, quote=quote, number=number, score=round(score, 3))
+
+    def _stated_quantity(
+        self, attr: Attribute, slug: str, best: tuple[int, str, float]
+    ) -> tuple[float, str, float] | None:
+        """(sentence score, sentence, number) of the best-ranked article's sentence that states a quantity in
+        the attribute's unit and is most like the query (peers' quotes or the label), or None."""
+        if not attr.unit:
+            return None
+        n = best[0]
+        article = self.book.city(slug).article(n)
+        found = [(text, v) for text in sentences(article.text()) for v, u in quantities(text) if u == attr.unit]
+        if not found:
+            return None
+        if best[1] and any(best[1] == t for t, _ in found):
+            text, v = next((t, v) for t, v in found if t == best[1])
+        else:
+            text, v = found[0]
+        return best[2], text, v
+
+
+def _quote(sentence: str) -> str:
+    return sentence.strip().rstrip("。；;")
 
 
 @dataclass

@@ -46,18 +46,90 @@ def test_numeric_column_sorts(browser, site_url):
     assert page.console_errors == []
 
 
-def test_two_city_compare_highlights_shared_text(browser, site_url):
+def _two_rows(page):
+    return page.eval_on_selector_all(
+        ".rb-two-table tbody tr",
+        """rs => rs.map(r => ({
+            links: [...r.cells].map(c => (c.querySelector('a.rb-two-link') || {}).textContent || null),
+            hrefs: [...r.cells].map(c => c.querySelector('a.rb-two-link')?.getAttribute('href') || null),
+            del: [...r.cells[0].querySelectorAll('del')].map(e => e.textContent),
+            ins: [...r.cells[1].querySelectorAll('ins')].map(e => e.textContent),
+            plain: [...r.cells].map(c => [...(c.querySelector('.rb-two-text') || {childNodes: []}).childNodes]
+                .filter(n => n.nodeType === 3).map(n => n.textContent).join('|')),
+            text: [...r.cells].map(c => c.textContent),
+        }))""",
+    )
+
+
+def test_two_city_compare_pairs_clauses_and_diffs_them(browser, site_url):
     page = browser.page()
     page.goto(site_url + "compare/meetings/?a=chenzhou&b=zhuzhou")
-    left = page.inner_text(".rb-two-left")
-    assert "郴州市" in left
-    marks = page.eval_on_selector_all(".rb-two-left mark.rb-same", "ms => ms.map(m => m.textContent.length)")
-    assert len(marks) > 5
-    # only runs of 4+ characters count as shared wording (a run may be split by an article break)
-    assert sum(n >= 4 for n in marks) >= len(marks) - 2, marks
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/zhuzhou']")
+    rows = _two_rows(page)
+    by_left = {r["links"][0]: r for r in rows if r["links"][0]}
+    # 常务会议 composition and tasks: 郴州 35 beside 株洲 44, each linked to its article
+    standing = by_left["第三十五条"]
+    assert standing["links"][1] == "第四十四条"
+    assert standing["hrefs"] == ["../../cities/chenzhou/#art_35", "../../cities/zhuzhou/#art_44"]
+    # 郴州 names 巡视员、副巡视员 among the members, 株洲 does not; both open with the meeting's name
+    assert any("巡视员、副巡视员" in d for d in standing["del"]), standing["del"]
+    assert not any("巡视员" in i for i in standing["ins"])
+    assert standing["plain"][0].startswith("市人民政府常务会议由市长、副市长")
+    assert standing["plain"][1].startswith("市人民政府常务会议由市长、副市长")
+    assert "同左" not in standing["text"][1]
+    # 株洲 28 and 47 have no counterpart among 郴州's meeting articles: rows of their own
+    unpaired = [r["links"][1] for r in rows if r["links"][0] is None]
+    assert {"第二十八条", "第四十七条"} <= set(unpaired)
+    assert all("左市无对应条文" in r["text"][0] for r in rows if r["links"][0] is None)
+    assert len(rows) == len(by_left) + len(unpaired)  # every article of both cities shown once
+    assert page.locator(".rb-two-score").count() == sum(1 for r in rows if all(r["links"]))
     page.select_option(".rb-two-b", "jixi")
-    assert "鸡西市" in page.inner_text(".rb-two-right")
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/jixi']")
     assert "b=jixi" in page.url
+    assert page.locator(".rb-two-table th").all_inner_texts() == ["郴州市", "鸡西市"]
+    assert page.locator(".rb-two-table ins").count() > 0 and page.locator(".rb-two-table del").count() > 0
+    assert page.console_errors == []
+    assert browser.blocked == []
+
+
+def test_two_city_compare_writes_same_as_left_and_escapes(browser, site_url):
+    """No two real articles are identical, so the rendering code gets a constructed pair of cities."""
+    page = browser.page()
+    page.goto(site_url + "compare/meetings/")
+    page.wait_for_selector(".rb-two-rows[data-rendered]")
+    out = page.evaluate(
+        """async () => {
+            const T = window.RulebookTwo, Dmp = await T.loadDiff('../../');
+            const art = (n, text, m) => ({n, label: '第' + n + '条', anchor: 'art_' + n, text, m});
+            const a = {id: 'x', name: '甲市', complete: true, articles: [
+                art(1, '会议由<b>市长</b>主持。', {y: [1, 0.9]}), art(2, '每月召开一次。', {y: [2, 0.5]}),
+                art(3, '仅甲市有。', {})]};
+            const b = {id: 'y', name: '乙市', complete: true, articles: [
+                art(1, '会议由<b>市长</b>主持。', {x: [1, 0.9]}), art(2, '每月召开两次。', {x: [2, 0.5]})]};
+            const t = T.renderTable(Dmp, a, b, '../../', '/');
+            return [...t.tBodies[0].rows].map(r => ({
+                right: r.cells[1].textContent, rightHtml: r.cells[1].innerHTML, left: r.cells[0].innerHTML,
+                ins: [...r.cells[1].querySelectorAll('ins')].map(e => e.textContent),
+                del: [...r.cells[0].querySelectorAll('del')].map(e => e.textContent)}));
+        }"""
+    )
+    assert "同左" in out[0]["right"] and "市长" not in out[0]["right"]  # identical: 同左, text not repeated
+    assert "&lt;b&gt;市长&lt;/b&gt;" in out[0]["left"] and "<b>" not in out[0]["left"]  # data is text, never markup
+    assert out[1]["del"] == ["一"] and out[1]["ins"] == ["两"]
+    assert "同左" not in out[1]["right"]
+    assert "右市无对应条文" in out[2]["right"]
+    assert page.console_errors == []
+
+
+def test_two_city_compare_stacks_on_a_phone(browser, site_url, tmp_path):
+    page = browser.page(width=390, height=844)
+    page.goto(site_url + "compare/meetings/?a=chenzhou&b=zhuzhou#two")
+    page.wait_for_selector(".rb-two-rows[data-rendered]")
+    first = page.locator(".rb-two-table tbody tr").first
+    left, right = first.locator("td").nth(0).bounding_box(), first.locator("td").nth(1).bounding_box()
+    assert right["y"] >= left["y"] + left["height"] - 1  # the right side sits below the left one
+    assert first.locator("td .rb-two-city").first.is_visible()  # each stacked cell names its city
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.console_errors == []
 
 

@@ -8,10 +8,16 @@ import json
 import re
 
 import markupsafe
+import pytest
 
-from rulebook import compare, exports
+from rulebook import align, compare, exports
 from rulebook.links import Links
 from rulebook.models import CellStatus
+
+
+@pytest.fixture(scope="module")
+def alignment(book):
+    return align.align(book)
 
 
 def test_topic_page_links_every_cell_to_an_article(book):
@@ -43,6 +49,27 @@ def test_two_city_data_holds_the_tagged_articles(book):
     for slug, entry in data.items():
         expected = [a.anchor for a in book.city(slug).articles() if "meetings" in book.topics_of(slug, a.n)]
         assert [a["anchor"] for a in entry["articles"]] == expected
+        assert all(a["m"] == {} for a in entry["articles"])  # no alignment given: nothing paired
+
+
+def test_two_city_data_pairs_articles_from_the_alignment(book, alignment):
+    data = compare.two_city_data(book, "meetings", alignment)
+    by_n = {slug: {a["n"]: a for a in entry["articles"]} for slug, entry in data.items()}
+    # 常务会议: 郴州 35 ↔ 株洲 44 (composition and tasks of the standing meeting, issue 17's example)
+    n, score = by_n["chenzhou"][35]["m"]["zhuzhou"]
+    assert n == 44 and 0 < score <= 1
+    assert by_n["zhuzhou"][44]["m"]["chenzhou"][0] == 35
+    assert by_n["chenzhou"][35]["label"] == "第三十五条" and by_n["chenzhou"][35]["anchor"] == "art_35"
+    for slug, arts in by_n.items():
+        for a in arts.values():
+            assert slug not in a["m"]
+            for other, (m, s) in a["m"].items():
+                assert m in by_n[other]  # counterparts are the other city's articles on the topic
+                expected = next(x for x in alignment[(slug, a["n"])] if x.city == other)
+                assert (expected.n, expected.score) == (m, s)
+    # compact: no counterpart outside the topic is shipped (郴州 19 is 株洲 28's best match, not a meeting article)
+    assert "chenzhou" not in by_n["zhuzhou"][28]["m"]
+    assert "chenzhou" in {m.city for m in alignment[("zhuzhou", 28)]}
 
 
 def test_csv_has_bom_and_one_row_per_cell(book):

@@ -244,7 +244,8 @@ def test_the_real_pages_cause_no_csp_violation(browser, nginx_url):
         if rel.startswith("cities/"):
             assert page.locator("a[href*='chains/']").count() >= 1  # the city page links to its charts
         if rel.startswith("compare/"):
-            assert page.locator(".rb-two-left mark.rb-same").count() > 5  # compare.js read its JSON block
+            page.wait_for_selector(".rb-two-rows[data-rendered]")  # compare.js read its JSON and loaded the diff
+            assert page.locator(".rb-two-table ins").count() > 5
         seen[rel or "home"] = page.evaluate("window.__csp")
     assert lookup_results(page, nginx_url, "圈阅")[:1] in (["chenzhou/42"], ["ziyang/48"])
     seen["lookup"] = page.evaluate("window.__csp")
@@ -351,5 +352,12 @@ def test_offline_bundle_works_from_disk(browser, offline_dir):
     assert not (offline_dir / "csp.conf").exists()
     page.goto((offline_dir / "chains/meeting.html").as_uri())
     page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered === '1')")
+    # 两市对照 loads diff-match-patch from disk and links each side to a .html city page
+    page.goto((offline_dir / "compare/meetings.html").as_uri() + "?a=chenzhou&b=zhuzhou")
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/zhuzhou']")
+    assert page.locator(".rb-two-table ins").count() > 5
+    assert "../cities/zhuzhou.html#art_44" in page.eval_on_selector_all(
+        ".rb-two-table a.rb-two-link", "as => as.map(a => a.getAttribute('href'))"
+    )
     assert browser.blocked == []
     assert page.console_errors == []

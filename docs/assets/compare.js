@@ -64,85 +64,136 @@
     });
   }
 
-  // Longest common subsequence over characters; returns per-character "common" flags for a and b.
-  function lcsMarks(a, b) {
-    var n = a.length, m = b.length, i, j;
-    var ma = new Uint8Array(n), mb = new Uint8Array(m);
-    if (!n || !m || n * m > 25e6) return [ma, mb];
-    var dp = new Uint16Array((n + 1) * (m + 1));
-    for (i = n - 1; i >= 0; i--) {
-      for (j = m - 1; j >= 0; j--) {
-        dp[i * (m + 1) + j] = a[i] === b[j] ? dp[(i + 1) * (m + 1) + j + 1] + 1
-          : Math.max(dp[(i + 1) * (m + 1) + j], dp[i * (m + 1) + j + 1]);
-      }
+  // diff-match-patch (npm, vendored into assets/vendor/ wrapped to set window.diff_match_patch: see
+  // site.VENDOR_COMMONJS) is loaded on the first 两市对照 only.
+  var dmpReady = null;
+  function loadDiff(prefix) {
+    if (window.diff_match_patch) return Promise.resolve(window.diff_match_patch);
+    if (!dmpReady) {
+      dmpReady = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = prefix + "assets/vendor/diff_match_patch.js";
+        s.onload = function () { resolve(window.diff_match_patch); };
+        s.onerror = function () { dmpReady = null; reject(new Error("diff_match_patch.js")); };
+        document.head.appendChild(s);
+      });
     }
-    i = 0; j = 0;
-    while (i < n && j < m) {
-      if (a[i] === b[j]) { ma[i] = 1; mb[j] = 1; i++; j++; }
-      else if (dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1]) i++;
-      else j++;
-    }
-    return [dropShortRuns(ma, MIN_RUN), dropShortRuns(mb, MIN_RUN)];
+    return dmpReady;
   }
 
-  // Shared runs shorter than this ("委、", "政府") are coincidence, not shared wording.
-  var MIN_RUN = 4;
-
-  // Hook for clause alignment: a script may set window.RulebookAlign = function (a, b) returning
-  // [marksA, marksB] (one 0/1 per character of the joined texts, as lcsMarks does), e.g. from
-  // clause pairs computed at build time; without it the character LCS below is used.
-  function sharedMarks(a, b) {
-    return typeof window.RulebookAlign === "function" ? window.RulebookAlign(a, b) : lcsMarks(a, b);
-  }
-
-  // Single shared characters (的, 市, 。) are noise, not shared wording: keep runs of >= min chars.
-  function dropShortRuns(marks, min) {
-    var start = -1;
-    for (var k = 0; k <= marks.length; k++) {
-      if (k < marks.length && marks[k]) { if (start < 0) start = k; continue; }
-      if (start >= 0 && k - start < min) for (var t = start; t < k; t++) marks[t] = 0;
-      start = -1;
-    }
-    return marks;
-  }
-
-  function renderSide(el, city, marks, prefix, suffix) {
-    el.textContent = "";
-    var h = document.createElement("h4");
-    h.textContent = city.name + "（" + city.articles.length + " 条）";
-    el.appendChild(h);
-    if (!city.articles.length) {
-      var p0 = document.createElement("p");
-      p0.textContent = city.complete ? "没有本主题的条文。" : "现存文本中没有本主题的条文（原文缺失）。";
-      el.appendChild(p0);
-    }
-    var offset = 0;
-    city.articles.forEach(function (a) {
-      var box = document.createElement("div");
-      box.className = "rb-two-article";
-      var link = document.createElement("a");
-      link.href = prefix + "cities/" + city.id + suffix + "#" + a.anchor;
-      link.textContent = a.label;
-      box.appendChild(link);
-      var p = document.createElement("p");
-      var run = "", runMark = -1;
-      function flush() {
-        if (!run) return;
-        if (runMark === 1) { var mk = document.createElement("mark"); mk.className = "rb-same"; mk.textContent = run; p.appendChild(mk); }
-        else p.appendChild(document.createTextNode(run));
-        run = "";
-      }
-      for (var k = 0; k < a.text.length; k++) {
-        var mark = marks[offset + k] ? 1 : 0;
-        if (mark !== runMark) { flush(); runMark = mark; }
-        run += a.text[k];
-      }
-      flush();
-      offset += a.text.length + 1;
-      box.appendChild(p);
-      el.appendChild(box);
+  // Rows of corresponding articles for cities a and b: the build-time alignment gives each article
+  // its counterpart per other city; both directions are pooled and taken strongest first, one to one.
+  // Rows follow a's order; an article of b without a partner sits after b's preceding paired article.
+  function pairRows(a, b) {
+    var inA = {}, inB = {};
+    a.articles.forEach(function (x) { inA[x.n] = x; });
+    b.articles.forEach(function (x) { inB[x.n] = x; });
+    var cand = [];
+    a.articles.forEach(function (x) { var m = x.m && x.m[b.id]; if (m && inB[m[0]]) cand.push([m[1], x.n, m[0]]); });
+    b.articles.forEach(function (y) { var m = y.m && y.m[a.id]; if (m && inA[m[0]]) cand.push([m[1], m[0], y.n]); });
+    cand.sort(function (p, q) { return q[0] - p[0] || p[1] - q[1] || p[2] - q[2]; });
+    var partnerOfA = {}, usedB = {}, scoreOfA = {};
+    cand.forEach(function (c) {
+      if (partnerOfA[c[1]] !== undefined || usedB[c[2]]) return;
+      partnerOfA[c[1]] = c[2]; usedB[c[2]] = true; scoreOfA[c[1]] = c[0];
     });
+    var rows = a.articles.map(function (x) {
+      var n = partnerOfA[x.n];
+      return { left: x, right: n === undefined ? null : inB[n], score: n === undefined ? null : scoreOfA[x.n] };
+    });
+    b.articles.forEach(function (y, idx) {
+      if (usedB[y.n]) return;
+      // after the row holding b's nearest earlier paired article (or after earlier unpaired ones)
+      var at = 0;
+      for (var k = 0; k < rows.length; k++) {
+        var r = rows[k].right;
+        if (r && b.articles.indexOf(r) < idx) at = k + 1;
+      }
+      while (at < rows.length && !rows[at].left) at++;
+      rows.splice(at, 0, { left: null, right: y, score: null });
+    });
+    return rows;
   }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // One side of a row: city name (shown when the columns stack), article link, text pieces.
+  function sideCell(city, art, pieces, prefix, suffix, side) {
+    var td = el("td");
+    td.appendChild(el("span", "rb-two-city", city.name));
+    if (!art) {
+      // only the topic's articles are paired: "none" means none among this city's articles on the topic
+      td.className = "rb-two-none";
+      td.appendChild(el("p", "rb-small", side + "市无对应条文（本主题条文中）" + (city.complete ? "" : "；该市现存文本不完整")));
+      return td;
+    }
+    var link = el("a", "rb-two-link", art.label);
+    link.href = prefix + "cities/" + city.id + suffix + "#" + art.anchor;
+    td.appendChild(link);
+    var p = el("p", "rb-two-text");
+    pieces.forEach(function (piece) {
+      p.appendChild(piece[0] ? el(piece[0], null, piece[1]) : document.createTextNode(piece[1]));
+    });
+    td.appendChild(p);
+    return td;
+  }
+
+  // Full-width ASCII forms (，：；（）０-９) to their half-width twins, one character for one.
+  function foldWidth(text) {
+    return text.replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); });
+  }
+
+  // The table for a pair of cities; Dmp is the diff_match_patch constructor.
+  function renderTable(Dmp, a, b, prefix, suffix) {
+    var dmp = new Dmp();
+    var table = el("table", "rb-two-table");
+    table.createCaption().textContent = a.name + "与" + b.name + "相对应的条文";
+    var head = table.createTHead().insertRow();
+    [a, b].forEach(function (c) { var th = el("th", null, c.name); th.scope = "col"; head.appendChild(th); });
+    var body = table.createTBody();
+    var rows = pairRows(a, b);
+    if (!rows.length) {
+      var tr0 = body.insertRow(), td0 = el("td", null, "两市都没有本主题的条文。");
+      td0.colSpan = 2; tr0.appendChild(td0);
+    }
+    rows.forEach(function (r) {
+      var tr = body.insertRow();
+      var left = r.left ? [[null, r.left.text]] : [], right = r.right ? [[null, r.right.text]] : [];
+      var same = r.left && r.right && r.left.text === r.right.text;
+      if (r.left && r.right && !same) {
+        // Compared with full-/half-width forms folded (，/, （/( differ only in typesetting), shown verbatim:
+        // the folding keeps every character's position, so the pieces are cut from the original texts.
+        var diffs = dmp.diff_main(foldWidth(r.left.text), foldWidth(r.right.text));
+        dmp.diff_cleanupSemantic(diffs);  // whole words and phrases, not scattered shared characters
+        left = []; right = [];
+        var i = 0, j = 0;
+        diffs.forEach(function (d) {
+          var len = d[1].length;
+          if (d[0] === 0) {
+            left.push([null, r.left.text.substr(i, len)]); right.push([null, r.right.text.substr(j, len)]);
+            i += len; j += len;
+          } else if (d[0] < 0) { left.push(["del", r.left.text.substr(i, len)]); i += len; }
+          else { right.push(["ins", r.right.text.substr(j, len)]); j += len; }
+        });
+      }
+      tr.className = r.left && r.right ? "rb-two-pair" : "rb-two-single";
+      tr.appendChild(sideCell(a, r.left, left, prefix, suffix, "左"));
+      var rc = sideCell(b, r.right, same ? [] : right, prefix, suffix, "右");
+      if (same) {
+        rc.querySelector(".rb-two-text").appendChild(el("span", "rb-two-same", "同左"));
+        rc.classList.add("rb-two-identical");
+      }
+      if (r.score !== null) rc.appendChild(el("span", "rb-small rb-two-score", "相似度 " + r.score.toFixed(2)));
+      tr.appendChild(rc);
+    });
+    return table;
+  }
+  window.RulebookTwo = { pairRows: pairRows, renderTable: renderTable, loadDiff: loadDiff };
 
   function initTwo(root) {
     var box = root.querySelector(".rb-two");
@@ -151,17 +202,21 @@
     var data = JSON.parse(box.querySelector(".rb-two-data").textContent);
     Object.keys(data).forEach(function (k) { data[k].id = k; });
     var selA = box.querySelector(".rb-two-a"), selB = box.querySelector(".rb-two-b");
+    var out = box.querySelector(".rb-two-rows");
     var p = params();
     if (p.get("a") && data[p.get("a")]) selA.value = p.get("a");
     if (p.get("b") && data[p.get("b")]) selB.value = p.get("b");
     box.hidden = false;
-    function joined(c) { return c.articles.map(function (a) { return a.text; }).join("\n"); }
     function update(updateUrl) {
-      var a = data[selA.value], b = data[selB.value];
-      var marks = sharedMarks(joined(a), joined(b));
-      renderSide(box.querySelector(".rb-two-left"), a, marks[0], prefix, suffix);
-      renderSide(box.querySelector(".rb-two-right"), b, marks[1], prefix, suffix);
       if (updateUrl) { setParam("a", selA.value); setParam("b", selB.value); }
+      out.removeAttribute("data-rendered");
+      loadDiff(prefix).then(function (Dmp) {
+        out.textContent = "";
+        out.appendChild(renderTable(Dmp, data[selA.value], data[selB.value], prefix, suffix));
+        out.setAttribute("data-rendered", selA.value + "/" + selB.value);
+      }, function () {
+        out.textContent = "差异比对脚本未能载入（assets/vendor/diff_match_patch.js）。";
+      });
     }
     selA.addEventListener("change", function () { update(true); });
     selB.addEventListener("change", function () { update(true); });
