@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, chains, compare, concordance, exports, render, site  # noqa: E402
+from rulebook import align, chains, compare, concordance, drafting, exports, render, site  # noqa: E402
 from rulebook.models import ChainType  # noqa: E402
 
 
@@ -58,6 +58,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def chain_page(kind: str) -> str:
         """One 审批流程 page: every city's chart of that chain type, with table twins."""
         return chains.chain_page(book(), ChainType(kind), links())
+
+    @env.macro
+    def basket_page() -> str:
+        """The 起草助手 (条文篮) page; clauses come from the basket/*.js files (rulebook/drafting.py)."""
+        return drafting.basket_page()
 
     @env.macro
     def lookup_page() -> str:

@@ -150,6 +150,7 @@ CHAIN_PAGES = [("incoming", "收文审批"), ("outgoing", "发文签发"), ("mee
 VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "assets/vendor/docx.js": "node_modules/docx/dist/index.iife.js",
 }
 
 
@@ -172,6 +173,7 @@ def nav(book: Rulebook) -> list[object]:
         {"比较": ["compare/index.md", *({html_text(t.label): topic_src(t.id)} for t in topics)]},
         {"审批流程": [{label: chain_src(kind)} for kind, label in CHAIN_PAGES]},
         {"数据下载": "data/index.md"},
+        {"起草助手": "drafting/index.md"},
         # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
         {"关于本站": "about.md"},
     ]
