@@ -31,7 +31,8 @@ def short(city: City, article: Article | None = None) -> str:
 
 
 def gbt7714_head(city: City) -> str:
-    """The reference up to the access date: 株洲市人民政府. 株洲市人民政府工作规则: 株政发〔2022〕1号[A/OL]. (2022-01-13)
+    """The reference up to the access date, e.g.
+    株洲市人民政府. 株洲市人民政府工作规则: 株政发〔2022〕1号[A/OL]. (2022-01-13)
 
     Without a date it ends in '. ' so that the access date follows as '[A/OL]. [2026-12-02]'."""
     title = city.title + (f": {city.doc_number}" if city.doc_number else "")
@@ -84,4 +85,9 @@ def ris_text(lines: list[str], accessed: str, url: str) -> str:
 
 def bundle(city: City, article: Article | None = None) -> dict[str, Any]:
     """Every form, as shipped to the browser."""
-    return {"short": short(city, article), "gbt": gbt7714_head(city), "csl": csl(city, article), "ris": ris(city, article)}
+    return {
+        "short": short(city, article),
+        "gbt": gbt7714_head(city),
+        "csl": csl(city, article),
+        "ris": ris(city, article),
+    }
