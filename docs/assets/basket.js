@@ -124,12 +124,12 @@
       a.href = root() + (suffix() === "/" ? "drafting/" : "drafting/index.html");
       a.appendChild(el("span", "rb-basket-badge-label", "条文篮"));
       a.appendChild(el("span", "rb-basket-count"));
+      a.appendChild(el("span", "rb-visually-hidden", "条"));
       var search = inner.querySelector("label[for='__search']");
       inner.insertBefore(a, search || null);
     }
     var n = read().length;
     a.querySelector(".rb-basket-count").textContent = String(n);
-    a.setAttribute("aria-label", "条文篮（" + n + " 条）");
     a.title = "起草助手：条文篮中有 " + n + " 条";
   }
 
@@ -206,7 +206,7 @@
     document.querySelectorAll(".rb-article[data-n]").forEach(function (art) {
       if (art.querySelector(".rb-basket-tools-art")) return;
       var n = +art.getAttribute("data-n");
-      var row = el("p", "rb-basket-tools-art");
+      var row = el("div", "rb-basket-tools-art");
       row.appendChild(addButton(city, n, false));
       row.appendChild(document.createTextNode(" "));
       var all = button("连同他市对应条文一并加入", "rb-basket-add-all md-button", function () {
@@ -251,8 +251,12 @@
     if (!m) return null;
     return decodeURIComponent(m[1]).split(",").filter(function (id) { return parseId(id); });
   }
+  // In the order the basket shows (by topic), so the link reads like the list it restores.
   function shareLink() {
-    return location.href.split("#")[0] + "#b=" + read().map(function (x) { return x.id; }).join(",");
+    var ids = [];
+    if (meta) groups().forEach(function (g) { g.clauses.forEach(function (c) { ids.push(c.item.id); }); });
+    read().forEach(function (x) { if (ids.indexOf(x.id) < 0) ids.push(x.id); });
+    return location.href.split("#")[0] + "#b=" + ids.join(",");
   }
 
   // The clauses as a document (the rbDocx contract), grouped by topic in taxonomy order.
@@ -318,17 +322,14 @@
       var notes = {};
       read().forEach(function (x) { notes[x.id] = x.note; });
       var seen = {};
-      try {
-        localStorage.setItem(KEY, JSON.stringify(shared.filter(function (id) { return !seen[id] && (seen[id] = true); })
-          .map(function (id) { return { id: id, note: notes[id] || "" }; })));
-      } catch (e) { /* ignore */ }
+      write(shared.filter(function (id) { return !seen[id] && (seen[id] = true); })
+        .map(function (id) { return { id: id, note: notes[id] || "" }; }));
       history.replaceState(null, "", location.href.split("#")[0]);
     }
     var focusAfter = null;
 
     function render() {
       var items = read();
-      linkBox.value = shareLink();
       var need = {};
       items.forEach(function (x) { var p = parseId(x.id); if (p) need[p.city] = true; });
       return Promise.all([loadMeta()].concat(Object.keys(need).map(function (c) { return loadCity(c).catch(function () { return null; }); })))
@@ -338,6 +339,7 @@
           var missing = items.length - gs.reduce(function (k, g) { return k + g.clauses.length; }, 0);
           status.textContent = items.length ? "条文篮中有 " + items.length + " 条" + (missing ? "（其中 " + missing + " 条在本站数据中找不到，未显示）" : "") + "。"
             : "条文篮是空的：在各市工作规则页面的条文下点“加入条文篮”。";
+          linkBox.value = shareLink();
           box.setAttribute("data-state", "ready");
           gs.forEach(function (g) {
             var sec = el("section", "rb-basket-group");

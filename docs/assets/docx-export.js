@@ -63,8 +63,8 @@
       if (doc.subtitle) children.push(para("RbSubtitle", doc.subtitle));
       if (doc.date) children.push(para("RbSubtitle", doc.date));
       (doc.sections || []).forEach(function (sec) {
-        children.push(new d.Paragraph({ style: "RbHeading", heading: d.HeadingLevel.HEADING_1,
-          children: [new d.TextRun({ text: String(sec.heading) })] }));
+        // Our own heading style (outline level 1, so Word's navigation pane lists it).
+        children.push(para("RbHeading", sec.heading));
         (sec.paragraphs || []).forEach(function (p) {
           String(p.text).split("\n").forEach(function (line) { children.push(para("RbBody", line)); });
           if (p.cite) {
