@@ -19,6 +19,7 @@ pytestmark = pytest.mark.build
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SCHEMA = json.loads((ROOT / "tests/fixtures/csl-data.json").read_text(encoding="utf-8"))
 SHOTS = Path("/tmp/rb-basket-shots")
+SERIOUS = ("serious", "critical")
 
 
 def _count(page) -> int:
@@ -57,9 +58,13 @@ def _check_docx(path: Path, book, ids: list[str], note: tuple[str, str], topics:
             assert texts[start + len(lines) + 1] == "备注：" + note[1]
         pos = start + len(lines)
     styles = {s.name: s for s in d.styles}
-    assert _fonts(styles["公文标题（方正小标宋简体）"]) == {"eastAsia": "方正小标宋简体", "ascii": "SimSun", "hAnsi": "SimSun"}
-    assert _fonts(styles["一级标题（黑体）"]) == {"eastAsia": "黑体", "ascii": "SimHei", "hAnsi": "SimHei"}
-    assert _fonts(styles["正文（仿宋_GB2312）"]) == {"eastAsia": "仿宋_GB2312", "ascii": "FangSong", "hAnsi": "FangSong"}
+    # GB/T 9704 fonts by name, with the fallback every Chinese Windows has for Latin text and substitution.
+    for name, east, fallback in (
+        ("公文标题（方正小标宋简体）", "方正小标宋简体", "SimSun"),
+        ("一级标题（黑体）", "黑体", "SimHei"),
+        ("正文（仿宋_GB2312）", "仿宋_GB2312", "FangSong"),
+    ):
+        assert _fonts(styles[name]) == {"eastAsia": east, "ascii": fallback, "hAnsi": fallback}
     sec = d.sections[0]
     assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297  # A4
     footer_xml = sec.footer._element.xml
@@ -134,10 +139,11 @@ def test_basket_across_pages_reorder_persist_share_export(browser, site_url, boo
     topics = page.eval_on_selector_all(".rb-basket-group > h2", "els => els.map(e => e.textContent)")
 
     SHOTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "basket.png"), full_page=False)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["nodes"][0]["html"][:100]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [(v["id"], v["nodes"][0]["html"][:100]) for v in result["violations"] if v["impact"] in SERIOUS]
     assert serious == []
 
     # Exports: .docx read back with python-docx, Markdown as text.
@@ -227,5 +233,6 @@ def test_basket_from_file_url(browser, offline_dir, book, tmp_path):
         page.click("[data-rb-export=docx]")
     dl.value.save_as(tmp_path / "offline.docx")
     d = docx.Document(str(tmp_path / "offline.docx"))
-    assert any(p.text.startswith("（出处：株洲市，《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条") for p in d.paragraphs)
+    source = "（出处：株洲市，《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条"
+    assert any(p.text.startswith(source) for p in d.paragraphs)
     assert page.console_errors == [] and browser.blocked == []
