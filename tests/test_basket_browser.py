@@ -236,3 +236,36 @@ def test_basket_from_file_url(browser, offline_dir, book, tmp_path):
     source = "（出处：株洲市，《株洲市人民政府工作规则》（株政发〔2022〕1号）第四十四条"
     assert any(p.text.startswith(source) for p in d.paragraphs)
     assert page.console_errors == [] and browser.blocked == []
+
+
+def test_concordance_cells_add_and_export_to_word(browser, site_url, book, tmp_path):
+    page = browser.page()
+    page.goto(site_url + "compare/decision/")
+    box = ".rb-concordance[data-topic=decision]"
+    rows = page.eval_on_selector_all(
+        f"{box} tbody tr",
+        "trs => trs.map(tr => [...tr.querySelectorAll('td > a')].map(a => a.getAttribute('href')))",
+    )
+    assert rows and all(rows)
+    # A cell's own control adds that article.
+    first = rows[0][0].split("cities/")[1].replace("/#art_", ".")
+    page.click(f"{box} tbody tr td .rb-basket-add")
+    assert page.evaluate("rbBasket.items()") == [first]
+    with page.expect_download() as dl:
+        page.click(f"{box} .rb-concordance-export")
+    dl.value.save_as(tmp_path / "grid.docx")
+    d = docx.Document(str(tmp_path / "grid.docx"))
+    texts = [p.text for p in d.paragraphs]
+    assert texts[0] == "逐条对照：" + next(t.label for t in book.topics() if t.id == "decision")
+    groups = [t for t in texts if t.startswith("第 ") and t.endswith(" 组")]
+    assert groups == [f"第 {i} 组" for i in range(1, len(rows) + 1)]
+    # Row 1: each city's clause, then its citation, in the table's column order.
+    start = texts.index("第 1 组")
+    cites = [t for t in texts[start : texts.index("第 2 组") if len(rows) > 1 else None] if t.startswith("（出处：")]
+    expected = []
+    for href in rows[0]:
+        slug, n = href.split("cities/")[1].split("/#art_")
+        city = book.city(slug)
+        expected.append("（出处：" + city.name + "，" + citations.short(city, city.article(int(n))))
+    assert [c.split(" ")[0] for c in cites] == expected
+    assert page.console_errors == [] and browser.blocked == []

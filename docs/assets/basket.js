@@ -245,6 +245,48 @@
     });
   }
 
+  // --- a topic's 逐条对照 as a Word file (rows from the table, texts and citations from the basket data) ---
+  function concordanceExport() {
+    document.querySelectorAll(".rb-concordance[data-topic]").forEach(function (box) {
+      if (box.querySelector(".rb-concordance-export")) return;
+      var status = el("span", "rb-small");
+      status.setAttribute("role", "status");
+      var b = button("导出逐条对照（Word）", "md-button rb-concordance-export", function () {
+        var rows = Array.prototype.map.call(box.querySelectorAll("tbody tr"), function (tr) {
+          return Array.prototype.map.call(tr.querySelectorAll("td > a"), function (a) { return linkTarget(a.getAttribute("href")); })
+            .filter(Boolean);
+        });
+        var need = {};
+        rows.forEach(function (r) { r.forEach(function (t) { need[t.city] = true; }); });
+        status.textContent = "正在生成 Word 文件…";
+        Promise.all([loadMeta()].concat(Object.keys(need).map(loadCity))).then(function () {
+          var topic = box.getAttribute("data-topic"), label = topic;
+          meta.topics.forEach(function (t) { if (t[0] === topic) label = t[1]; });
+          var doc = {
+            title: "逐条对照：" + label,
+            subtitle: "各行由文本相似度与条文顺序自动对齐（机器建议，待核），条文以各市原文为准",
+            date: today(),
+            sections: rows.map(function (r, i) {
+              return { heading: "第 " + (i + 1) + " 组", paragraphs: r.map(function (t) {
+                var d = cities[t.city], a = d.articles[String(t.n)];
+                return { text: a.text, cite: d.name + "，" + a.cite.short, url: articleUrl(t.city, t.n), kind: "clause" };
+              }) };
+            }),
+          };
+          return window.rbDocx.build(doc).then(function (blob) {
+            download("逐条对照-" + label + ".docx", blob);
+            status.textContent = "已生成 Word 文件。";
+          });
+        }).catch(function (e) { status.textContent = "生成失败：" + e.message; });
+      });
+      var p = el("p", "rb-concordance-tools");
+      p.appendChild(b);
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(status);
+      box.insertBefore(p, box.querySelector(".md-typeset__scrollwrap, table"));
+    });
+  }
+
   // --- the basket page ----------------------------------------------------------------------------------
   function fromHash() {
     var m = /(?:^#|&)b=([^&]*)/.exec(location.hash);
@@ -429,6 +471,7 @@
     badge();
     decorateCityPage();
     decorateLinks();
+    concordanceExport();
     var results = document.querySelector(".rb-lookup-results");
     if (results && !results.rbBasketObserved) {
       results.rbBasketObserved = true;
