@@ -16,6 +16,7 @@ from rulebook import (  # noqa: E402
     compare,
     concordance,
     draftcheck,
+    drafting,
     exports,
     pages,
     printing,
@@ -71,6 +72,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def chain_page(kind: str) -> str:
         """One 审批流程 page: every city's chart of that chain type, with table twins."""
         return chains.chain_page(book(), ChainType(kind), links())
+
+    @env.macro
+    def basket_page() -> str:
+        """The 起草助手 (条文篮) page; clauses come from the basket/*.js files (rulebook/drafting.py)."""
+        return drafting.basket_page()
 
     @env.macro
     def lookup_page() -> str:

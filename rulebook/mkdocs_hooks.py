@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, draftcheck, lint, pages, rawblock, render, search, site  # noqa: E402
+from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, rawblock, render, search, site  # noqa: E402
 from rulebook.data import DataError  # noqa: E402
 
 
@@ -80,7 +80,9 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, dest, content=text))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(File.generated(config, dest, content=text))
-    align.for_book(book, root / ".cache" / "align")  # once per build, before the downloads and pages use it
+    matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
+    for dest, text in drafting.basket_files(book, matches).items():
+        files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url).items():
         files.append(File.generated(config, f"data/{name}", content=text))

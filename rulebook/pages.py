@@ -113,6 +113,7 @@ KINDS: list[PageKind] = [
     PageKind("topic", "比较", _topics, macro="topic_page", searched=False, hide=("navigation", "toc")),
     PageKind("chain", "审批流程", _chains, macro="chain_page", searched=False),
     PageKind("references", None, _static("references/index.md", "依据与参照"), macro="references_page"),
+    PageKind("drafting", None, _static("drafting/index.md", "起草助手")),
     # 对标检查 runs in the reader's browser on a draft: nothing of it is worth searching or printing.
     PageKind("check", None, _static("check/index.md", "对标检查"), macro="check_page", searched=False, hide=("toc",)),
     PageKind("data", None, _static("data/index.md", "数据下载")),

@@ -51,6 +51,7 @@ VENDOR = {
     "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
     "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
+    "assets/vendor/docx.js": "node_modules/docx/dist/index.iife.js",
 }
 # CommonJS files (module.exports) wrapped so a plain <script> defines the global instead of throwing.
 VENDOR_COMMONJS = {
