@@ -180,8 +180,23 @@ def test_works_from_the_offline_bundle(browser, offline_dir):
     assert page.console_errors == []
 
 
-def test_no_docx_without_the_exporter_is_never_a_dead_button(browser, site_url):
+def test_docx_report_through_the_basket_exporter(browser, site_url, tmp_path):
+    docx = pytest.importorskip("docx")
     page = _open(browser, site_url + "check/")
     page.wait_for_load_state("load")
-    has = page.evaluate("!!(window.rbDocx && window.rbDocx.build)")
-    assert page.locator(".rb-check-docx").is_hidden() is (not has)
+    page.fill("#rb-check-text", page.evaluate("rbCheck.draftText(rbCheckCorpus, 'ziyang')"))
+    page.uncheck('input[name="peer"][value="ziyang"]')
+    page.click(".rb-check-run")
+    page.wait_for_selector(".rb-check-article")
+    with page.expect_download() as dl:
+        page.click(".rb-check-docx")
+    path = tmp_path / "report.docx"
+    dl.value.save_as(path)
+    text = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert text[0] == "工作规则草案对标检查报告"
+    assert any(t.startswith("对标：") and "资阳市" not in t and "郴州市" in t for t in text)
+    for heading in ("说明", "多数同行规定、草案未见", "比较项对照", "草案第一条"):
+        assert heading in text, heading
+    # a peer clause carries its source line: city, title, 文号 where known, article
+    assert any("《株洲市人民政府工作规则》（株政发〔2022〕1号）" in t for t in text)
+    assert page.console_errors == []
