@@ -30,6 +30,10 @@ def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_u
             page.wait_for_selector(".rb-lookup[data-state=ready]")
         if rel.startswith("compare/"):
             page.wait_for_selector(".rb-two-rows[data-rendered]")  # 两市对照's table, diff marks included
+        if rel == "check":  # the results too, not only the empty form
+            page.fill("#rb-check-text", page.evaluate("rbCheck.draftText(rbCheckCorpus, 'jixi')"))
+            page.click(".rb-check-run")
+            page.wait_for_selector(".rb-check-article")
         expected = "slate" if scheme == "dark" else "default"
         assert page.evaluate("() => document.body.dataset.mdColorScheme") == expected, rel
         page.add_script_tag(content=script)  # injected inline: no request leaves the page
