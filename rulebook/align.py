@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .data import Rulebook
+from .models import Article
 from .render import SimilarLink, article_number, snippet
 from .site import Links, fingerprint, write_cache_file
 
@@ -115,8 +116,9 @@ class Corpus:
 
     @classmethod
     def of(cls, book: Rulebook) -> Corpus:
-        keys = [(slug, a.n) for slug, city in book.cities.items() for a in city.articles()]
-        texts = [book.cities[s].article(n).text() for s, n in keys]
+        pairs = [(slug, a) for slug, city in book.cities.items() for a in city.articles()]
+        keys = [(slug, a.n) for slug, a in pairs]
+        texts = [a.text() for _, a in pairs]
         if not texts:
             return cls(keys, texts, sparse.csr_matrix((0, 0)), None)
         # jieba on every article is most of the cost at scale: words only where order-aware matching runs
@@ -209,14 +211,22 @@ def similar_links(
 ) -> dict[int, list[SimilarLink]]:
     """Each article's counterparts as the city page lists them (render.SimilarLink), by article ordinal."""
     out: dict[int, list[SimilarLink]] = {}
+    # City.article(n) walks the whole city: look each other city's articles up by ordinal once per page
+    by_n: dict[str, dict[int, Article]] = {}
+
+    def article(city: str, n: int) -> Article:
+        if city not in by_n:
+            by_n[city] = {a.n: a for a in book.cities[city].articles()}
+        return by_n[city][n]
+
     for a in book.city(slug).articles():
         out[a.n] = [
             SimilarLink(
                 city=book.cities[m.city].name,
-                label=article_number(book.cities[m.city].article(m.n)),
+                label=article_number(article(m.city, m.n)),
                 url=links.city(m.city, f"art_{m.n}"),
                 score=m.score,
-                snippet=snippet(book.cities[m.city].article(m.n).text()),
+                snippet=snippet(article(m.city, m.n).text()),
             )
             for m in matches.get((slug, a.n), [])
         ]
