@@ -21,12 +21,15 @@ import jieba
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .cache import fingerprint, write_cache_file
 from .data import Rulebook
 from .links import Links
+from .models import Article
 from .render import SimilarLink, article_number, snippet
 
 MIN_SCORE = 0.1  # below this two articles share little more than the genre's common words
@@ -39,6 +42,13 @@ BONUS = 0.05
 STRUCTURED_MAX_CITIES = 60  # beyond this, city pairs grow too many: plain best match per city
 TOP = 8  # matches kept per article (at most one per other city)
 BLOCK = 512  # rows multiplied at once: memory is BLOCK × articles floats
+# Beyond EXACT_MAX_ARTICLES, candidates come from clusters (_blocked): each article is compared with the
+# members of its PROBES nearest clusters of about CLUSTER_SIZE articles, found in a PROJECTION-dimensional
+# SVD of the TF-IDF rows. Cost grows linearly with the corpus instead of with its square.
+EXACT_MAX_ARTICLES = 8000
+CLUSTER_SIZE = 200
+PROBES = 4
+PROJECTION = 64
 _SENTENCE = re.compile(r"(?<=[。；;！？])")
 
 
@@ -97,6 +107,24 @@ class Vectorizer:
             words.fit(texts)
         return cls(chars, words)
 
+    @classmethod
+    def fit_transform(cls, texts: list[str], with_words: bool = True) -> tuple[Vectorizer, sparse.csr_matrix]:
+        """fit(texts) and transform(texts), counting the n-grams once (half the cost at scale)."""
+        large = not with_words
+        chars = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=(2, 3) if large else (1, 3),
+            max_df=0.3 if large else 1.0,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        c = normalize(chars.fit_transform(texts))
+        if not with_words:
+            return cls(chars, None), c.tocsr()
+        words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, dtype=np.float32)
+        w = normalize(words.fit_transform(texts))
+        return cls(chars, words), normalize(sparse.hstack([c, WORD_WEIGHT * w]).tocsr())
+
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         c = normalize(self.chars.transform(texts))
         if self.words is None:
@@ -116,13 +144,14 @@ class Corpus:
 
     @classmethod
     def of(cls, book: Rulebook) -> Corpus:
-        keys = [(slug, a.n) for slug, city in book.cities.items() for a in city.articles()]
-        texts = [book.cities[s].article(n).text() for s, n in keys]
+        pairs = [(slug, a) for slug, city in book.cities.items() for a in city.articles()]
+        keys = [(slug, a.n) for slug, a in pairs]
+        texts = [a.text() for _, a in pairs]
         if not texts:
             return cls(keys, texts, sparse.csr_matrix((0, 0)), None)
         # jieba on every article is most of the cost at scale: words only where order-aware matching runs
-        vec = Vectorizer.fit(texts, with_words=len(book.cities) <= STRUCTURED_MAX_CITIES)
-        return cls(keys, texts, vec.transform(texts), vec)
+        vec, matrix = Vectorizer.fit_transform(texts, with_words=len(book.cities) <= STRUCTURED_MAX_CITIES)
+        return cls(keys, texts, matrix, vec)
 
     def rows(self, city: str) -> list[int]:
         return [i for i, (s, _) in enumerate(self.keys) if s == city]
@@ -142,7 +171,9 @@ def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -
     """align() on a prepared corpus: document-order-aware for up to STRUCTURED_MAX_CITIES cities."""
     if len({s for s, _ in corpus.keys}) <= STRUCTURED_MAX_CITIES:
         return _structured(corpus, top, min_score)
-    return _blockwise(corpus, top, min_score)
+    if len(corpus.keys) <= EXACT_MAX_ARTICLES:
+        return _blockwise(corpus, top, min_score)
+    return _blocked(corpus, top, min_score)
 
 
 def _structured(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int], list[Match]]:
@@ -169,6 +200,74 @@ def _structured(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, i
     for found in out.values():
         found.sort(key=lambda m: -m.score)
         del found[top:]
+    return out
+
+
+def _blocked(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int], list[Match]]:
+    """Top matches from candidate blocks, at a cost linear in the number of articles (an inverted-file index).
+
+    Articles are clustered (k-means on a low-dimensional projection of their TF-IDF rows, CLUSTER_SIZE
+    articles a cluster on average); each article is compared exactly (TF-IDF cosine) with the members of
+    its PROBES nearest clusters only. All pairs would grow with the square of the corpus."""
+    keys = corpus.keys
+    out: dict[tuple[str, int], list[Match]] = {k: [] for k in keys}
+    n = len(keys)
+    cities = np.array([s for s, _ in keys])
+    _, city_ids = np.unique(cities, return_inverse=True)
+    x = corpus.matrix
+    dims = min(PROJECTION, x.shape[1] - 1)
+    emb = normalize(TruncatedSVD(dims, n_iter=3, random_state=0).fit_transform(x))
+    k = max(1, n // CLUSTER_SIZE)
+    km = MiniBatchKMeans(k, batch_size=4096, n_init=1, random_state=0).fit(emb)
+    centres = normalize(km.cluster_centers_)
+    probes = min(PROBES, k)
+    near = np.empty((n, probes), dtype=np.int64)
+    for start in range(0, n, 4096):  # rows × clusters at a time: memory stays bounded
+        d = emb[start : start + 4096] @ centres.T
+        near[start : start + 4096] = np.argpartition(-d, probes - 1, axis=1)[:, :probes] if probes < k else np.arange(k)
+    members = [np.flatnonzero(km.labels_ == c) for c in range(k)]
+    asked: list[list[int]] = [[] for _ in range(k)]
+    for i, cs in enumerate(near):
+        for c in cs:
+            asked[c].append(i)
+    if not all(len(m) for m in members):  # an empty cluster: its askers also look at their own cluster
+        for i, c in enumerate(km.labels_):
+            if not len(members[near[i][0]]) and c not in near[i]:
+                asked[c].append(i)
+    cand_rows, cand_cols, cand_scores = [], [], []
+    pool = top * 4
+    for c in range(k):
+        q, m = np.array(asked[c], dtype=np.int64), members[c]
+        if not len(q) or not len(m):
+            continue
+        sims = (x[q] @ x[m].T).toarray()
+        sims[city_ids[q][:, None] == city_ids[m][None, :]] = -1.0
+        if len(m) > pool:
+            idx = np.argpartition(-sims, pool - 1, axis=1)[:, :pool]
+        else:
+            idx = np.tile(np.arange(len(m)), (len(q), 1))
+        cand_rows.append(np.repeat(q, idx.shape[1]))
+        cand_cols.append(m[idx].ravel())
+        cand_scores.append(np.take_along_axis(sims, idx, axis=1).ravel())
+    rows = np.concatenate(cand_rows) if cand_rows else np.empty(0, dtype=np.int64)
+    cols = np.concatenate(cand_cols) if cand_cols else np.empty(0, dtype=np.int64)
+    scores = np.concatenate(cand_scores) if cand_scores else np.empty(0)
+    keep = scores >= min_score
+    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    order = np.lexsort((cols, -scores, rows))  # by row, strongest first, ties by position (as _blockwise)
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    bounds = np.searchsorted(rows, np.arange(n + 1))
+    for i in range(n):
+        seen: set[int] = set()
+        found = out[keys[i]]
+        lo, hi = bounds[i], bounds[i + 1]
+        for j, sc in zip(cols[lo:hi].tolist(), scores[lo:hi].tolist(), strict=True):
+            if len(found) >= top:
+                break
+            cid = city_ids[j]
+            if cid not in seen:
+                seen.add(cid)
+                found.append(Match(keys[j][0], keys[j][1], round(float(sc), 3)))
     return out
 
 
@@ -210,14 +309,22 @@ def similar_links(
 ) -> dict[int, list[SimilarLink]]:
     """Each article's counterparts as the city page lists them (render.SimilarLink), by article ordinal."""
     out: dict[int, list[SimilarLink]] = {}
+    # City.article(n) walks the whole city: look each other city's articles up by ordinal once per page
+    by_n: dict[str, dict[int, Article]] = {}
+
+    def article(city: str, n: int) -> Article:
+        if city not in by_n:
+            by_n[city] = {a.n: a for a in book.cities[city].articles()}
+        return by_n[city][n]
+
     for a in book.city(slug).articles():
         out[a.n] = [
             SimilarLink(
                 city=book.cities[m.city].name,
-                label=article_number(book.cities[m.city].article(m.n)),
+                label=article_number(article(m.city, m.n)),
                 url=links.city(m.city, f"art_{m.n}"),
                 score=m.score,
-                snippet=snippet(book.cities[m.city].article(m.n).text()),
+                snippet=snippet(article(m.city, m.n).text()),
             )
             for m in matches.get((slug, a.n), [])
         ]

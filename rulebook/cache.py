@@ -66,12 +66,13 @@ def _content_key(root: Path) -> str:
     return add_data(key, root).hexdigest()[:24]
 
 
-def rulebook(root: Path) -> Rulebook:
+def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:
     """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
 
     A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
     rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
-    Bad data is never cached (load_rulebook raises first)."""
+    Bad data is never cached (load_rulebook raises first). `loaded`: the book the caller has just loaded
+    from the same files (lint.check_and_load), used instead of loading again."""
     stamp = _stamp(root)
     hit = _cache.get(root)
     if hit and hit[0] == stamp:
@@ -84,7 +85,7 @@ def rulebook(root: Path) -> Rulebook:
         except Exception:  # an unreadable or outdated cache entry is only a miss
             book = None
     if not isinstance(book, Rulebook):
-        book = load_rulebook(root)
+        book = loaded if loaded is not None else load_rulebook(root)
         for old in path.parent.glob("book-*.pickle"):
             old.unlink()
         write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))

@@ -22,20 +22,32 @@ def lint(root: Path | None = None) -> list[str]:
 
     The import check runs for every city whose input file and source text can be read, even when
     other files have errors, so a source the importer cannot read shows the importer's reason."""
-    root = root or paths.ROOT
+    return _lint(root or paths.ROOT)[0]
+
+
+def _lint(root: Path) -> tuple[list[str], Rulebook | None]:
+    """lint(), and the book it checked when the data is clean (the same as load_rulebook(root))."""
     try:
         book, errors = check_rulebook(root)
     except DataError as e:  # a bad setting (environment), before any file is read
-        return e.errors
+        return e.errors, None
     if book.boilerplate is None:
-        return errors  # the importer cannot run; boilerplate.yaml's own errors are reported
+        return errors, None  # the importer cannot run; boilerplate.yaml's own errors are reported
     for slug, inp in sorted(book.inputs.items()):
         errors += _check_generated(root, book, slug, inp)
-    return errors
+    return errors, None if errors else book
 
 
 def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
-    """lint(), for the build (MkDocs' on_config): the same errors, and a clean result remembered.
+    """lint(), for the build (MkDocs' on_config): see check_and_load()."""
+    return check_and_load(root, cache_dir)[0]
+
+
+def check_and_load(root: Path | None = None, cache_dir: Path | None = None) -> tuple[list[str], Rulebook | None]:
+    """check(), and the clean book it loaded when it had to lint (None on a cache hit or with errors), so the
+    build need not load the data a second time (cache.rulebook(root, loaded=book)).
+
+    lint(), for the build (MkDocs' on_config): the same errors, and a clean result remembered.
 
     With cache_dir, a clean pass is recorded there as `lint-<key>.ok`, keyed on the path and bytes of
     every file under rules_data/, this package's code and the pydantic and PyYAML versions (the
@@ -43,19 +55,19 @@ def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
     Errors are never cached."""
     root = root or paths.ROOT
     if cache_dir is None:
-        return lint(root)
+        return _lint(root)
     key = fingerprint(("pydantic", "PyYAML"), sorted(Path(__file__).parent.glob("*.py")))
     key.update(settings_key().encode())  # RULEBOOK_ALLOW_MARKUP and the source size limit change the verdict
     add_data(key, root)
     marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
     if marker.exists():
-        return []
-    errors = lint(root)
+        return [], None
+    errors, book = _lint(root)
     if not errors:
         for old in cache_dir.glob("lint-*.ok"):
             old.unlink(missing_ok=True)
         write_cache_file(marker, "")
-    return errors
+    return errors, book
 
 
 def import_errors(rel: str, e: Exception) -> list[str]:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import lunr
 import lunr.builder
 from lunr.builder import Builder
 from lunr.token import Token
@@ -168,8 +169,62 @@ def _pre_tokenized() -> Iterator[None]:
         lunr.builder.Tokenizer = original
 
 
+_K1, _B = 1.2, 0.75  # lunr's BM25 defaults (lunr.builder.Builder)
+
+
 def build_index(docs: list[dict[str, object]]) -> dict[str, object]:
-    """A lunr index with no English pipeline (no stemmer, no stop words, no trimmer)."""
+    """A lunr index with no English pipeline (no stemmer, no stop words, no trimmer), serialized.
+
+    The same dict, key for key and float for float, as lunr_index(docs) makes with lunr's own Builder
+    (tests/test_search_index.py compares them): lunr's builder was three quarters of the search build
+    (vectors kept as sorted lists with an insert per term, a token set that serialize() drops)."""
+    fields = list(WORD_FIELDS)
+    inverted: dict[str, dict[str, object]] = {}
+    vectors: list[tuple[str, str, dict[str, int]]] = []  # (field ref, field, term frequencies) in lunr's order
+    lengths: dict[str, int] = {f: 0 for f in fields}
+    for d in docs:
+        ref = str(d["id"])
+        for name in fields:
+            terms = [str(t).lower() for t in d[name]]  # type: ignore[attr-defined]
+            lengths[name] += len(terms)
+            tf: dict[str, int] = {}
+            for term in terms:
+                tf[term] = tf.get(term, 0) + 1
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {f: {} for f in fields}
+                    posting["_index"] = len(inverted)
+                    inverted[term] = posting
+                posting[name].setdefault(ref, {})  # type: ignore[union-attr]
+            vectors.append((f"{name}/{ref}", name, tf))
+    n_docs = len(docs)
+    avg = {f: lengths[f] / n_docs for f in fields} if n_docs else {}
+    idf: dict[str, float] = {}
+    for term, posting in inverted.items():
+        with_term = sum(len(posting[f]) for f in fields)  # type: ignore[arg-type]
+        x = (n_docs - with_term + 0.5) / (with_term + 0.5)
+        idf[term] = math.log(1 + abs(x))
+    field_vectors = []
+    for ref, name, tf in vectors:
+        boost = WORD_FIELDS[name]
+        # an empty field has no terms to score (and a zero average length if no document has it)
+        norm = _K1 * (1 - _B + _B * (sum(tf.values()) / avg[name])) if tf else 0.0
+        elements = sorted(
+            (inverted[term]["_index"], round(round(idf[term] * ((_K1 + 1) * f) / (norm + f) * boost * 1, 3), 3))
+            for term, f in tf.items()
+        )
+        field_vectors.append([ref, [x for pair in elements for x in pair]])
+    return {
+        "version": lunr.__TARGET_JS_VERSION__,
+        "fields": fields,
+        "fieldVectors": field_vectors,
+        "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+        "pipeline": [],
+    }
+
+
+def lunr_index(docs: list[dict[str, object]]) -> dict[str, object]:
+    """build_index() by lunr's own Builder: the reference it is tested against."""
     b = Builder()
     b.pipeline.reset()
     b.search_pipeline.reset()

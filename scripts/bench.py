@@ -1,26 +1,31 @@
 """Benchmark: build time and memory against plain Material, page weight, and search at scale.
 
-Usage: python scripts/bench.py [--sizes 5,50,300] [--reps 7] [--queries 20]
+Usage: python scripts/bench.py [--sizes 5,300,1000] [--reps 7] [--queries 20] [--builds-only]
 
 For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
 rulebook/synthetic.py) it builds the real site and a plain mkdocs-material site of the same articles
 as static Markdown (no macros, no data layer, same jieba search), several times, and reports the
-median build time, peak RSS and their ratio measured in the same run. Then it measures page weight
-in headless Chromium and the search figures of scripts/bench_search.py. Prints Markdown tables.
+median build time, peak RSS and their ratio measured in the same run, and the cold cost of the
+article alignment alone (rulebook/align.py, in a child process of its own, no cache). Then it measures
+page weight in headless Chromium and the search figures of scripts/bench_search.py (skipped with
+--builds-only). Prints Markdown tables.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import bench_pagefind
 from bench_search import header_speed, lookup_speed
-from benchlib import copy_project, fmt_bytes, median, plain_material_twin, timed_build
+from benchlib import ROOT, copy_project, fmt_bytes, median, plain_material_twin, timed_build
 
+from rulebook import align
 from rulebook.browser import Browser, serve
 from rulebook.synthetic import make_synthetic
 
@@ -59,15 +64,40 @@ def page_weight(site: Path, browser: Browser) -> list[tuple[str, int, int, int]]
     return rows
 
 
+_ALIGN = """
+import gc, json, sys, time
+from pathlib import Path
+from rulebook import align
+from rulebook.data import load_rulebook
+book = load_rulebook(Path(sys.argv[1]))
+gc.freeze()  # as the build does once the book is loaded
+t0 = time.perf_counter()
+corpus = align.Corpus.of(book)
+t1 = time.perf_counter()
+align.align_corpus(corpus)
+t2 = time.perf_counter()
+print(json.dumps({"articles": len(corpus.keys), "vectorize": t1 - t0, "match": t2 - t1}))
+"""
+
+
+def alignment_cost(project: Path) -> dict[str, float]:
+    """Seconds of a cold alignment of the project's book (TF-IDF vectors, then matching), in a child process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _ALIGN, str(project)], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="5,50,300")
+    ap.add_argument("--sizes", default="5,300,1000")
     ap.add_argument("--reps", type=int, default=7, help="builds per size (median reported); 1 for sizes >= 300")
     ap.add_argument("--queries", type=int, default=20)
+    ap.add_argument("--builds-only", action="store_true", help="build time, memory and alignment only")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
-    browser = Browser()
-    builds, searches, weights, pagefind = [], [], None, []
+    browser = None if args.builds_only else Browser()
+    builds, aligns, searches, weights, pagefind = [], [], [], None, []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for n in sizes:
@@ -84,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             m_ours, m_plain = max(m for _, m in ours), max(m for _, m in plain)
             builds.append((n, reps, t_ours, t_plain, m_ours, m_plain))
             print(f"built {n}: ours {t_ours:.1f} s / plain {t_plain:.1f} s", file=sys.stderr, flush=True)
+            aligns.append((n, alignment_cost(project), t_ours))
+            print(f"aligned {n}: {aligns[-1][1]}", file=sys.stderr, flush=True)
+            if browser is None:
+                continue
             site = work / f"site{n}"
             if n == 5:
                 weights = page_weight(site, browser)
@@ -98,6 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|")
     for n, reps, to, tp, mo, mp in builds:
         print(f"| {n} | {reps} | {to:.1f} s | {tp:.1f} s | {to / tp:.2f}× | {mo} MB | {mp} MB | {mo / mp:.2f}× |")
+    print("\n## 条文对齐（单独测量：冷计算，不用缓存；构建中的对齐与此相同）\n")
+    print("| 城市数 | 条文数 | 方法 | 向量化 | 匹配 | 合计 | 每千条 | 占本站构建 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, cost, t_ours in aligns:
+        total = cost["vectorize"] + cost["match"]
+        arts = int(cost["articles"])
+        exact = "逐块全比" if arts <= align.EXACT_MAX_ARTICLES else "聚类分块"
+        method = "按文档顺序" if n <= align.STRUCTURED_MAX_CITIES else exact
+        print(
+            f"| {n} | {arts} | {method} | {cost['vectorize']:.1f} s | {cost['match']:.1f} s | {total:.1f} s "
+            f"| {1000 * total / max(1, arts):.2f} s | {100 * total / t_ours:.0f}% |"
+        )
+    if browser is None:
+        return 0
     if weights:
         print("\n## 页面重量（首次访问加载的 HTML 与全部资源，5 市）\n")
         print("| 页面 | 请求数 | 原始大小 | gzip |\n|---|---|---|---|")

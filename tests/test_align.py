@@ -92,3 +92,23 @@ def test_topic_page_shows_the_concordance(built_site):
     row = next(r for r in block.split("<tr>") if 'href="../../cities/zhuzhou/#art_44"' in r)
     for slug, n in (("chenzhou", 35), ("jixi", 40), ("ziyang", 38), ("liyang", 41)):
         assert f'href="../../cities/{slug}/#art_{n}"' in row
+
+
+def test_blocked_candidates_find_the_exact_best_matches(book, monkeypatch):
+    # Beyond EXACT_MAX_ARTICLES, articles are compared only within their nearest clusters. On the five real
+    # texts cut into clusters of 20 (16 clusters, 4 probed: a harder split than 200-article clusters at
+    # scale), the best match equals the exact all-pairs one for 0.99 of the articles; the floor sits under.
+    corpus = align.Corpus.of(book)
+    vec, matrix = align.Vectorizer.fit_transform(corpus.texts, with_words=False)  # the large-corpus features
+    corpus = align.Corpus(corpus.keys, corpus.texts, matrix, vec)
+    exact = align._blockwise(corpus, align.TOP, align.MIN_SCORE)
+    monkeypatch.setattr(align, "CLUSTER_SIZE", 20)
+    blocked = align._blocked(corpus, align.TOP, align.MIN_SCORE)
+    assert blocked.keys() == exact.keys()
+    for (slug, _), found in blocked.items():
+        cities = [m.city for m in found]
+        assert slug not in cities and len(cities) == len(set(cities)) <= align.TOP
+        assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+    rows = [k for k, ms in exact.items() if ms]
+    same = sum(bool(blocked[k]) and blocked[k][0] == exact[k][0] for k in rows) / len(rows)
+    assert same >= 0.97, same

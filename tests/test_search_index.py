@@ -59,3 +59,20 @@ def test_direct_hits_name_cities_topics_attributes_and_chains(book):
     assert by_label[("流程", "发文签发")]["path"] == "chains/outgoing"
     assert {h["kind"] for h in hits} == {"城市", "比较", "比较项", "流程"}
     assert len([h for h in hits if h["kind"] == "城市"]) == len(book.cities)
+
+
+def test_shards_are_the_index_lunr_itself_builds(book):
+    """build_index() writes the serialized lunr index directly; it must equal lunr's Builder's, byte for byte."""
+    from conftest import ROOT
+
+    search.use_terms(search.search_terms(book, ROOT))
+    labels = search._labels(book)
+    for city in book.cities.values():
+        docs = [
+            search._doc(city, a, topics, search._analyse(city, chapter, a, topics, labels))
+            for chapter, a, topics in search._articles(city, search._tags_of(book, city.id))
+        ]
+        ours, lunrs = search.build_index(docs), search.lunr_index(docs)
+        assert json.dumps(ours, ensure_ascii=False) == json.dumps(lunrs, ensure_ascii=False), city.id
+    empty_field = [{"id": "x/1", "title": ["a"], "words": [], "bigrams": ["b"], "topics": []}]
+    assert search.build_index(empty_field) == search.lunr_index(empty_field)
