@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from . import align
+from . import align, citations
 from .compare import cell_citations, topic
+from .concordance import groups
 from .data import Rulebook
 from .links import city_path, topic_downloads
 from .models import Adoption, Cell, CellStatus, Reference, Superseded, Truncation
@@ -305,6 +306,7 @@ def download_files(book: Rulebook, base_url: str | None = None) -> dict[str, str
         files[paths["xlsx"]] = sheet_xlsx(sheet)
         files[paths["csv"]] = sheet_csv(sheet)
         files[paths["quotes"]] = quotes_csv(sheet)
+        files[paths["concordance"]] = concordance_xlsx(book, t.id, base_url)
         files[f"schema/topics/{t.id}.schema.json"] = json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
     return files
 
@@ -318,6 +320,8 @@ def _describe(name: str) -> str:
         return "JSON Schema（由数据模型生成）"
     if name.endswith("-quotes.csv"):
         return "该主题的逐字引文与说明：每条引文一行（城市、指标、条文、引文、链接）"
+    if name.endswith("-concordance.xlsx"):
+        return "该主题逐条对照（Excel）：每行为各市规定同一事项的条文（机器对齐，待核），第二个工作表为各市文件出处"
     if name.endswith(".xlsx"):
         return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列；第二个工作表为引文"
     if name.endswith(".csv"):
@@ -478,6 +482,60 @@ def sheet_xlsx(sheet: TopicSheet) -> bytes:
     for letter, width in zip("ABCDEFG", (10, 20, 10, 12, 60, 40, 40), strict=True):
         qs.column_dimensions[letter].width = width
     wb.properties.title = f"{sheet.title}：各市比较"
+    wb.properties.creator = "市政府工作规则汇编"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _reproducible_zip(buf.getvalue())
+
+
+def concordance_xlsx(book: Rulebook, topic_id: str, base_url: str | None = None) -> bytes:
+    """A topic's 逐条对照 for a drafting group: sheet 逐条对照 (a row per provision, a column per city, each
+    cell the article's label and text, linked when the site's address is known), sheet 出处 (each city's
+    document and its citation) and 说明 (the rows are machine alignment, not curated facts)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    cities = book.ordered_cities()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "逐条对照"
+    ws.append(["组", *(c.name for c in cities)])
+    for i, row in enumerate(groups(book, topic_id, align.for_book(book)), start=1):
+        values: list[object] = [i]
+        for c in cities:
+            art = c.article(row[c.id]) if c.id in row else None
+            values.append(f"{article_number(art)}\n{art.text()}" if art else "")
+        ws.append(values)
+        for col, c in enumerate(cities, start=2):
+            url = article_url(base_url, c.id, row[c.id]) if c.id in row else None
+            if url and "://" in url:
+                ws.cell(row=ws.max_row, column=col).hyperlink = url
+    ws.freeze_panes = "B2"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = 6
+    for col in range(2, len(cities) + 2):
+        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 48
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    src = wb.create_sheet("出处")
+    src.append(["城市", "文件", "文号", "引用（简式）"])
+    for c in cities:
+        src.append([c.name, c.title, c.doc_number or "（文号不详）", citations.short(c)])
+    for cell in src[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCD", (10, 30, 22, 50), strict=True):
+        src.column_dimensions[letter].width = width
+    note = wb.create_sheet("说明")
+    note.append(
+        [
+            "各行的对应关系由机器按文字相似度与条文顺序计算（机器建议，待核），不是经核对的结论；经核对的结论见本主题比较表。"
+        ]
+    )
+    note.append(["来源：市政府工作规则汇编；各条文字为校勘后的文本，改动见各市页面的校勘记。"])
+    wb.properties.title = f"{topic(book, topic_id).label}：逐条对照"
     wb.properties.creator = "市政府工作规则汇编"
     wb.properties.created = wb.properties.modified = _FIXED_TIME
     buf = io.BytesIO()

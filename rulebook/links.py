@@ -18,6 +18,7 @@ def topic_downloads(topic_id: str) -> dict[str, str]:
         "csv": f"topics/{topic_id}.csv",
         "xlsx": f"topics/{topic_id}.xlsx",
         "quotes": f"topics/{topic_id}-quotes.csv",
+        "concordance": f"topics/{topic_id}-concordance.xlsx",
     }
 
 

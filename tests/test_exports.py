@@ -79,7 +79,7 @@ def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, boo
             assert f"data/topics/{topic.id}." not in page and not (built_site / f"data/topics/{topic.id}.csv").exists()
             continue
         attrs = book.facts[topic.id].attributes
-        for kind in ("csv", "xlsx", "quotes"):
+        for kind in ("csv", "xlsx", "quotes", "concordance"):
             path = f"data/{links.topic_downloads(topic.id)[kind]}"
             assert f'href="../../{path}"' in page, (topic.id, kind)
         rows = _csv(built_site / f"data/topics/{topic.id}.csv")
@@ -125,3 +125,32 @@ def test_spreadsheet_links_are_absolute_with_site_url(book):
     ws = load_workbook(io.BytesIO(data))["比较"]
     links = [c.hyperlink.target for r in ws.iter_rows(min_row=2) for c in r if c.hyperlink]
     assert "https://rules.example.gov.cn/rules/cities/zhuzhou/#art_44" in links
+
+
+def test_concordance_workbook_lists_each_provision_with_its_sources(book):
+    import openpyxl
+
+    from rulebook import align, concordance, exports
+
+    topic = "meetings"
+    data = exports.concordance_xlsx(book, topic, "https://rules.example.org/")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["逐条对照", "出处", "说明"]
+    ws = wb["逐条对照"]
+    names = [c.name for c in book.ordered_cities()]
+    assert [c.value for c in ws[1]] == ["组", *names]
+    rows = concordance.groups(book, topic, align.for_book(book))
+    assert ws.max_row == len(rows) + 1
+    # the 常务会议 row: each city's article, its text, linked to the article on the site
+    first = rows[0]
+    for col, c in enumerate(book.ordered_cities(), start=2):
+        cell = ws.cell(row=2, column=col)
+        if c.id in first:
+            assert cell.value.endswith(c.article(first[c.id]).text())
+            assert cell.hyperlink.target == f"https://rules.example.org/cities/{c.id}/#art_{first[c.id]}"
+        else:
+            assert cell.value in (None, "")
+    sources = {r[0].value: r[3].value for r in wb["出处"].iter_rows(min_row=2)}
+    assert sources["株洲市"] == "《株洲市人民政府工作规则》（株政发〔2022〕1号）"
+    assert "机器建议" in wb["说明"]["A1"].value
+    assert data == exports.concordance_xlsx(book, topic, "https://rules.example.org/")  # reproducible
