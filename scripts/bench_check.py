@@ -22,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 from benchlib import ROOT, copy_project, median, timed_build
-from browser import Browser, serve
 
+from rulebook.browser import Browser, serve
 from rulebook.synthetic import make_synthetic
 
 CITIES = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
@@ -50,6 +50,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="5,300")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scoring", default="tfidf,bm25", help="article likeness measures to compare (quality)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     browser = Browser()
@@ -62,10 +63,13 @@ def main() -> int:
                 page = browser.page()
                 page.goto(url + "check/")
                 page.wait_for_function("window.rbCheck && window.rbCheckCorpus")
-                if size <= 5:
+                for scoring in args.scoring.split(",") if size <= 5 else []:
+                    print(f"**{scoring}**\n")
                     res = page.evaluate(
-                        "cs => cs.map(c => rbCheck.evaluate(rbCheckCorpus, c, rbSegmentPatterns, rbQuantityRules))",
-                        CITIES,
+                        "([cs, sc]) => { rbCheck.weights.scoring = sc; const r = cs.map(c => "
+                        "rbCheck.evaluate(rbCheckCorpus, c, rbSegmentPatterns, rbQuantityRules)); "
+                        "rbCheck.weights.scoring = 'tfidf'; return r; }",
+                        [CITIES, scoring],
                     )
                     print("| 城市 | 条数（切分/原文） | 主题命中 | 有规定：首位条文命中 | 未规定：草案未见 |")
                     print("|---|---|---|---|---|")

@@ -203,7 +203,8 @@
 
   var W = {
     neighbours: 5, votePower: 3, tagShare: 0.6, chapter: 0.2, article: 0.5, label: 0.3,
-    candidate: 0.7, candidateQuantity: 0.6, candidatePeers: 0.4, largePeers: 60
+    candidate: 0.7, candidateQuantity: 0.6, candidatePeers: 0.4, largePeers: 60,
+    scoring: "tfidf"  // article likeness: TF-IDF cosine (measured better than "bm25", see bench_check.py)
   };
 
   // With many peers (> W.largePeers) the peers' side does not depend on the draft (the n-gram weights
@@ -252,6 +253,35 @@
     return best;
   }
 
+  // The alternative measured against TF-IDF cosine (scripts/bench_check.py --scoring bm25): Okapi BM25
+  // over character bigrams, the search index's unit, each query's scores scaled to its best = 1.
+  function bm25Of(P) {
+    if (P.bm25) return P.bm25;
+    var k1 = 1.2, b = 0.75, post = new Map(), lens = [], total = 0;
+    P.peerArts.forEach(function (p, i) {
+      var g = grams(p.text, 2, 2), len = 0;
+      g.forEach(function (tf, t) { var l = post.get(t); if (!l) post.set(t, l = []); l.push(i, tf); len += tf; });
+      lens.push(len); total += len;
+    });
+    var n = lens.length, avg = total / Math.max(1, n);
+    P.bm25 = function (text) {
+      var out = new Float64Array(n), mx = 0;
+      grams(text, 2, 2).forEach(function (_, t) {
+        var l = post.get(t);
+        if (!l) return;
+        var df = l.length / 2, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        for (var k = 0; k < l.length; k += 2) {
+          var tf = l[k + 1], d = l[k];
+          out[d] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lens[d] / avg));
+        }
+      });
+      for (var k = 0; k < n; k++) mx = Math.max(mx, out[k]);
+      if (mx > 0) for (k = 0; k < n; k++) out[k] /= mx;
+      return out;
+    };
+    return P.bm25;
+  }
+
   function check(draft, corpus, peerIds, quantityTable) {
     var t0 = performance.now();
     var P = prepare(corpus, peerIds, {
@@ -264,8 +294,9 @@
     corpus.topics.forEach(function (t, i) { topicOrder[t[0]] = i; topicLabel[t[0]] = t[1]; });
 
     // similarity of every draft article to every peer article (text + chapter title)
+    var bm25 = W.scoring === "bm25" ? bm25Of(P) : null;
     var sims = draftRows.map(function (v, i) {
-      var s = P.index.scores(v), c = P.chapterIndex.scores(draftChapters[i]);
+      var s = bm25 ? bm25(draft.articles[i].text) : P.index.scores(v), c = P.chapterIndex.scores(draftChapters[i]);
       if (draft.articles[i].chapter) for (var k = 0; k < s.length; k++) s[k] += W.chapter * c[k];
       return s;
     });
