@@ -16,21 +16,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import MiniBatchKMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .cache import fingerprint, write_cache_file
 from .data import Rulebook
 from .links import Links
 from .models import Article
 from .render import SimilarLink, article_number, snippet
+
+# scikit-learn and SciPy load only when an alignment is computed (a cache miss): importing them was
+# about a third of a warm five-city build.
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MIN_SCORE = 0.1  # below this two articles share little more than the genre's common words
 # Documents run in much the same order (全体会议, then 常务会议 …): a pair of articles whose neighbours also
@@ -92,6 +93,8 @@ class Vectorizer:
     def fit(cls, texts: list[str], with_words: bool = True) -> Vectorizer:
         # sublinear tf keeps long articles from dominating; n-grams in most articles carry no signal and
         # make the similarity product dense, so a large corpus drops them (max_df)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         large = not with_words
         chars = TfidfVectorizer(
             analyzer="char",
@@ -110,6 +113,10 @@ class Vectorizer:
     @classmethod
     def fit_transform(cls, texts: list[str], with_words: bool = True) -> tuple[Vectorizer, sparse.csr_matrix]:
         """fit(texts) and transform(texts), counting the n-grams once (half the cost at scale)."""
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
         large = not with_words
         chars = TfidfVectorizer(
             analyzer="char",
@@ -126,6 +133,9 @@ class Vectorizer:
         return cls(chars, words), normalize(sparse.hstack([c, WORD_WEIGHT * w]).tocsr())
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
         c = normalize(self.chars.transform(texts))
         if self.words is None:
             return c.tocsr()
@@ -144,6 +154,8 @@ class Corpus:
 
     @classmethod
     def of(cls, book: Rulebook) -> Corpus:
+        from scipy import sparse
+
         pairs = [(slug, a) for slug, city in book.cities.items() for a in city.articles()]
         keys = [(slug, a.n) for slug, a in pairs]
         texts = [a.text() for _, a in pairs]
@@ -177,6 +189,8 @@ def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -
 
 
 def _structured(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int], list[Match]]:
+    from scipy.optimize import linear_sum_assignment
+
     keys = corpus.keys
     sims = (corpus.matrix @ corpus.matrix.T).toarray()
     rows: dict[str, list[int]] = {}
@@ -209,6 +223,10 @@ def _blocked(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int]
     Articles are clustered (k-means on a low-dimensional projection of their TF-IDF rows, CLUSTER_SIZE
     articles a cluster on average); each article is compared exactly (TF-IDF cosine) with the members of
     its PROBES nearest clusters only. All pairs would grow with the square of the corpus."""
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     keys = corpus.keys
     out: dict[tuple[str, int], list[Match]] = {k: [] for k in keys}
     n = len(keys)

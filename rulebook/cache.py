@@ -7,12 +7,16 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
 from .data import Rulebook, load_rulebook, settings_key
 from .layout import Layout
+
+T = TypeVar("T")
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
 
@@ -64,6 +68,25 @@ def _content_key(root: Path) -> str:
     key = fingerprint(("pydantic",), sorted(Path(__file__).parent.glob("*.py")))
     key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
     return add_data(key, root).hexdigest()[:24]
+
+
+def derived(root: Path, name: str, extra: str, make: Callable[[], T], dists: tuple[str, ...] = ()) -> T:
+    """A value made from the book, kept in .cache/<name>-<key>.pickle between builds. The key is what
+    the book's own cache key covers (every byte of rules_data/ and of this package, the settings) plus
+    `extra` and the versions of `dists`; a stale or unreadable entry is only a miss."""
+    key = fingerprint(dists, [])
+    key.update(_content_key(root).encode() + b"\0" + extra.encode())
+    path = root / ".cache" / f"{name}-{key.hexdigest()[:24]}.pickle"
+    if path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # an outdated entry is only a miss
+            pass
+    value = make()
+    for old in path.parent.glob(f"{name}-*.pickle"):
+        old.unlink()
+    write_cache_file(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
 
 
 def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:

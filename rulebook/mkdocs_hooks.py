@@ -89,7 +89,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in drafting.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
-    for name, text in site.downloads(book, config.site_url).items():
+    for name, text in site.downloads(book, config.site_url, root).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
 

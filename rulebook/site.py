@@ -5,7 +5,9 @@ links.py; the older names below are thin re-exports for callers."""
 
 from __future__ import annotations
 
-from .cache import _cache, cached, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
+from pathlib import Path
+
+from .cache import _cache, cached, derived, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
 from .data import Rulebook
 from .exports import download_files
 from .links import DEFAULT_LINKS, Links, root_prefix, topic_downloads  # noqa: F401 - re-exported
@@ -67,12 +69,18 @@ def commonjs_global(source: str, name: str) -> str:
 _downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
 
 
-def downloads(book: Rulebook, site_url: str | None = None) -> dict[str, str | bytes]:
+def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes]:
     """The data/ files of this build, made once (the hooks write them, the data page lists them).
 
     `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
-    paths relative to the site root."""
+    paths relative to the site root. With `root`, they are kept in .cache/ until the data or the code
+    changes (writing the workbooks was a third of a warm five-city build)."""
     # identity, not id(): a reload may reuse an id
     if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
-        _downloads[:] = [(book, site_url, download_files(book, site_url))]
+
+        def make() -> dict[str, str | bytes]:
+            return download_files(book, site_url)
+
+        made = derived(root, "downloads", site_url or "", make, ("openpyxl",)) if root else make()
+        _downloads[:] = [(book, site_url, made)]
     return _downloads[0][2]
