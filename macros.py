@@ -50,8 +50,13 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
 
     @env.macro
     def cities_table() -> str:
-        """Home-page table of all cities."""
-        return render.home_table(book().ordered_cities(), links())
+        """Home-page table of the provinces, with counts and their first cities."""
+        return render.province_table(book().ordered_cities(), links())
+
+    @env.macro
+    def cities_index() -> str:
+        """The 城市一览 page: every city by province, with a filter box."""
+        return render.cities_index(book().ordered_cities(), links())
 
     @env.macro
     def compare_index() -> str:

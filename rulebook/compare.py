@@ -15,7 +15,7 @@ import markupsafe
 from .data import Rulebook
 from .links import DEFAULT_LINKS, Links, topic_downloads
 from .models import Cell, CellStatus, City, Topic
-from .render import article_number, html_block, md_text
+from .render import article_number, html_block, md_text, province_table
 
 if TYPE_CHECKING:  # align pulls in jieba and scipy; only its Match type is needed here
     from .align import Match
@@ -81,6 +81,8 @@ def compare_index(book: Rulebook, links: Links = DEFAULT_LINKS) -> str:
         "“未规定”表示该市规则对此没有规定；“原文缺失”表示来源文本不完整，无法判断。",
         "",
         "下载：[比较数据 CSV](../data/comparisons.csv) · [比较数据 JSON](../data/comparisons.json)",
+        "",
+        province_table(cities, links, shown=0),
         "",
     ]
     rows = [

@@ -42,6 +42,11 @@ class Links:
     def city(self, slug: str, anchor: str | None = None) -> str:
         return self.page(city_path(slug).rstrip("/"), anchor)
 
+    def index(self, folder: str, anchor: str | None = None) -> str:
+        """An index page: 'cities/' on a server, 'cities/index.html' in the offline bundle."""
+        page = folder + "/" if self.directory_urls else folder + "/index.html"
+        return self.prefix + page + (f"#{anchor}" if anchor else "")
+
     def asset(self, path: str) -> str:
         return self.prefix + path
 

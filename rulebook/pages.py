@@ -26,6 +26,7 @@ class Page:
     nav_title: bool = True  # False: listed by path, MkDocs takes the title from the page itself
     print_key: str | None = None  # printed as its own part of the PDF (file stem), or not printed
     print_title: str = ""  # the part's outline entry and running header
+    section: str | None = None  # a sub-section of the kind's nav group (a city's province), or none
 
     @property
     def url(self) -> str:
@@ -73,7 +74,11 @@ def _static(src: str, title: str, *, nav_title: bool = True, **print_as: str) ->
 
 
 def _cities(book: Rulebook) -> list[Page]:
-    return [Page(f"cities/{c.id}.md", c.name, c.id, print_key=c.id, print_title=c.title) for c in book.ordered_cities()]
+    # In province order (ordered_cities), so each province is one run of pages: one nav sub-section.
+    return [
+        Page(f"cities/{c.id}.md", c.name, c.id, print_key=c.id, print_title=c.title, section=c.province)
+        for c in book.ordered_cities()
+    ]
 
 
 def _topics(book: Rulebook) -> list[Page]:
@@ -104,6 +109,10 @@ def _chains(book: Rulebook) -> list[Page]:
 KINDS: list[PageKind] = [
     PageKind("home", None, _static("index.md", "首页")),
     PageKind("lookup", None, _static("lookup/index.md", "条文检索")),
+    # The one page that lists every city (by province, with a filter box); the nav holds provinces and,
+    # pruned by Material's `navigation.prune`, only the current province's cities, so a page's HTML
+    # does not grow with the corpus.
+    PageKind("cities", "各市工作规则", _static("cities/index.md", "城市一览"), macro="cities_index", searched=False),
     PageKind("city", "各市工作规则", _cities, macro="city_page"),
     PageKind(
         "compare",
@@ -138,11 +147,23 @@ def macros() -> set[str]:
 
 def nav(book: Rulebook) -> list[object]:
     """The site navigation, in registry order. Material prints nav titles unescaped, so every title
-    goes through html_text()."""
+    goes through html_text(). Pages with a `section` (cities: their province) are nested one level
+    deeper, one sub-section per run of pages with the same section."""
     out: list[object] = []
     sections: dict[str, list[object]] = {}
     for k in KINDS:
-        entries = [{html_text(p.title): p.src} if p.nav_title else p.src for p in k.pages(book)]
+        entries: list[object] = []
+        current: tuple[str, list[object]] | None = None  # the open sub-section: (section, its entries)
+        for p in k.pages(book):
+            entry = {html_text(p.title): p.src} if p.nav_title else p.src
+            if p.section is None:
+                entries.append(entry)
+                current = None
+                continue
+            if current is None or current[0] != p.section:
+                current = (p.section, [])
+                entries.append({html_text(p.section): current[1]})
+            current[1].append(entry)
         if k.group is None:
             out += entries
         elif k.group in sections:

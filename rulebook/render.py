@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ import jinja2
 import markupsafe
 
 from . import rawblock
-from .models import Article, City, CorrectionKind, Paragraph
+from .models import Article, City, CorrectionKind, Level, Paragraph
 from .numerals import int_to_cn
 
 if TYPE_CHECKING:
@@ -239,18 +241,48 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
     return "\n".join(out)
 
 
-def home_table(cities: list[City], links: Links) -> str:
-    """The table of cities on the home page, each linking to its city page."""
-    rows = [
-        {
-            "city": c,
-            "href": links.city(c.id),
-            "chapters": len([ch for ch in c.chapters if ch.label]),
-            "articles": len(c.articles()),
-        }
-        for c in cities
-    ]
-    return html_block("home_table.html.j2", rows=rows)
+@dataclass(frozen=True)
+class ProvinceGroup:
+    anchor: str  # its part of the 城市一览 page: prov_<n>, by position (province names are not ASCII)
+    province: str
+    cities: list[City]
+    levels: list[tuple[str, int]]  # (level, number of cities), in Level order
+
+
+def by_province(cities: list[City]) -> list[ProvinceGroup]:
+    """Cities grouped by province, in the given order (ordered_cities: by province, then name)."""
+    groups = []
+    for n, (province, run) in enumerate(groupby(cities, key=lambda c: c.province), start=1):
+        members = list(run)
+        count = Counter(c.level for c in members)
+        levels = [(level.value, count[level]) for level in Level if count[level]]
+        groups.append(ProvinceGroup(f"prov_{n}", province, members, levels))
+    return groups
+
+
+def _city_row(c: City, links: Links) -> dict[str, object]:
+    return {
+        "city": c,
+        "href": links.city(c.id),
+        "chapters": len([ch for ch in c.chapters if ch.label]),
+        "articles": len(c.articles()),
+    }
+
+
+def cities_index(cities: list[City], links: Links) -> str:
+    """The 城市一览 page (cities/): every city, by province, with a filter box (assets/city-filter.js);
+    without JS a plain list. The only page whose size grows with the number of cities."""
+    groups = [(g, [_city_row(c, links) for c in g.cities]) for g in by_province(cities)]
+    return html_block("cities_index.html.j2", groups=groups, total=len(cities), links=links)
+
+
+def province_table(cities: list[City], links: Links, shown: int = 8) -> str:
+    """The table of provinces on the home page (and, with shown=0, the compare index): cities per
+    level and the first `shown` cities, each province linking to its part of 城市一览 (cities/), the
+    one page with the full list, so these pages grow with the provinces, not the cities."""
+    return html_block(
+        "province_summary.html.j2", groups=by_province(cities), total=len(cities), shown=shown, links=links
+    )
 
 
 def city_pdf_link(slug: str, links: Links) -> str:

@@ -67,12 +67,12 @@ def test_corrections_table_lists_every_correction(book):
     assert table.count("<tr") - 1 == len(city.corrections)
 
 
-def test_home_table_links_every_city(book):
+def test_cities_index_links_every_city(book):
     cities = list(book.cities.values())
-    out = render.home_table(cities, Links(prefix="", directory_urls=True))
+    out = render.cities_index(book.ordered_cities(), Links(prefix="", directory_urls=True))
     for c in cities:
         assert f'<a href="cities/{c.id}/">{c.name}</a>' in out
-    offline = render.home_table(cities, Links(prefix="", directory_urls=False))
+    offline = render.cities_index(book.ordered_cities(), Links(prefix="", directory_urls=False))
     assert '<a href="cities/zhuzhou.html">' in offline
     assert "原文缺失" in out  # 株洲
 

@@ -36,7 +36,7 @@ def plant(project: Path) -> list[str]:
     fields: list[str] = []
 
     def city_input(d: dict) -> None:
-        d["metadata"].update({f: payload(f) for f in ("name", "title", "issuer", "status_note")})
+        d["metadata"].update({f: payload(f) for f in ("name", "title", "issuer", "status_note", "province")})
         d["corrections"] = [
             {
                 "article": 1,
@@ -47,7 +47,7 @@ def plant(project: Path) -> list[str]:
         ]
 
     _edit(data / "inputs/zhuzhou.yaml", city_input)
-    fields += ["name", "title", "issuer", "status_note", "article_text", "reason"]
+    fields += ["name", "title", "issuer", "status_note", "province", "article_text", "reason"]
     result = subprocess.run(
         [sys.executable, str(project / "scripts/import_city.py"), "zhuzhou", "--quiet"],
         capture_output=True,
@@ -133,4 +133,5 @@ def test_no_payload_runs_and_every_one_prints_as_text(hostile_site, browser):
     assert missing == [], missing
     # Names and labels land in the nav and <title>: literal there too (topic pages hide the nav for width).
     assert len(shown["name"]) >= 25 and len(shown["topic_label"]) >= 15
+    assert len(shown["province"]) >= 25  # a nav section (province) on every page with the nav
     assert "Xarticle_text<img" in search_text
