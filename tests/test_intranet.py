@@ -300,7 +300,11 @@ def test_the_404_page_is_styled_and_works_in_a_browser(browser, nginx_url):
     page.goto(nginx_url + "cities/nowhere/")
     assert failed == [f"404 {nginx_url}cities/nowhere/"]  # the page itself; every asset it loads is found
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-    page.click("text=株洲市")
+    # the pruned nav shows provinces; 城市一览 lists every city
+    page.click(".md-nav >> text=城市一览")
+    page.wait_for_load_state()
+    assert page.url == nginx_url + "cities/"
+    page.click(".md-content >> text=株洲市")
     page.wait_for_load_state()
     assert page.url == nginx_url + "cities/zhuzhou/"
     assert page.evaluate("window.__csp") == []
