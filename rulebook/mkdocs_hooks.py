@@ -84,7 +84,10 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in draftcheck.check_files(book).items():
         files.append(File.generated(config, dest, content=text))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
-        files.append(File.generated(config, dest, content=text))
+        if isinstance(text, Path):  # a cached shard: copied from its cache file, never held in memory
+            files.append(File.generated(config, dest, abs_src_path=str(text)))
+        else:
+            files.append(File.generated(config, dest, content=text))
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
     for dest, text in drafting.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))

@@ -312,10 +312,11 @@ def _city_jobs(book: Rulebook, terms: list[str]) -> dict[str, tuple[_Job, str]]:
 
 def _city_builds(
     book: Rulebook, city_jobs: dict[str, tuple[_Job, str]], cache_dir: Path | None, need_counts: bool
-) -> Iterator[tuple[City, str, list[list[dict[str, int]]] | None]]:
+) -> Iterator[tuple[City, str | Path, list[list[dict[str, int]]] | None]]:
     """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
     unchanged, else built in parallel. Cached counts are read only when the term index must be
-    rebuilt, one city at a time as the caller merges them."""
+    rebuilt, one city at a time as the caller merges them. With a cache, the script is the path of its
+    cache file, not its text: at 3,000 cities the shards are 1.4 GB, too much to hold until MkDocs writes them."""
     cities = book.ordered_cities()
     keys = {slug: key for slug, (_, key) in city_jobs.items()}
     jobs = {}
@@ -336,13 +337,17 @@ def _city_builds(
                 if cache_dir:
                     write_cache_file(cache_dir / f"{keys[city.id]}.counts.json", counts_json)
                     write_cache_file(cache_dir / f"{keys[city.id]}.js", script)  # last: a hit needs both files
-                yield city, script, json.loads(counts_json) if need_counts else None
+                yield (
+                    city,
+                    cache_dir / f"{keys[city.id]}.js" if cache_dir else script,
+                    (json.loads(counts_json) if need_counts else None),
+                )
             else:
                 hit = cache_dir / f"{keys[city.id]}.js"  # type: ignore[operator]
                 counts = None
                 if need_counts:
                     counts = json.loads(hit.with_suffix(".counts.json").read_text(encoding="utf-8"))
-                yield city, hit.read_text(encoding="utf-8"), counts
+                yield city, hit, counts
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
@@ -355,8 +360,9 @@ def _js_call(function: str, *args: object) -> str:
     return function + "(" + body + ");\n"
 
 
-def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str]:
+def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str | Path]:
     """Every file of 条文检索: lookup/meta.js, one lunr shard script per city, and the term index.
+    A value is the file's text, or (a shard, with `cache_dir`) the path of the cache file holding it.
 
     With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
     module change (incremental builds and `mkdocs serve`); the term index is merged again from the
@@ -369,7 +375,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     term_cache = cache_dir / f"terms-{key}.json" if cache_dir else None
     term_files = json.loads(term_cache.read_text(encoding="utf-8")) if term_cache and term_cache.exists() else None
     builder = None if term_files else TermIndexBuilder(book)
-    files: dict[str, str] = {}
+    files: dict[str, str | Path] = {}
     shards = []
     builds = _city_builds(book, city_jobs, cache_dir, need_counts=builder is not None)
     try:  # close the generator on error at once, so its worker pool stops now
@@ -384,7 +390,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
                     "province": city.province,
                     "complete": city.complete,
                     "articles": len(city.articles()),
-                    "bytes": len(text.encode()),
+                    "bytes": text.stat().st_size if isinstance(text, Path) else len(text.encode()),
                 }
             )
     finally:

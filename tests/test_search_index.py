@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rulebook import search
 
@@ -37,7 +38,14 @@ def test_search_caches_never_change_the_files(book, tmp_path):
     for stale in tmp_path.glob("terms-*.json"):
         stale.unlink()
     merged = search.search_files(book, ROOT, cache_dir=tmp_path)
-    assert uncached == cold == warm == merged
+
+    def texts(files: dict[str, str | Path]) -> dict[str, str]:
+        return {k: v.read_text(encoding="utf-8") if isinstance(v, Path) else v for k, v in files.items()}
+
+    # cached shards come as their cache files' paths (so a big corpus is not held in memory)
+    assert any(isinstance(v, Path) for v in cold.values()) and any(isinstance(v, Path) for v in warm.values())
+    assert not any(isinstance(v, Path) for v in uncached.values())
+    assert texts(uncached) == texts(cold) == texts(warm) == texts(merged)
     assert len(list(tmp_path.glob("*.counts.json"))) == len(book.cities)
 
 
