@@ -45,8 +45,12 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
         if printing.pdf_requested():  # PDFs are printed from the built site by scripts/pdf.py into downloads/
             extra += render.city_pdf_link(slug, links())
-        similar = align.similar_links(b, slug, align.for_book(b, root / ".cache" / "align"), links())
-        return render.city_page(b.city(slug), extra=extra, similar=similar)
+        matches = align.for_book(b, root / ".cache" / "align")
+        if align.similar_inline(b):
+            return render.city_page(b.city(slug), extra=extra, similar=align.similar_links(b, slug, matches, links()))
+        return render.city_page(
+            b.city(slug), extra=extra, similar_source=align.similar_source(b, slug, matches, links())
+        )
 
     @env.macro
     def cities_table() -> str:

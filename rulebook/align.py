@@ -23,9 +23,10 @@ import numpy as np
 
 from .cache import fingerprint, write_cache_file
 from .data import Rulebook
+from .jsdata import js_call
 from .links import Links
 from .models import Article
-from .render import SimilarLink, article_number, snippet
+from .render import SimilarLink, SimilarSource, article_number, snippet
 
 # scikit-learn and SciPy load only when an alignment is computed (a cache miss): importing them was
 # about a third of a warm five-city build.
@@ -346,6 +347,60 @@ def similar_links(
             )
             for m in matches.get((slug, a.n), [])
         ]
+    return out
+
+
+# Up to this many cities a city page lists its articles' counterparts in its HTML. Beyond, the lists
+# (8 links with snippets per article: two thirds of a page) come from one script per city, loaded when a
+# reader opens a list, so a page stays light however large the corpus (issue 20: < 100 kB at 3,000).
+SIMILAR_INLINE_MAX_CITIES = 60
+
+
+def similar_inline(book: Rulebook) -> bool:
+    """Whether city pages carry their 他市相似条文 lists in the HTML (else: similar_files)."""
+    return len(book.cities) <= SIMILAR_INLINE_MAX_CITIES
+
+
+def similar_script_path(slug: str) -> str:
+    """The script with one city's 他市相似条文 lists, relative to the site root."""
+    return f"assets/similar/{slug}.js"
+
+
+def similar_source(
+    book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Match]], links: Links
+) -> SimilarSource:
+    """Where the city page at `links` loads its lists from (similar_files), and their lengths."""
+    counts = {a.n: len(matches.get((slug, a.n), [])) for a in book.city(slug).articles()}
+    return SimilarSource(
+        script=links.asset(similar_script_path(slug)),
+        href=links.city("{c}", "art_{n}"),
+        counts={n: k for n, k in counts.items() if k},
+    )
+
+
+def similar_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]]) -> dict[str, str]:
+    """Per city, a script handing the page its lists: rbSimilar(slug, {n: [[city, n, "name label", score,
+    snippet], …]}); none when the lists are inline. URLs are made by the page (it knows its own prefix)."""
+    if similar_inline(book):
+        return {}
+    articles = {slug: {a.n: a for a in c.articles()} for slug, c in book.cities.items()}
+    out = {}
+    for slug, city in book.cities.items():
+        rows: dict[str, list[list[object]]] = {}
+        for a in city.articles():
+            ms = matches.get((slug, a.n), [])
+            if ms:
+                rows[str(a.n)] = [
+                    [
+                        m.city,
+                        m.n,
+                        f"{book.cities[m.city].name} {article_number(articles[m.city][m.n])}",
+                        m.score,
+                        snippet(articles[m.city][m.n].text()),
+                    ]
+                    for m in ms
+                ]
+        out[similar_script_path(slug)] = js_call("rbSimilar", slug, rows)
     return out
 
 

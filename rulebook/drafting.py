@@ -8,23 +8,16 @@ file:// (the offline bundle). basket/meta.js gives the topics in taxonomy order 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from . import citations
 from .align import Match
 from .data import Rulebook
+from .jsdata import js_call as _js_call
 from .rawblock import fence
 
 UNSORTED = "_none"
 UNSORTED_LABEL = "未分主题"
-
-
-def _js_call(function: str, *args: object) -> str:
-    # Same form as the 条文检索 shards (rulebook/search.py): works over http and from file://.
-    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
-    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return function + "(" + body + ");\n"
 
 
 def city_data(book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Match]]) -> dict[str, Any]:

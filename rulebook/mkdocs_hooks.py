@@ -89,6 +89,8 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         else:
             files.append(File.generated(config, dest, content=text))
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
+    for dest, text in align.similar_files(book, matches).items():  # none unless the corpus is large
+        files.append(File.generated(config, dest, content=text))
     for dest, text in drafting.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.

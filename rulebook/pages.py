@@ -145,15 +145,33 @@ def macros() -> set[str]:
     return {k.macro for k in KINDS if k.macro}
 
 
+# A section of more pages than this (a province of a national corpus: ~100 county governments, 300 in
+# the synthetic benchmark) is cut into runs of this many, each a sub-section named by its first and last
+# page: with navigation.prune a page's sidebar then holds the sections and one run, never a province.
+NAV_GROUP_MAX = 30
+
+
+def _runs(entries: list[object], titles: list[str]) -> list[object]:
+    if len(entries) <= NAV_GROUP_MAX:
+        return entries
+    out: list[object] = []
+    for i in range(0, len(entries), NAV_GROUP_MAX):
+        label = f"{titles[i]} — {titles[min(i + NAV_GROUP_MAX, len(entries)) - 1]}"
+        out.append({html_text(label): entries[i : i + NAV_GROUP_MAX]})
+    return out
+
+
 def nav(book: Rulebook) -> list[object]:
     """The site navigation, in registry order. Material prints nav titles unescaped, so every title
     goes through html_text(). Pages with a `section` (cities: their province) are nested one level
-    deeper, one sub-section per run of pages with the same section."""
+    deeper, one sub-section per run of pages with the same section (cut into runs of NAV_GROUP_MAX)."""
     out: list[object] = []
     sections: dict[str, list[object]] = {}
     for k in KINDS:
         entries: list[object] = []
-        current: tuple[str, list[object]] | None = None  # the open sub-section: (section, its entries)
+        # the open sub-section: (section, its entries, their titles)
+        current: tuple[str, list[object], list[str]] | None = None
+        opened: list[tuple[str, list[object], list[str]]] = []
         for p in k.pages(book):
             entry = {html_text(p.title): p.src} if p.nav_title else p.src
             if p.section is None:
@@ -161,9 +179,13 @@ def nav(book: Rulebook) -> list[object]:
                 current = None
                 continue
             if current is None or current[0] != p.section:
-                current = (p.section, [])
+                current = (p.section, [], [])
+                opened.append(current)
                 entries.append({html_text(p.section): current[1]})
             current[1].append(entry)
+            current[2].append(p.title)
+        for _, items, titles in opened:
+            items[:] = _runs(list(items), titles)
         if k.group is None:
             out += entries
         elif k.group in sections:

@@ -195,11 +195,26 @@ def snippet(text: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[:limit] + "…"
 
 
-def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]] | None = None) -> str:
+@dataclass(frozen=True)
+class SimilarSource:
+    """Where a city page loads its 他市相似条文 lists from when they are not in its HTML (large corpora)."""
+
+    script: str  # URL of the city's script (align.similar_files), relative to the page
+    href: str  # an article's URL with {c} (city) and {n} (ordinal) to fill, relative to the page
+    counts: dict[int, int]  # list length per article ordinal, for the collapsed summaries
+
+
+def city_page(
+    city: City,
+    extra: str = "",
+    similar: dict[int, list[SimilarLink]] | None = None,
+    similar_source: SimilarSource | None = None,
+) -> str:
     """The whole city page: title, metadata card, chapters with every article, 校勘记.
 
     `extra` is trusted HTML (generated links) placed under the metadata card; `similar` lists each
-    article's counterparts in other cities (rulebook/align.py), shown collapsed under the article."""
+    article's counterparts in other cities (rulebook/align.py), shown collapsed under the article;
+    with `similar_source` instead, the collapsed lists are filled from a script when opened."""
     articles = city.articles()
     out = [f"# {md_text(city.title)}", ""]
     if city.truncation:
@@ -210,6 +225,14 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
     ]
     if extra:
         out += [extra, ""]
+    if similar_source:
+        out += [
+            rawblock.fence(
+                f'<div class="rb-similar-source" hidden data-src="{markupsafe.escape(similar_source.script)}"'
+                f' data-href="{markupsafe.escape(similar_source.href)}"></div>'
+            ),
+            "",
+        ]
     citations = {a.n: citation_html(city, a) for a in articles}
     blocks = {a.n: _blocks(a) for a in articles}
     fixes = _fix_counts(city)
@@ -227,6 +250,7 @@ def city_page(city: City, extra: str = "", similar: dict[int, list[SimilarLink]]
                 city_name=city.name,
                 truncated=city.truncation,
                 similar=similar or {},
+                similar_counts=similar_source.counts if similar_source else {},
             ),
             "",
         ]

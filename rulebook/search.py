@@ -29,6 +29,7 @@ from lunr.token import Token
 
 from .cache import fingerprint, write_cache_file
 from .data import Rulebook
+from .jsdata import js_call as _js_call
 from .models import CHAIN_LABELS, MAX_TERM_CHARS, Article, City
 from .render import article_number
 
@@ -351,13 +352,6 @@ def _city_builds(
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
-
-
-def _js_call(function: str, *args: object) -> str:
-    """A script that hands data to the page: works over http and from file:// (no fetch needed)."""
-    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
-    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")  # line separators end JS strings
-    return function + "(" + body + ");\n"
 
 
 def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str | Path]:

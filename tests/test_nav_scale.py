@@ -142,3 +142,21 @@ def test_the_filter_box_narrows_the_list_in_a_browser(big, browser, tmp_path):
         box.fill("没有这个城市")
         assert rows.count() == 0 and page.locator(".rb-city-none").is_visible()
         assert page.console_errors == [] and browser.blocked == []
+
+
+def test_a_large_province_is_cut_into_runs_named_by_first_and_last(book, monkeypatch):
+    """A province of more than NAV_GROUP_MAX cities (a national corpus) becomes runs of that many, so the
+    pruned sidebar never lists a whole province."""
+    from rulebook import pages
+
+    monkeypatch.setattr(pages, "NAV_GROUP_MAX", 1)
+    section = next(e for e in pages.nav(book) if isinstance(e, dict) and "各市工作规则" in e)["各市工作规则"]
+    hunan = next(e["湖南省"] for e in section if isinstance(e, dict) and "湖南省" in e)
+    hn = [c for c in book.ordered_cities() if c.province == "湖南省"]
+    assert len(hn) == 2
+    assert hunan == [{f"{c.name} — {c.name}": [{c.name: f"cities/{c.id}.md"}]} for c in hn]
+    monkeypatch.setattr(pages, "NAV_GROUP_MAX", 30)
+    section = next(e for e in pages.nav(book) if isinstance(e, dict) and "各市工作规则" in e)["各市工作规则"]
+    assert next(e["湖南省"] for e in section if isinstance(e, dict) and "湖南省" in e) == [
+        {c.name: f"cities/{c.id}.md"} for c in hn
+    ]

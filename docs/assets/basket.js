@@ -481,5 +481,6 @@
     if (box && !box.rbBasket) { box.rbBasket = true; window.rbBasket.ready = basketPage(box); }
   }
   listeners.push(badge, syncButtons);
+  document.addEventListener("rb-similar-loaded", decorateLinks); // lists filled from a script (rulebook.js)
   if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
 })();

@@ -28,7 +28,63 @@
       cite.parentNode.insertBefore(btn, cite.nextSibling);
     });
   }
-  if (window.document$) window.document$.subscribe(init); else document.addEventListener("DOMContentLoaded", init);
+  // Large corpora: a city page's 他市相似条文 lists are not in its HTML (rulebook/align.py similar_files);
+  // the city's script is loaded when a reader first opens one, and fills every list of the page.
+  function fillSimilar(source, rows) {
+    var href = source.getAttribute("data-href");
+    document.querySelectorAll("details.rb-similar[data-n]").forEach(function (d) {
+      if (d.classList.contains("rb-filled")) return;
+      var ul = document.createElement("ul");
+      (rows[d.getAttribute("data-n")] || []).forEach(function (m) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = href.replace("{c}", m[0]).replace("{n}", String(m[1]));
+        a.textContent = m[2];
+        var score = document.createElement("span");
+        score.className = "rb-score";
+        score.title = "文本相似度（0–1，机器计算）";
+        score.textContent = "相似度 " + Number(m[3]).toFixed(2);
+        var snip = document.createElement("span");
+        snip.className = "rb-snippet";
+        snip.textContent = m[4];
+        li.append(a, " ", score, " ", snip);
+        ul.appendChild(li);
+      });
+      d.appendChild(ul);
+      d.classList.add("rb-filled");
+      d.classList.remove("rb-failed");
+    });
+    document.dispatchEvent(new CustomEvent("rb-similar-loaded"));
+  }
+  function lazySimilar() {
+    var source = document.querySelector(".rb-similar-source[data-src]");
+    if (!source) return;
+    var requested = false;
+    function load() {
+      if (requested) return;
+      requested = true;
+      window.rbSimilar = function (slug, rows) { fillSimilar(source, rows); };
+      var s = document.createElement("script");
+      s.src = source.getAttribute("data-src");
+      s.onerror = function () {
+        requested = false;
+        s.remove();
+        document.querySelectorAll("details.rb-similar[data-n]").forEach(function (d) { d.classList.add("rb-failed"); });
+      };
+      document.head.appendChild(s);
+    }
+    document.querySelectorAll("details.rb-similar[data-n]").forEach(function (d) {
+      d.addEventListener("toggle", function () { if (d.open) load(); });
+      if (d.open) load();
+    });
+  }
+  if (window.document$) {
+    window.document$.subscribe(init);
+    window.document$.subscribe(lazySimilar);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", lazySimilar);
+  }
   // Printing from the browser: show what collapsed <details> hold (notices, 版记, long 校勘记 rows).
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });

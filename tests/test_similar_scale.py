@@ -1,0 +1,100 @@
+"""他市相似条文 at scale (issue 20: HTML per page < 100 kB): beyond align.SIMILAR_INLINE_MAX_CITIES cities a
+city page carries only the lists' summaries; each city's lists come from one script, loaded when a reader
+opens a list. Built once at 5 real + 61 synthetic cities."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import copy_project, mkdocs_build
+
+from rulebook import align
+from rulebook.data import load_rulebook
+from rulebook.synthetic import make_synthetic
+
+pytestmark = pytest.mark.build
+CITIES = align.SIMILAR_INLINE_MAX_CITIES + 6
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    project = copy_project(tmp_path_factory.mktemp("similarscale") / "project")
+    make_synthetic(project, CITIES - 5)
+    out = project.parent / "site"
+    result = mkdocs_build(project, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"site": out, "book": load_rulebook(project)}
+
+
+def _script_rows(site: Path, slug: str) -> dict[str, list[list[object]]]:
+    text = (site / align.similar_script_path(slug)).read_text(encoding="utf-8")
+    head = f'rbSimilar("{slug}",'
+    assert text.startswith(head) and text.endswith(");\n")
+    return json.loads(text[len(head) : -3])
+
+
+def test_city_pages_carry_summaries_not_lists_and_stay_under_100_kb(big):
+    """The lists (two thirds of a page at 300 cities) are out of the HTML; the median city page is < 100 kB."""
+    site, book = big["site"], big["book"]
+    assert not align.similar_inline(book)
+    sizes = {}
+    for slug in book.cities:
+        html = (site / "cities" / slug / "index.html").read_text(encoding="utf-8")
+        sizes[slug] = len(html.encode())
+        assert '<div class="rb-similar-source" hidden' in html
+        assert 'class="rb-snippet"' not in html  # no list item in the HTML
+        rows = _script_rows(site, slug)
+        summaries = dict(
+            re.findall(r'<details class="rb-similar" data-n="(\d+)">\s*<summary>他市相似条文（(\d+)）', html)
+        )
+        assert summaries and summaries == {n: str(len(r)) for n, r in rows.items()}
+    median = sorted(sizes.values())[len(sizes) // 2]
+    assert median < 100_000, median
+
+
+def test_the_scripts_hold_the_alignment_with_names_labels_and_snippets(big):
+    site, book = big["site"], big["book"]
+    matches = align.align(book)
+    for slug in ("zhuzhou", "syn042"):
+        rows = _script_rows(site, slug)
+        for a in book.city(slug).articles():
+            got = rows.get(str(a.n), [])
+            assert [(c, n) for c, n, *_ in got] == [(m.city, m.n) for m in matches.get((slug, a.n), [])]
+            for c, n, label, score, snip in got:
+                other = book.city(c).article(n)
+                assert label.startswith(book.city(c).name + " ") and 0 < score <= 1
+                assert " ".join(other.text().split()).startswith(snip.rstrip("…"))
+
+
+def test_opening_a_list_loads_the_citys_script_once_and_links_resolve(big, browser):
+    from rulebook.browser import serve
+
+    with serve(big["site"]) as url:
+        page = browser.page()
+        scripts: list[str] = []
+        page.on("request", lambda r: "/assets/similar/" in r.url and scripts.append(r.url))
+        page.goto(url + "cities/syn042/")
+        assert scripts == []  # nothing loaded before a reader asks
+        first = page.locator("details.rb-similar").first
+        first.locator("summary").click()
+        first.locator("li a").first.wait_for()
+        n_items = first.locator("li").count()
+        assert n_items == int(re.search(r"（(\d+)）", first.locator("summary").inner_text()).group(1))
+        assert first.locator(".rb-basket-add").count() == n_items  # the basket decorates filled lists
+        second = page.locator("details.rb-similar").nth(1)
+        second.locator("summary").click()
+        assert second.locator("li").count() > 0
+        assert scripts == [url + "assets/similar/syn042.js"]
+        href = first.locator("li a").first.get_attribute("href")
+        target = urljoin(page.url, href)
+        assert re.fullmatch(re.escape(url) + r"cities/[a-z0-9]+/#art_\d+", target)
+        first.locator("li a").first.click()
+        page.wait_for_load_state()
+        anchor = target.split("#")[1]
+        assert page.url == target and page.locator(f"[id='{anchor}']").count() == 1
+        assert page.console_errors == [] and browser.blocked == []
+        page.context.close()
