@@ -308,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "edit_city": EDIT_CITY,
+            "edit_mark": EDIT_MARK,
         },
         "sizes": [],
     }
