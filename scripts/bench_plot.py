@@ -45,14 +45,16 @@ def plot(results: dict, out: Path) -> None:
     n = [r["cities"] for r in rows]
     with plt.rc_context(rc):
         fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-        left.plot(n, [r["build"]["ours"]["cold_s"] for r in rows], "o-", label="本站冷构建")
-        left.plot(n, [r["build"]["plain"]["cold_s"] for r in rows], "s--", label="纯 Material")
-        left.plot(n, [r["rebuild"]["ours_s"] for r in rows], "^-", label="本站改一市后重建")
+        left.plot(n, [r["build"]["ours"]["cold_s"] for r in rows], "o-", label="本站冷构建", gid="rb-build-ours")
+        left.plot(n, [r["build"]["plain"]["cold_s"] for r in rows], "s--", label="纯 Material", gid="rb-build-plain")
+        left.plot(n, [r["rebuild"]["ours_s"] for r in rows], "^-", label="本站改一市后重建", gid="rb-rebuild-ours")
         left.set_title("构建时间")
         left.set_ylabel("秒")
         mb = 1e6
-        right.plot(n, [r["output"]["ours"]["du_bytes"] / mb for r in rows], "o-", label="本站")
-        right.plot(n, [r["output"]["plain"]["du_bytes"] / mb for r in rows], "s--", label="纯 Material")
+        right.plot(n, [r["output"]["ours"]["du_bytes"] / mb for r in rows], "o-", label="本站", gid="rb-size-ours")
+        right.plot(
+            n, [r["output"]["plain"]["du_bytes"] / mb for r in rows], "s--", label="纯 Material", gid="rb-size-plain"
+        )
         right.set_title("输出大小")
         right.set_ylabel("MB")
         for ax in (left, right):
