@@ -38,13 +38,13 @@ def _num(x: float, _pos: object = None) -> str:
 def plot(results: dict, out: Path) -> None:
     """Write the two-panel SVG of `results` (scripts/bench.py --json) to `out`."""
     font = cjk_font()
-    rc = {"svg.fonttype": "path", "svg.hashsalt": "rulebook", "font.size": 9, "axes.unicode_minus": False}
+    rc = {"svg.fonttype": "path", "svg.hashsalt": "rulebook", "font.size": 10, "axes.unicode_minus": False}
     if font:
         rc["font.family"] = [font]
     rows = sorted(results["sizes"], key=lambda r: r["cities"])
     n = [r["cities"] for r in rows]
     with plt.rc_context(rc):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+        fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
         left.plot(n, [r["build"]["ours"]["cold_s"] for r in rows], "o-", label="本站冷构建", gid="rb-build-ours")
         left.plot(n, [r["build"]["plain"]["cold_s"] for r in rows], "s--", label="纯 Material", gid="rb-build-plain")
         left.plot(n, [r["rebuild"]["ours_s"] for r in rows], "^-", label="本站改一市后重建", gid="rb-rebuild-ours")

@@ -100,7 +100,8 @@ def _check_svg(path: Path) -> ET.Element:
     assert path.stat().st_size < 200_000
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
-    assert next(root.iter(f"{SVG}path"), None) is not None  # text drawn as paths: no font needed on the reader's machine
+    # text drawn as paths: the SVG needs no font on the reader's machine
+    assert next(root.iter(f"{SVG}path"), None) is not None
     assert not list(root.iter(f"{SVG}text"))
     return root
 
