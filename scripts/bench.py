@@ -1,14 +1,20 @@
-"""Benchmark: build time and memory against plain Material, page weight, and search at scale.
+"""Benchmark: build time and memory against plain Material, rebuilds, output size, page weight, search at scale.
 
-Usage: python scripts/bench.py [--sizes 5,300,1000] [--reps 7] [--queries 20] [--builds-only]
+Usage: python scripts/bench.py [--sizes 5,300,1000,3000] [--reps 7] [--queries 20] [--builds-only]
+                               [--json results.json] [--workdir DIR] [--keep] [--no-pagefind]
 
 For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
-rulebook/synthetic.py) it builds the real site and a plain mkdocs-material site of the same articles
-as static Markdown (no macros, no data layer, same jieba search), several times, and reports the
-median build time, peak RSS and their ratio measured in the same run, and the cold cost of the
-article alignment alone (rulebook/align.py, in a child process of its own, no cache). Then it measures
-page weight in headless Chromium and the search figures of scripts/bench_search.py (skipped with
---builds-only). Prints Markdown tables.
+rulebook/synthetic.py), in one run: it builds the real site and a plain mkdocs-material site of the
+same articles as static Markdown (no macros, no data layer, same jieba search), alternately, `--reps`
+times (once for 300 cities and more); the first build of ours is cold (no .cache/). Then it edits one
+city as a maintainer does (an article of 株洲's raw source, its hash in the input file, re-imported by
+scripts/import_city.py) and rebuilds ours with the same .cache/, and the twin with that city's page
+rewritten. It reports output size (bytes and du of both sites), HTML bytes per page (median, max),
+the compare page's weight (its HTML and the files it names), and the cold cost of the article
+alignment alone (rulebook/align.py, in a child process, no cache). Unless --builds-only, it measures
+in headless Chromium what pages load and the search figures of scripts/bench_search.py (and Pagefind
+when installed). Prints Markdown tables; --json writes every number (rewritten after each size).
+Progress goes to stderr. The working dir is on disk (under the system temp dir unless --workdir).
 """
 
 from __future__ import annotations
@@ -16,23 +22,41 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import bench_pagefind
 from bench_search import header_speed, lookup_speed
-from benchlib import ROOT, copy_project, fmt_bytes, median, plain_material_twin, timed_build
+from benchlib import (
+    EDIT_MARK,
+    ROOT,
+    copy_project,
+    edit_city_source,
+    edit_twin,
+    fmt_bytes,
+    median,
+    page_files,
+    plain_material_twin,
+    site_sizes,
+    timed_build,
+)
 
 from rulebook import align
 from rulebook.browser import Browser, serve
 from rulebook.synthetic import make_synthetic
 
+EDIT_CITY = "zhuzhou"  # the city edited before the rebuild: a real one, quoted by curated comparison cells
+COMPARE_PAGE = "compare/meetings/"
 PAGES = [
     ("首页", ""),
     ("城市页（株洲）", "cities/zhuzhou/"),
-    ("比较页（会议制度）", "compare/meetings/"),
+    ("比较页（会议制度）", COMPARE_PAGE),
     ("流程图页（发文签发）", "chains/outgoing/"),
     ("条文检索页", "lookup/?kw=%E5%9C%88%E9%98%85"),
 ]
@@ -88,87 +112,220 @@ def alignment_cost(project: Path) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="5,300,1000")
-    ap.add_argument("--reps", type=int, default=7, help="builds per size (median reported); 1 for sizes >= 300")
-    ap.add_argument("--queries", type=int, default=20)
-    ap.add_argument("--builds-only", action="store_true", help="build time, memory and alignment only")
-    args = ap.parse_args(argv)
-    sizes = [int(x) for x in args.sizes.split(",")]
-    browser = None if args.builds_only else Browser()
-    builds, aligns, searches, weights, pagefind = [], [], [], None, []
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        for n in sizes:
-            project = copy_project(work / f"p{n}")
-            if n > 5:
-                make_synthetic(project, n - 5)
-            plain_cfg = plain_material_twin(project, work / f"plain{n}")
-            reps = args.reps if n < 300 else 1
-            ours, plain = [], []
-            for r in range(reps):  # alternate, so both see the same machine state
-                ours.append(timed_build(project / "mkdocs.yml", work / f"site{n}"))
-                plain.append(timed_build(plain_cfg, work / f"plainsite{n}-{r}"))
-            t_ours, t_plain = median([t for t, _ in ours]), median([t for t, _ in plain])
-            m_ours, m_plain = max(m for _, m in ours), max(m for _, m in plain)
-            builds.append((n, reps, t_ours, t_plain, m_ours, m_plain))
-            print(f"built {n}: ours {t_ours:.1f} s / plain {t_plain:.1f} s", file=sys.stderr, flush=True)
-            aligns.append((n, alignment_cost(project), t_ours))
-            print(f"aligned {n}: {aligns[-1][1]}", file=sys.stderr, flush=True)
-            if browser is None:
-                continue
-            site = work / f"site{n}"
-            if n == 5:
-                weights = page_weight(site, browser)
-            lk = lookup_speed(site, browser, args.queries)
-            ms = header_speed(site, browser, args.queries)
-            searches.append((n, lk, ms))
-            if bench_pagefind.available():  # last: it writes site/pagefind/
-                pagefind.append((n, bench_pagefind.measure(site, browser, args.queries)))
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    print("## 构建（本站 vs 同文本的纯 Material 站点，中位数）\n")
+
+def _run(runs: list[tuple[float, int]]) -> dict:
+    return {
+        "cold_s": runs[0][0],
+        "cold_rss_mb": runs[0][1],
+        "median_s": median([t for t, _ in runs]),
+        "max_rss_mb": max(m for _, m in runs),
+        "runs": [{"s": t, "rss_mb": m} for t, m in runs],
+    }
+
+
+def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser | None) -> dict:
+    """Every figure for one corpus size; the size's files stay under `work`."""
+    res: dict = {"cities": n}
+    t0 = time.perf_counter()
+    project = copy_project(work / f"p{n}")
+    if n > 5:
+        make_synthetic(project, n - 5)
+    twin = work / f"plain{n}"
+    plain_cfg = plain_material_twin(project, twin)
+    res["prepare_s"] = time.perf_counter() - t0
+    log(f"{n} cities: project and plain twin ready ({res['prepare_s']:.1f} s)")
+    site, plainsite = work / f"site{n}", work / f"plainsite{n}"
+    reps = args.reps if n < 300 else 1
+    res["reps"] = reps
+    ours, plain = [], []
+    for r in range(reps):  # alternate, so both see the same machine state; ours' first build is cold
+        ours.append(timed_build(project / "mkdocs.yml", site))
+        log(f"{n} cities: ours build {r + 1}/{reps} {ours[-1][0]:.1f} s, {ours[-1][1]} MB")
+        plain.append(timed_build(plain_cfg, plainsite))
+        log(f"{n} cities: plain build {r + 1}/{reps} {plain[-1][0]:.1f} s, {plain[-1][1]} MB")
+    res["build"] = {"ours": _run(ours), "plain": _run(plain)}
+    b = res["build"]
+    b["ratio_cold"] = b["ours"]["cold_s"] / b["plain"]["cold_s"]
+    b["ratio_median"] = b["ours"]["median_s"] / b["plain"]["median_s"]
+    b["ratio_rss"] = b["ours"]["max_rss_mb"] / b["plain"]["max_rss_mb"]
+    res["output"] = {"ours": site_sizes(site), "plain": site_sizes(plainsite)}
+    res["compare_page"] = {"page": COMPARE_PAGE, **page_files(site, COMPARE_PAGE)}
+
+    import_s = edit_city_source(project, EDIT_CITY)
+    t_ours, m_ours = timed_build(project / "mkdocs.yml", site)
+    log(f"{n} cities: one-city rebuild (ours) {t_ours:.1f} s, {m_ours} MB (import {import_s:.1f} s)")
+    edit_twin(project, twin, EDIT_CITY)
+    t_plain, m_plain = timed_build(plain_cfg, plainsite)
+    log(f"{n} cities: one-city rebuild (plain) {t_plain:.1f} s, {m_plain} MB")
+    for built in (site, plainsite):  # the rebuild must show the edit, or it measured nothing
+        page = (built / "cities" / EDIT_CITY / "index.html").read_text(encoding="utf-8")
+        if EDIT_MARK not in page:
+            raise RuntimeError(f"{built}: the rebuilt page of {EDIT_CITY} lacks the edit")
+    res["rebuild"] = {
+        "city": EDIT_CITY,
+        "import_s": import_s,
+        "ours_s": t_ours,
+        "ours_rss_mb": m_ours,
+        "plain_s": t_plain,
+        "plain_rss_mb": m_plain,
+        "ratio": t_ours / t_plain,
+        "ours_vs_cold": t_ours / b["ours"]["cold_s"],
+    }
+
+    res["align"] = alignment_cost(project)
+    log(f"{n} cities: alignment alone {res['align']}")
+    res["pages"], res["search"], res["pagefind"] = None, None, None
+    if browser is not None:
+        res["pages"] = [
+            {"page": label, "path": path, "raw": raw, "gzip": gz, "requests": count}
+            for (label, raw, gz, count), (_, path) in zip(page_weight(site, browser), PAGES, strict=True)
+        ]
+        log(f"{n} cities: page weights measured")
+        lk = lookup_speed(site, browser, args.queries)
+        hs = header_speed(site, browser, args.queries)
+        res["search"] = {"lookup": lk, "header": hs}
+        log(f"{n} cities: search measured (header panel median {hs['total_ms_median']:.0f} ms)")
+        if not args.no_pagefind and bench_pagefind.available():  # last: it writes site/pagefind/
+            res["pagefind"] = bench_pagefind.measure(site, browser, args.queries)
+            log(f"{n} cities: Pagefind measured")
+    return res
+
+
+def print_tables(results: dict) -> None:
+    sizes = results["sizes"]
+    print("## 规模（每个城市数在同一次运行中测得；本站第一次构建为冷构建，没有 `.cache/`）\n")
+    print(
+        "| 城市数 | 本站冷构建 | 纯 Material | 时间比 | 峰值内存 本站 / 纯 | 内存比 | 改一市后重建 本站 / 纯 "
+        "| 输出 本站 / 纯 | 每页 HTML 中位 / 最大 本站 | 纯 | 比较页 HTML + 所引文件（gzip） |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sizes:
+        b, rb, o = r["build"], r["rebuild"], r["output"]
+        cp = r["compare_page"]
+        print(
+            f"| {r['cities']} | {b['ours']['cold_s']:.1f} s | {b['plain']['cold_s']:.1f} s | {b['ratio_cold']:.2f}× "
+            f"| {b['ours']['max_rss_mb']} / {b['plain']['max_rss_mb']} MB | {b['ratio_rss']:.2f}× "
+            f"| {rb['ours_s']:.1f} / {rb['plain_s']:.1f} s "
+            f"| {fmt_bytes(o['ours']['du_bytes'])} / {fmt_bytes(o['plain']['du_bytes'])} "
+            f"| {fmt_bytes(o['ours']['html_median'])} / {fmt_bytes(o['ours']['html_max'])} "
+            f"| {fmt_bytes(o['plain']['html_median'])} / {fmt_bytes(o['plain']['html_max'])} "
+            f"| {fmt_bytes(cp['html_gzip'])} + {fmt_bytes(cp['files_gzip'])} |"
+        )
+    print("\n## 构建（本站 vs 同文本的纯 Material 站点，中位数）\n")
     print("| 城市数 | 次数 | 本站构建 | 纯 Material | 时间比 | 本站峰值内存 | 纯 Material 峰值内存 | 内存比 |")
     print("|---|---|---|---|---|---|---|---|")
-    for n, reps, to, tp, mo, mp in builds:
-        print(f"| {n} | {reps} | {to:.1f} s | {tp:.1f} s | {to / tp:.2f}× | {mo} MB | {mp} MB | {mo / mp:.2f}× |")
+    for r in sizes:
+        b = r["build"]
+        to, tp, mo, mp = (
+            b["ours"]["median_s"],
+            b["plain"]["median_s"],
+            b["ours"]["max_rss_mb"],
+            b["plain"]["max_rss_mb"],
+        )
+        print(
+            f"| {r['cities']} | {r['reps']} | {to:.1f} s | {tp:.1f} s | {to / tp:.2f}× "
+            f"| {mo} MB | {mp} MB | {mo / mp:.2f}× |"
+        )
     print("\n## 条文对齐（单独测量：冷计算，不用缓存；构建中的对齐与此相同）\n")
-    print("| 城市数 | 条文数 | 方法 | 向量化 | 匹配 | 合计 | 每千条 | 占本站构建 |")
+    print("| 城市数 | 条文数 | 方法 | 向量化 | 匹配 | 合计 | 每千条 | 占本站冷构建 |")
     print("|---|---|---|---|---|---|---|---|")
-    for n, cost, t_ours in aligns:
+    for r in sizes:
+        n, cost = r["cities"], r["align"]
         total = cost["vectorize"] + cost["match"]
         arts = int(cost["articles"])
         exact = "逐块全比" if arts <= align.EXACT_MAX_ARTICLES else "聚类分块"
         method = "按文档顺序" if n <= align.STRUCTURED_MAX_CITIES else exact
         print(
             f"| {n} | {arts} | {method} | {cost['vectorize']:.1f} s | {cost['match']:.1f} s | {total:.1f} s "
-            f"| {1000 * total / max(1, arts):.2f} s | {100 * total / t_ours:.0f}% |"
+            f"| {1000 * total / max(1, arts):.2f} s | {100 * total / r['build']['ours']['cold_s']:.0f}% |"
         )
-    if browser is None:
-        return 0
-    if weights:
-        print("\n## 页面重量（首次访问加载的 HTML 与全部资源，5 市）\n")
-        print("| 页面 | 请求数 | 原始大小 | gzip |\n|---|---|---|---|")
-        for label, raw, gz, count in weights:
-            print(f"| {label} | {count} | {fmt_bytes(raw)} | {fmt_bytes(gz)} |")
-    print(f"\n## 检索（headless Chromium，nginx 按 deploy/nginx.conf 提供；中位数，{args.queries} 次查询）\n")
+    measured = [r for r in sizes if r["pages"] is not None]
+    if not measured:
+        return
+    print("\n## 页面重量（首次访问加载的 HTML 与全部资源，headless Chromium）\n")
+    print("| 城市数 | 页面 | 请求数 | 原始大小 | gzip |\n|---|---|---|---|---|")
+    for r in measured:
+        for w in r["pages"]:
+            print(f"| {r['cities']} | {w['page']} | {w['requests']} | {fmt_bytes(w['raw'])} | {fmt_bytes(w['gzip'])} |")
+    queries = results["meta"]["queries"]
+    print(f"\n## 检索（headless Chromium，nginx 按 deploy/nginx.conf 提供；中位数，{queries} 次查询）\n")
     print(
         "| 城市数（引擎） | 条文检索：首个结果前传输 (gzip) | 排序计算 | 结果列表显示 | 摘要全部显示 "
         "| 单城市筛选：传输 | 排序计算 | 页首检索框：首个结果前传输 (gzip) | 末键到含摘要的面板 中位/p95 |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for n, lk, ms in searches:
+    for r in measured:
+        lk, ms = r["search"]["lookup"], r["search"]["header"]
         print(
-            f"| {n} ({lk['all_engine']}) | {fmt_bytes(lk['all_bytes_gzip'])} | {lk['all_query_ms_median']:.1f} ms "
+            f"| {r['cities']} ({lk['all_engine']}) | {fmt_bytes(lk['all_bytes_gzip'])} "
+            f"| {lk['all_query_ms_median']:.1f} ms "
             f"| {lk['all_first_ms_median']:.0f} ms | {lk['all_total_ms_median']:.0f} ms "
             f"| {fmt_bytes(lk['one_bytes_gzip'])} | {lk['one_query_ms_median']:.1f} ms "
             f"| {fmt_bytes(ms['bytes_gzip'])} | {ms['total_ms_median']:.0f} / {ms['total_ms_p95']:.0f} ms |"
         )
+    pagefind = [(r["cities"], r["pagefind"]) for r in measured if r["pagefind"] is not None]
     if pagefind:
-        bench_pagefind.print_table(pagefind, args.queries)
+        bench_pagefind.print_table(pagefind, queries)
     else:
-        print("\n（未安装 Pagefind，未测对照：`.venv/bin/pip install -r requirements-bench.txt`）")
-    browser.close()
+        print(
+            "\n（未测 Pagefind 对照：未安装（`.venv/bin/pip install -r requirements-bench.txt`）或用了 --no-pagefind）"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="5,300,1000")
+    ap.add_argument("--reps", type=int, default=7, help="builds per size (median reported); 1 for sizes >= 300")
+    ap.add_argument("--queries", type=int, default=20)
+    ap.add_argument(
+        "--builds-only",
+        "--no-browser",
+        action="store_true",
+        help="builds, rebuild, output sizes and alignment only (no headless Chromium)",
+    )
+    ap.add_argument("--json", type=Path, help="write every number here (rewritten after each size)")
+    ap.add_argument("--workdir", type=Path, help="where the copies and sites go (default: a new temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep each size's copies and sites (default: deleted)")
+    ap.add_argument("--no-pagefind", action="store_true", help="skip the Pagefind comparison")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="rulebook-bench-", dir=args.workdir))
+    log(f"working dir {work}")
+    browser = None if args.builds_only else Browser()
+    results: dict = {
+        "meta": {
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "argv": sys.argv[1:] if argv is None else argv,
+            "sizes": sizes,
+            "reps": args.reps,
+            "queries": args.queries,
+            "builds_only": args.builds_only,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "edit_city": EDIT_CITY,
+            "edit_mark": EDIT_MARK,
+        },
+        "sizes": [],
+    }
+    try:
+        for n in sizes:
+            results["sizes"].append(measure_size(n, work, args, browser))
+            if args.json:
+                args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            if not args.keep:
+                for part in (f"p{n}", f"plain{n}", f"site{n}", f"plainsite{n}"):
+                    shutil.rmtree(work / part, ignore_errors=True)
+    finally:
+        if browser is not None:
+            browser.close()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print_tables(results)
     return 0
 
 

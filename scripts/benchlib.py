@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,6 +33,24 @@ def timed_build(config: Path, out: Path, env: dict[str, str] | None = None) -> t
     return seconds, usage.ru_maxrss // 1024
 
 
+def twin_markdown(city: City) -> str:
+    """One city's page of the plain-Material twin: its articles as static Markdown."""
+    out = [f"# {city.title}", ""]
+    for ch in city.chapters:
+        if ch.label:
+            out += [f"## {ch.label} {ch.title or ''} {{#{ch.anchor}}}", ""]
+        for a in ch.articles:
+            out += [f"### {city.name}{a.label} {{#{a.anchor}}}", ""]
+            out += [p.full_text() + "\n" for p in a.paragraphs]
+    return "\n".join(out)
+
+
+def load_city(project: Path, slug: str) -> City:
+    return City.model_validate(
+        yamlio.load((project / "rules_data/cities" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    )
+
+
 def plain_material_twin(project: Path, dest: Path, jieba: bool = True) -> Path:
     """The same articles as static Markdown under plain Material (no macros, no data layer, no hooks).
 
@@ -42,14 +62,7 @@ def plain_material_twin(project: Path, dest: Path, jieba: bool = True) -> Path:
     for path in sorted((project / "rules_data/cities").glob("*.yaml")):
         city = City.model_validate(yamlio.load(path.read_text(encoding="utf-8")))
         names.append(city.name)
-        out = [f"# {city.title}", ""]
-        for ch in city.chapters:
-            if ch.label:
-                out += [f"## {ch.label} {ch.title or ''} {{#{ch.anchor}}}", ""]
-            for a in ch.articles:
-                out += [f"### {city.name}{a.label} {{#{a.anchor}}}", ""]
-                out += [p.full_text() + "\n" for p in a.paragraphs]
-        (docs / "cities" / f"{city.id}.md").write_text("\n".join(out), encoding="utf-8")
+        (docs / "cities" / f"{city.id}.md").write_text(twin_markdown(city), encoding="utf-8")
     (docs / "index.md").write_text("# 市政府工作规则\n\n" + "、".join(names) + "\n", encoding="utf-8")
     (dest / "mkdocs.yml").write_text(
         "site_name: plain\ntheme:\n  name: material\n  language: zh\n  font: false\n"
@@ -61,6 +74,112 @@ def plain_material_twin(project: Path, dest: Path, jieba: bool = True) -> Path:
         block.mkdir(exist_ok=True)
         (block / "jieba.py").write_text("raise ImportError('hidden for the baseline')\n", encoding="utf-8")
     return dest / "mkdocs.yml"
+
+
+# What the one-city edit appends to an article: a maintainer's correction of the captured text.
+EDIT_MARK = "（本条经基准测试修改。）"
+_ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百零〇]+条")
+
+
+def edit_city_source(project: Path, slug: str) -> float:
+    """Edit one city the way a maintainer does, in the project at `project`; return the import's seconds.
+
+    Appends a sentence to the city's second article in its raw source (rules_data/sources/), records the
+    new hash in its input file (the one line a maintainer changes by hand), and re-imports it with the
+    project's own importer (scripts/import_city.py SLUG), so lint finds the generated file fresh.
+    """
+    data = project / "rules_data"
+    src = data / "sources" / f"{slug}.txt"
+    raw = src.read_bytes()
+    lines = raw.decode("utf-8").split("\n")
+    hits = [i for i, line in enumerate(lines) if _ARTICLE_LINE.match(line)]
+    if len(hits) < 2:
+        raise ValueError(f"{src}: fewer than two article lines to edit")
+    i = hits[1]
+    lines[i] = lines[i].rstrip() + EDIT_MARK
+    new = "\n".join(lines).encode("utf-8")
+    src.write_bytes(new)
+    inp = data / "inputs" / f"{slug}.yaml"
+    text = inp.read_text(encoding="utf-8")
+    old_hash, new_hash = hashlib.sha256(raw).hexdigest(), hashlib.sha256(new).hexdigest()
+    if old_hash not in text:
+        raise ValueError(f"{inp}: its source.sha256 is not the source's hash {old_hash}")
+    inp.write_text(text.replace(old_hash, new_hash), encoding="utf-8")
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(project / "scripts/import_city.py"), "--quiet", slug],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - t0
+
+
+def edit_twin(project: Path, twin: Path, slug: str) -> None:
+    """The same edit in the plain twin: rewrite that city's Markdown page from the re-imported city."""
+    (twin / "docs/cities" / f"{slug}.md").write_text(twin_markdown(load_city(project, slug)), encoding="utf-8")
+
+
+def site_sizes(site: Path) -> dict[str, float | str]:
+    """Output size of a built site: bytes and files (all, and HTML pages), HTML bytes per page, disk usage."""
+    total = files = 0
+    html: list[int] = []
+    largest = ("", -1)
+    for dirpath, _, names in os.walk(site):
+        for name in names:
+            size = os.path.getsize(os.path.join(dirpath, name))
+            total += size
+            files += 1
+            if name.endswith(".html"):
+                html.append(size)
+                if size > largest[1]:
+                    largest = (os.path.relpath(os.path.join(dirpath, name), site), size)
+    du = subprocess.run(["du", "-sk", str(site)], check=True, capture_output=True, text=True).stdout
+    return {
+        "bytes": total,
+        "du_bytes": int(du.split()[0]) * 1024,
+        "files": files,
+        "html_pages": len(html),
+        "html_bytes": sum(html),
+        "html_median": median([float(x) for x in html]),
+        "html_max": max(html, default=0),
+        "html_max_page": largest[0],
+    }
+
+
+_REFS = re.compile(
+    r"<script\b[^>]*\bsrc=\"([^\"]+)\"|<link\b[^>]*\brel=\"(?:stylesheet|modulepreload|preload)\"[^>]*\bhref=\"([^\"]+)\""
+    r"|<img\b[^>]*\bsrc=\"([^\"]+)\""
+)
+
+
+def page_files(site: Path, page: str) -> dict[str, float]:
+    """A page's HTML and the local files its HTML names (scripts, stylesheets, images), raw and gzip.
+
+    Read from the built files, without a browser: what a script loads later (e.g. rows fetched on demand)
+    is not counted here; bench.py measures that in headless Chromium unless --builds-only.
+    """
+    path = site / page / "index.html"
+    html = path.read_bytes()
+    seen: list[Path] = []
+    for m in _REFS.finditer(html.decode("utf-8")):
+        ref = next(g for g in m.groups() if g)
+        ref = ref.split("#")[0].split("?")[0]
+        if not ref or "://" in ref or ref.startswith(("data:", "//")):
+            continue
+        target = (path.parent / ref).resolve()
+        if target.is_file() and target not in seen:
+            seen.append(target)
+    raw, gz = sizes(seen)
+    return {
+        "html_raw": len(html),
+        "html_gzip": len(gzip.compress(html, 6)),
+        "files": len(seen),
+        "files_raw": raw,
+        "files_gzip": gz,
+        "total_raw": len(html) + raw,
+        "total_gzip": len(gzip.compress(html, 6)) + gz,
+    }
 
 
 def no_jieba_env(dest: Path) -> dict[str, str]:

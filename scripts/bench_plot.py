@@ -1,0 +1,96 @@
+"""Plot scripts/bench.py's JSON: build time and output size against the number of cities, as an SVG.
+
+Usage: python scripts/bench_plot.py results.json [-o docs/assets/performance.svg]
+
+Two panels, log-log: build time (ours cold, plain Material, ours after one city is edited) and output
+size (du of the built site, ours and plain). Text is drawn as paths (svg.fonttype 'path'), so the SVG
+needs no Chinese font on the reader's machine; the font used to draw it is Noto Sans CJK when installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: the SVG is written at benchmark time
+
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei"]
+
+
+def cjk_font() -> str | None:
+    """The first installed font that has Chinese glyphs, by family name."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
+def _num(x: float, _pos: object = None) -> str:
+    return f"{x:g}"
+
+
+def plot(results: dict, out: Path) -> None:
+    """Write the two-panel SVG of `results` (scripts/bench.py --json) to `out`."""
+    font = cjk_font()
+    rc = {"svg.fonttype": "path", "svg.hashsalt": "rulebook", "font.size": 10, "axes.unicode_minus": False}
+    if font:
+        rc["font.family"] = [font]
+    rows = sorted(results["sizes"], key=lambda r: r["cities"])
+    n = [r["cities"] for r in rows]
+    with plt.rc_context(rc):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
+        left.plot(n, [r["build"]["ours"]["cold_s"] for r in rows], "o-", label="本站冷构建", gid="rb-build-ours")
+        left.plot(n, [r["build"]["plain"]["cold_s"] for r in rows], "s--", label="纯 Material", gid="rb-build-plain")
+        left.plot(n, [r["rebuild"]["ours_s"] for r in rows], "^-", label="本站改一市后重建", gid="rb-rebuild-ours")
+        left.set_title("构建时间")
+        left.set_ylabel("秒")
+        mb = 1e6
+        right.plot(n, [r["output"]["ours"]["du_bytes"] / mb for r in rows], "o-", label="本站", gid="rb-size-ours")
+        right.plot(
+            n, [r["output"]["plain"]["du_bytes"] / mb for r in rows], "s--", label="纯 Material", gid="rb-size-plain"
+        )
+        right.set_title("输出大小")
+        right.set_ylabel("MB")
+        for ax in (left, right):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xticks(n)
+            ax.xaxis.set_major_formatter(FuncFormatter(_num))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 1-2-5 steps: readable at any range
+            ax.yaxis.set_major_formatter(FuncFormatter(_num))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set_xlabel("城市数")
+            ax.grid(True, which="major", alpha=0.3)
+            ax.legend(frameon=False)
+        started = results.get("meta", {}).get("started", "")[:10]
+        fig.suptitle(f"构建时间与输出大小随城市数的变化（scripts/bench.py，{started}）", fontsize=10)
+        fig.tight_layout()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # No date in the SVG's metadata: the same numbers give the same file.
+        fig.savefig(out, format="svg", metadata={"Date": None})
+        plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results", type=Path)
+    ap.add_argument("-o", "--out", type=Path, default=Path("docs/assets/performance.svg"))
+    args = ap.parse_args(argv)
+    results = json.loads(args.results.read_text(encoding="utf-8"))
+    if not results.get("sizes"):
+        print(f"{args.results}: no sizes measured", file=sys.stderr)
+        return 1
+    plot(results, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.1f} kB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
