@@ -454,22 +454,24 @@ def sheet_xlsx(sheet: TopicSheet) -> bytes:
     ws = wb.active
     ws.title = "比较"
     ws.append(sheet.headers)
+    link_font = Font(color="0563C1", underline="single")
     for row, links in zip(sheet.rows, sheet.links, strict=True):
         ws.append(row)
         for col, url in enumerate(links, start=1):
             if url and "://" in url:  # a relative path is no use as a spreadsheet hyperlink
                 cell = ws.cell(row=ws.max_row, column=col)
                 cell.hyperlink = url
-                cell.font = Font(color="0563C1", underline="single")
+                cell.font = link_font
     ws.freeze_panes = "B2"
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for col, header in enumerate(sheet.headers, start=1):
         letter = ws.cell(row=1, column=col).column_letter
         ws.column_dimensions[letter].width = 40 if header.endswith("链接") else 24 if col > 1 else 10
+    wrap = Alignment(wrap_text=True, vertical="top")  # one object: openpyxl hashes each style it is given
     for r in ws.iter_rows(min_row=2):
         for cell in r:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrap
     qs = wb.create_sheet("引文")
     qs.append(QUOTE_HEADERS)
     for row in sheet.quote_rows:
@@ -495,31 +497,32 @@ def concordance_xlsx(book: Rulebook, topic_id: str, base_url: str | None = None)
     document and its citation) and 说明 (the rows are machine alignment, not curated facts)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     cities = book.ordered_cities()
+    column = {c.id: col for col, c in enumerate(cities, start=2)}
     wb = Workbook()
     ws = wb.active
     ws.title = "逐条对照"
     ws.append(["组", *(c.name for c in cities)])
-    for i, row in enumerate(groups(book, topic_id, align.for_book(book)), start=1):
-        values: list[object] = [i]
-        for c in cities:
-            art = c.article(row[c.id]) if c.id in row else None
-            values.append(f"{article_number(art)}\n{art.text()}" if art else "")
-        ws.append(values)
-        for col, c in enumerate(cities, start=2):
-            url = article_url(base_url, c.id, row[c.id]) if c.id in row else None
+    wrap = Alignment(wrap_text=True, vertical="top")  # one object: openpyxl hashes each style it is given
+    # Only the cells that hold an article are written: a row holds a few cities of a national corpus,
+    # and writing every empty cell made the sheet grow with the square of the number of cities.
+    for i, row in enumerate(groups(book, topic_id, align.for_book(book)), start=2):
+        ws.cell(row=i, column=1, value=i - 1).alignment = wrap
+        for slug, n in sorted(row.items(), key=lambda kv: column[kv[0]]):
+            art = book.cities[slug].article(n)
+            cell = ws.cell(row=i, column=column[slug], value=f"{article_number(art)}\n{art.text()}")
+            cell.alignment = wrap
+            url = article_url(base_url, slug, n)
             if url and "://" in url:
-                ws.cell(row=ws.max_row, column=col).hyperlink = url
+                cell.hyperlink = url
     ws.freeze_panes = "B2"
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 6
     for col in range(2, len(cities) + 2):
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 48
-    for r in ws.iter_rows(min_row=2):
-        for cell in r:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(col)].width = 48
     src = wb.create_sheet("出处")
     src.append(["城市", "文件", "文号", "引用（简式）"])
     for c in cities:
