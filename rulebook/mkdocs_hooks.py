@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, rawblock, render, search, site  # noqa: E402
+from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, phases, rawblock, render, search, site  # noqa: E402
 from rulebook.data import DataError, Rulebook  # noqa: E402
 
 
@@ -37,7 +37,9 @@ def on_config(config):  # noqa: ANN001, ANN201
     # that is not what the importer makes from its source and input now) never replaces a site.
     root = _root(config)
     gc.unfreeze()  # `mkdocs serve`: the previous build's book may be collected (frozen in _configure)
+    phases.mark("start (imports, MkDocs config)")
     errors, book = lint.check_and_load(root, cache_dir=root / ".cache")
+    phases.mark("lint and load")
     if errors:
         raise _refused(errors)
     try:
@@ -64,8 +66,10 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = cache.rulebook(_root(config))
+    phases.mark("configure (nav, terms)")
     for src, text in pages.generated(book):  # every generated page kind of the registry
         files.append(File.generated(config, src, content=text))
+    phases.mark("page stubs")
     root = _root(config)
     for dest, src in site.VENDOR.items():
         path = root / src
@@ -88,7 +92,9 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
             files.append(File.generated(config, dest, abs_src_path=str(text)))
         else:
             files.append(File.generated(config, dest, content=text))
+    phases.mark("vendor files, check data, search index")
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
+    phases.mark("alignment")
     for dest, text in align.similar_files(book, matches).items():  # none unless the corpus is large
         files.append(File.generated(config, dest, content=text))
     for dest, text in drafting.basket_files(book, matches).items():
@@ -96,6 +102,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
         files.append(File.generated(config, f"data/{name}", content=text))
+    phases.mark("similar lists, basket data, downloads")
     return files
 
 
@@ -104,6 +111,11 @@ def on_env(env, config, files):  # noqa: ANN001, ANN201
     # checksum and its own version, so a changed template is recompiled.
     env.bytecode_cache = cache.jinja_cache(_root(config), "theme", Path(__file__))
     return env
+
+
+def on_page_context(context, page, config, nav):  # noqa: ANN001, ANN201
+    phases.mark("pages read and converted (macros, Markdown)", once=True)
+    return context
 
 
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
@@ -117,6 +129,7 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
 def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
+    phases.mark("pages written (theme templates), static files")
     policy = csp.site_policy(Path(config.site_dir))
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
@@ -126,3 +139,4 @@ def on_post_build(config) -> None:  # noqa: ANN001
         except ValueError as e:
             raise PluginError(f"{csp.CONF_NAME}: {e}") from None
         (Path(config.site_dir) / csp.CONF_NAME).write_text(include, encoding="utf-8")
+    phases.mark("CSP scan")
