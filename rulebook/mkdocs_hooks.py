@@ -10,13 +10,26 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, rawblock, render, search, site  # noqa: E402
+from rulebook import (  # noqa: E402
+    align,
+    cache,
+    compare,
+    csp,
+    draftcheck,
+    drafting,
+    lint,
+    pages,
+    rawblock,
+    render,
+    search,
+    site,
+)
 from rulebook.data import DataError, Rulebook  # noqa: E402
 
 
@@ -64,8 +77,10 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = cache.rulebook(_root(config))
+    hidden = pages.not_in_nav(book)  # reached from other pages; MkDocs would warn they are not in the nav
     for src, text in pages.generated(book):  # every generated page kind of the registry
-        files.append(File.generated(config, src, content=text))
+        inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, src, content=text, inclusion=inclusion))
     root = _root(config)
     for dest, src in site.VENDOR.items():
         path = root / src
@@ -87,6 +102,8 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, dest, content=text))
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
     for dest, text in drafting.basket_files(book, matches).items():
+        files.append(File.generated(config, dest, content=text))
+    for dest, text in compare.two_city_files(book, matches).items():  # none unless pages are split
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
