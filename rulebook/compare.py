@@ -215,7 +215,7 @@ def _table_section(book: Rulebook, topic_id: str, links: Links, cities: list[Cit
     return [
         "## 比较表 {#table}",
         "",
-        html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links),
+        html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links, with_table=True),
         "",
         compare_table(book, topic_id, links, cities),
         "",
@@ -278,7 +278,7 @@ def province_rows(book: Rulebook, topic_id: str, links: Links) -> list[dict[str,
                 "province": p,
                 "href": links.page(province_path(topic_id, p.key)),
                 "articles": sum(len(topic_articles(book, topic_id, c)) for c in p.cities),
-                "values": sum(cell.status is CellStatus.value for cell in cells),
+                "valued": sum(cell.status is CellStatus.value for cell in cells),
                 "cells": len(cells),
             }
         )
@@ -301,7 +301,7 @@ def topic_overview(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) 
         out += [
             "## 下载 {#downloads}",
             "",
-            html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links),
+            html_block("compare_help.html.j2", downloads=topic_downloads(topic_id), links=links, with_table=False),
             "",
         ]
     out += [

@@ -85,10 +85,17 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
     assert 'class="rb-compare"' not in body and "rb-two-data" not in body and "rb-topic-article" not in body
     for p in compare.provinces(book):
         row = re.search(
-            rf'<tr data-province="{p.key}"><th scope="row"><a href="([^"]+)">([^<]*)</a></th><td>(\d+)</td>', body
+            rf'<tr data-province="{p.key}"><th scope="row"><a href="([^"]+)">([^<]*)</a></th>'
+            r"<td>(\d+)</td><td>(\d+)</td><td>(\d+) / (\d+)</td></tr>",
+            body,
         )
         assert row, p.name
-        href, name, count = row.groups()
+        href, name, count, articles, valued, cells = row.groups()
+        facts = book.facts["meetings"].attributes
+        assert int(articles) == sum(len(compare.topic_articles(book, "meetings", c)) for c in p.cities)
+        assert int(cells) == len(facts) * len(p.cities)
+        assert int(valued) == sum(a.cells[c.id].status.value == "有规定" for a in facts for c in p.cities)
+        assert (int(valued) > 0) == any(c.id in {"zhuzhou", "chenzhou", "jixi", "ziyang", "liyang"} for c in p.cities)
         assert href == f"../../compare/meetings/{p.key}/" and int(count) == len(p.cities)
         assert name == str(markupsafe.escape(p.name))
         assert (site / "compare/meetings" / p.key / "index.html").exists()
