@@ -243,3 +243,28 @@ def test_two_city_compare_works_from_disk(big, browser):
         n = len(compare.topic_articles(book, "meetings", book.city(slug)))
         assert page.locator(f".rb-two-table tbody td:{side}-child a.rb-two-link").count() == n > 0
     assert page.console_errors == [] and browser.blocked == []
+
+
+def test_city_and_attribute_labels_stay_on_screen_on_a_province_page(big, browser):
+    from test_compare_browser import _LABELS_ON_SCREEN
+
+    from rulebook.browser import serve
+
+    with serve(big["site"]) as url:
+        page = browser.page()
+        page.goto(url + "compare/meetings/43/")
+        seen = 0
+        for down in (0, 200, 400):
+            page.evaluate(
+                """(down) => { const b = document.querySelector('.rb-compare-scroll');
+                window.scrollTo(0, b.getBoundingClientRect().top + scrollY - 60);
+                b.scrollLeft = b.scrollWidth; b.scrollTop = down; }""",
+                down,
+            )
+            page.wait_for_timeout(50)
+            result = page.evaluate(_LABELS_ON_SCREEN)
+            assert result["problems"] == [], (down, result["problems"][:5])
+            seen += result["cells"]
+        assert seen >= 10
+        assert page.locator(".rb-compare-scroll").evaluate("b => b.scrollLeft > 0")
+        assert page.console_errors == []
