@@ -52,9 +52,19 @@ class Province:
     cities: list[City]
 
 
+_provinces: list[tuple[Rulebook, list[Province]]] = []  # the last book's, by identity
+
+
 def provinces(book: Rulebook) -> list[Province]:
     """The provinces in reading order, each with its cities; raises when two names share a key
-    (the same province spelled two ways would otherwise be two pages at one address)."""
+    (the same province spelled two ways would otherwise be two pages at one address). Kept for the
+    last book: every province page asks, and each ask would sort the whole corpus again."""
+    if not _provinces or _provinces[0][0] is not book:
+        _provinces[:] = [(book, _group_provinces(book))]
+    return _provinces[0][1]
+
+
+def _group_provinces(book: Rulebook) -> list[Province]:
     out = [
         Province(province_key(name), name, list(run))
         for name, run in groupby(book.ordered_cities(), key=lambda c: c.province)

@@ -63,6 +63,14 @@ def test_province_keys_are_codes_or_a_stable_ascii_fallback():
     assert province_key("测试省") != province_key("测验省")
 
 
+def test_two_spellings_of_one_province_fail_loudly():
+    from types import SimpleNamespace
+
+    cities = [SimpleNamespace(id=i, province=p) for i, p in enumerate(["湖南省", "湖南省", "湖南省 "])]
+    with pytest.raises(ValueError, match="same key '43'"):
+        compare._group_provinces(SimpleNamespace(ordered_cities=lambda: cities))
+
+
 def test_the_five_real_cities_keep_one_page_per_topic(book):
     assert not compare.paged(book)
     assert pages.kind("topic-province").pages(book) == [] and pages.not_in_nav(book) == set()
