@@ -71,9 +71,23 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
         b = book()
+        if compare.paged(b):  # the overview: tables, texts and 逐条对照 are on the province pages
+            return compare.topic_overview(b, topic_id, links())
         matches = align.for_book(b, root / ".cache" / "align")
         grid = concordance.concordance(b, topic_id, matches, links())
         return compare.topic_page(b, topic_id, links(), matches) + (
+            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
+        )
+
+    @env.macro
+    def topic_province_page(arg: str) -> str:
+        """One province of a topic ('<topic>/<province key>'): its table, texts and 逐条对照."""
+        b = book()
+        topic_id, key = arg.split("/")
+        matches = align.for_book(b, root / ".cache" / "align")
+        cities = compare.province(b, key).cities
+        grid = concordance.concordance(b, topic_id, matches, links(), cities)
+        return compare.province_page(b, topic_id, key, links()) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
         )
 

@@ -13,9 +13,15 @@ from .models import City
 from .render import article_number, html_block
 
 
-def groups(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]]) -> list[dict[str, int]]:
-    """Rows of corresponding articles (city id -> article ordinal) for one topic, in the anchor's order."""
-    cities = [c.id for c in book.ordered_cities()]
+def groups(
+    book: Rulebook,
+    topic_id: str,
+    matches: dict[tuple[str, int], list[Match]],
+    among: list[City] | None = None,
+) -> list[dict[str, int]]:
+    """Rows of corresponding articles (city id -> article ordinal) for one topic, in the anchor's order,
+    among the cities `among` (default: all; a province page groups its own cities only)."""
+    cities = [c.id for c in among or book.ordered_cities()]
     tagged = {c: [a.n for a in book.cities[c].articles() if topic_id in book.topics_of(c, a.n)] for c in cities}
     if not any(tagged.values()):
         return []
@@ -30,7 +36,12 @@ def groups(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Ma
         row = {anchor: n}
         row_of[anchor, n] = row
         for m in matches.get((anchor, n), []):
-            if m.city != anchor and m.n in on_topic[m.city] and (m.city, m.n) not in row_of and m.city not in row:
+            if (
+                m.city != anchor
+                and m.n in on_topic.get(m.city, ())
+                and (m.city, m.n) not in row_of
+                and m.city not in row
+            ):
                 row[m.city] = m.n
                 row_of[m.city, m.n] = row
         rows.append(row)
@@ -55,11 +66,18 @@ def _cell(city: City, n: int, links: Links) -> dict[str, object]:
     return {"label": article_number(a), "url": links.city(city.id, a.anchor), "paragraphs": a.paragraphs}
 
 
-def concordance(book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]], links: Links) -> str:
-    """The 逐条对照 block of a topic page (HTML), or '' when no article carries the topic."""
-    rows = groups(book, topic_id, matches)
+def concordance(
+    book: Rulebook,
+    topic_id: str,
+    matches: dict[tuple[str, int], list[Match]],
+    links: Links,
+    among: list[City] | None = None,
+) -> str:
+    """The 逐条对照 block of a topic page (HTML) among `among` (default: all cities), or '' when no
+    article of theirs carries the topic."""
+    rows = groups(book, topic_id, matches, among)
     if not rows:
         return ""
-    cities = book.ordered_cities()
+    cities = among or book.ordered_cities()
     table = [{c.id: _cell(c, r[c.id], links) for c in cities if c.id in r} for r in rows]
     return html_block("concordance.html.j2", cities=cities, rows=table, topic_id=topic_id)

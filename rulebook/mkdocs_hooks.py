@@ -10,13 +10,27 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, phases, rawblock, render, search, site  # noqa: E402
+from rulebook import (  # noqa: E402
+    align,
+    cache,
+    compare,
+    csp,
+    draftcheck,
+    drafting,
+    lint,
+    pages,
+    phases,
+    rawblock,
+    render,
+    search,
+    site,
+)
 from rulebook.data import DataError, Rulebook  # noqa: E402
 
 
@@ -67,8 +81,10 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
     book = cache.rulebook(_root(config))
     phases.mark("configure (nav, terms)")
+    hidden = pages.not_in_nav(book)  # reached from other pages; MkDocs would warn they are not in the nav
     for src, text in pages.generated(book):  # every generated page kind of the registry
-        files.append(File.generated(config, src, content=text))
+        inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, src, content=text, inclusion=inclusion))
     phases.mark("page stubs")
     root = _root(config)
     for dest, src in site.VENDOR.items():
@@ -98,6 +114,8 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in align.similar_files(book, matches).items():  # none unless the corpus is large
         files.append(File.generated(config, dest, content=text))
     for dest, text in drafting.basket_files(book, matches).items():
+        files.append(File.generated(config, dest, content=text))
+    for dest, text in compare.two_city_files(book, matches).items():  # none unless pages are split
         files.append(File.generated(config, dest, content=text))
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import markupsafe
 
+from . import compare
 from .data import Rulebook
 from .models import CHAIN_LABELS
 
@@ -27,6 +28,7 @@ class Page:
     print_key: str | None = None  # printed as its own part of the PDF (file stem), or not printed
     print_title: str = ""  # the part's outline entry and running header
     section: str | None = None  # a sub-section of the kind's nav group (a city's province), or none
+    in_nav: bool = True  # False: reached from another page only (MkDocs' NOT_IN_NAV inclusion)
 
     @property
     def url(self) -> str:
@@ -95,6 +97,23 @@ def _topics(book: Rulebook) -> list[Page]:
     ]
 
 
+def _topic_provinces(book: Rulebook) -> list[Page]:
+    # Only when topic pages are split by province (compare.paged); reached from the topic page's list
+    # of provinces, not the navigation, which would otherwise list topics x provinces entries.
+    if not compare.paged(book):
+        return []
+    return [
+        Page(
+            compare.province_path(t.id, p.key) + ".md",
+            f"{t.label}：{p.name}",
+            f"{t.id}/{p.key}",
+            in_nav=False,
+        )
+        for t in book.topics()
+        for p in compare.provinces(book)
+    ]
+
+
 def _chains(book: Rulebook) -> list[Page]:
     return [
         Page(f"chains/{k.value}.md", label, k.value, print_key=f"chains-{k.value}", print_title=f"{label}流程")
@@ -120,6 +139,15 @@ KINDS: list[PageKind] = [
         _static("compare/index.md", "各市比较", nav_title=False, print_key="compare", print_title="各市比较"),
     ),
     PageKind("topic", "比较", _topics, macro="topic_page", searched=False, hide=("navigation", "toc")),
+    # At scale a topic's table and texts, one page per province (compare/<topic>/<province key>/).
+    PageKind(
+        "topic-province",
+        "比较",
+        _topic_provinces,
+        macro="topic_province_page",
+        searched=False,
+        hide=("navigation", "toc"),
+    ),
     PageKind("chain", "审批流程", _chains, macro="chain_page", searched=False),
     PageKind("references", None, _static("references/index.md", "依据与参照"), macro="references_page"),
     PageKind("drafting", None, _static("drafting/index.md", "起草助手")),
@@ -138,6 +166,11 @@ def kind(name: str) -> PageKind:
 def generated(book: Rulebook) -> list[tuple[str, str]]:
     """(source path, Markdown) of every generated page."""
     return [(p.src, k.stub(p)) for k in KINDS if k.macro for p in k.pages(book)]
+
+
+def not_in_nav(book: Rulebook) -> set[str]:
+    """Source paths of the generated pages left out of the navigation (Page.in_nav False)."""
+    return {p.src for k in KINDS if k.macro for p in k.pages(book) if not p.in_nav}
 
 
 def macros() -> set[str]:
@@ -173,6 +206,8 @@ def nav(book: Rulebook) -> list[object]:
         current: tuple[str, list[object], list[str]] | None = None
         opened: list[tuple[str, list[object], list[str]]] = []
         for p in k.pages(book):
+            if not p.in_nav:
+                continue
             entry = {html_text(p.title): p.src} if p.nav_title else p.src
             if p.section is None:
                 entries.append(entry)

@@ -195,32 +195,123 @@
   }
   window.RulebookTwo = { pairRows: pairRows, renderTable: renderTable, loadDiff: loadDiff };
 
+  // One <script src> per file, once: the split-by-province pages' 两市对照 data (assets/two/, written
+  // by rulebook/compare.py two_city_files) calls back rbTwoIndex / rbTwoCity. Scripts, not fetch():
+  // fetch() of a file fails when the site is opened from disk.
+  var scripts = {};
+  function loadScript(src) {
+    if (!scripts[src]) {
+      scripts[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = resolve;
+        s.onerror = function () { delete scripts[src]; reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return scripts[src];
+  }
+  var twoIndex = null, twoCities = {};
+  window.rbTwoIndex = function (list) { twoIndex = list; };
+  window.rbTwoCity = function (id, data) { twoCities[id] = data; };
+
+  // The embedded form (every city in one JSON blob: small sites) and the loaded form (one script per
+  // city) give the same thing: a function from a city id to a promise of {id, name, complete, articles}.
+  function embeddedSource(box) {
+    var data = JSON.parse(box.querySelector(".rb-two-data").textContent);
+    Object.keys(data).forEach(function (k) { data[k].id = k; });
+    return {
+      has: function (id) { return !!data[id]; },
+      get: function (id) { return Promise.resolve(data[id]); },
+    };
+  }
+
+  function loadedSource(box, base, topic) {
+    return {
+      has: function (id) { return twoIndex.some(function (c) { return c[0] === id; }); },
+      get: function (id) {
+        return loadScript(base + encodeURIComponent(id) + ".js").then(function () {
+          var c = twoCities[id], byN = {};
+          c.articles.forEach(function (a) { byN[a.n] = a; });
+          var arts = (c.topics[topic] || []).map(function (n) { return byN[n]; });
+          return { id: id, name: c.name, complete: c.complete, articles: arts };
+        });
+      },
+    };
+  }
+
+  // Loaded form: a province select and a city select per side, the cities from assets/two/index.js.
+  function fillCities(selP, sel, wanted) {
+    sel.textContent = "";
+    twoIndex.forEach(function (c) {
+      if (c[2] !== selP.value) return;
+      var o = document.createElement("option");
+      o.value = c[0]; o.textContent = c[1];
+      sel.appendChild(o);
+    });
+    if (wanted) sel.value = wanted;
+  }
+  function placeCity(selP, sel, id) {
+    var c = twoIndex.filter(function (x) { return x[0] === id; })[0];
+    if (c) selP.value = c[2];
+    fillCities(selP, sel, c ? id : null);
+  }
+
   function initTwo(root) {
     var box = root.querySelector(".rb-two");
     if (!box) return;
     var prefix = box.getAttribute("data-rb-root"), suffix = box.getAttribute("data-rb-suffix") || "/";
-    var data = JSON.parse(box.querySelector(".rb-two-data").textContent);
-    Object.keys(data).forEach(function (k) { data[k].id = k; });
+    var src = box.getAttribute("data-two-src");
+    if (!src) return startTwo(box, prefix, suffix, embeddedSource(box));
+    var base = prefix + src;
+    loadScript(base + "index.js").then(function () {
+      var first = twoIndex[0] ? twoIndex[0][0] : null, second = twoIndex[1] ? twoIndex[1][0] : first;
+      var pa = box.querySelector(".rb-two-pa"), pb = box.querySelector(".rb-two-pb");
+      var selA = box.querySelector(".rb-two-a"), selB = box.querySelector(".rb-two-b");
+      placeCity(pa, selA, first); placeCity(pb, selB, second);
+      var start = startTwo(box, prefix, suffix, loadedSource(box, base, box.getAttribute("data-topic")));
+      [[pa, selA], [pb, selB]].forEach(function (s) {
+        s[0].addEventListener("change", function () { fillCities(s[0], s[1]); start.update(true); });
+      });
+      var p = params();
+      if (p.get("a")) placeCity(pa, selA, p.get("a"));
+      if (p.get("b")) placeCity(pb, selB, p.get("b"));
+      start.update(false);
+    }, function () {
+      box.hidden = false;
+      box.querySelector(".rb-two-rows").textContent = "两市对照的数据未能载入（assets/two/index.js）。";
+    });
+  }
+
+  function startTwo(box, prefix, suffix, source) {
     var selA = box.querySelector(".rb-two-a"), selB = box.querySelector(".rb-two-b");
     var out = box.querySelector(".rb-two-rows");
-    var p = params();
-    if (p.get("a") && data[p.get("a")]) selA.value = p.get("a");
-    if (p.get("b") && data[p.get("b")]) selB.value = p.get("b");
+    var p = params(), loaded = !!box.getAttribute("data-two-src");
+    if (!loaded) {
+      if (p.get("a") && source.has(p.get("a"))) selA.value = p.get("a");
+      if (p.get("b") && source.has(p.get("b"))) selB.value = p.get("b");
+    }
     box.hidden = false;
+    var shown = 0;  // a slow load must not overwrite a newer choice
     function update(updateUrl) {
       if (updateUrl) { setParam("a", selA.value); setParam("b", selB.value); }
       out.removeAttribute("data-rendered");
-      loadDiff(prefix).then(function (Dmp) {
+      var a = selA.value, b = selB.value, turn = ++shown;
+      Promise.all([loadDiff(prefix), source.get(a), source.get(b)]).then(function (got) {
+        if (turn !== shown) return;
         out.textContent = "";
-        out.appendChild(renderTable(Dmp, data[selA.value], data[selB.value], prefix, suffix));
-        out.setAttribute("data-rendered", selA.value + "/" + selB.value);
-      }, function () {
-        out.textContent = "差异比对脚本未能载入（assets/vendor/diff_match_patch.js）。";
+        out.appendChild(renderTable(got[0], got[1], got[2], prefix, suffix));
+        out.setAttribute("data-rendered", a + "/" + b);
+      }, function (err) {
+        out.textContent = /diff_match_patch/.test(String(err && err.message))
+          ? "差异比对脚本未能载入（assets/vendor/diff_match_patch.js）。"
+          : "两市对照的数据未能载入（" + String(err && err.message) + "）。";
       });
     }
     selA.addEventListener("change", function () { update(true); });
     selB.addEventListener("change", function () { update(true); });
-    update(false);
+    if (!loaded) update(false);
+    return { update: update };
   }
 
   function init() {
