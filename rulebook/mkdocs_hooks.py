@@ -6,6 +6,8 @@ Each generated page is one macro call; the content comes from data through macro
 from __future__ import annotations
 
 import gc
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rulebook import align, cache, csp, draftcheck, drafting, lint, pages, rawblock, render, search, site  # noqa: E402
+from rulebook import (  # noqa: E402
+    align,
+    cache,
+    csp,
+    draftcheck,
+    drafting,
+    incremental,
+    lint,
+    pages,
+    rawblock,
+    render,
+    search,
+    site,
+)
 from rulebook.data import DataError, Rulebook  # noqa: E402
 
 
@@ -30,6 +45,27 @@ def _refused(errors: list[str]) -> PluginError:
         f"rules_data has {len(errors)} error(s), the same as scripts/lint.py reports; nothing was built:\n"
         + "\n".join(errors)
     )
+
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+# This build's incremental state: whether MkDocs runs dirty, the previous site, and per generated
+# page its fingerprint and output file (rulebook/incremental.py).
+_state: dict[str, object] = {"dirty": False}
+
+
+def _drop_dirty_warning(record: logging.LogRecord) -> bool:
+    # The skipping is ours and exact (rulebook/incremental.py), so MkDocs' caution about stale
+    # navigation does not apply, and under --strict the warning alone would abort the build.
+    return not str(record.msg).startswith(_DIRTY_WARNING)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # Incremental only when scripts/build.py asks for it: --dirty and the previous site to reuse pages from.
+    _state["dirty"] = bool(dirty and command == "build" and os.environ.get(incremental.PREVIOUS_ENV))
+    if _state["dirty"]:
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if _drop_dirty_warning not in build_log.filters:
+            build_log.addFilter(_drop_dirty_warning)
 
 
 def on_config(config):  # noqa: ANN001, ANN201
@@ -88,10 +124,38 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
     for dest, text in drafting.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
+    _plan_pages(files, config, book, matches, root)
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
         files.append(File.generated(config, f"data/{name}", content=text))
     return files
+
+
+def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
+    """Fingerprint the city pages; in an incremental build, mark those the previous site holds as unmodified."""
+    previous = os.environ.get(incremental.PREVIOUS_ENV)
+    _state.update(pages={}, skipped=[])
+    if not previous:
+        return
+    base = incremental.global_key(root, Path(config.config_file_path), cache.settings_key())
+    navs = incremental.nav_context(config.nav)
+    by_src = {f.src_uri: f for f in files}
+    fps = incremental.city_fingerprints(
+        book, matches, {f.src_uri: f.url for f in files if f.src_uri.startswith("cities/")}
+    )
+    manifest = incremental.load_manifest(root / ".cache", Path(previous)) if _state["dirty"] else {}
+    planned: dict[str, tuple[str, str]] = {}
+    skipped: list[str] = []
+    for src, own in fps.items():
+        f = by_src.get(src)
+        if f is None or src not in navs:
+            continue
+        fp = incremental.fingerprint(base, navs[src], own)
+        planned[src] = (fp, f.dest_uri)
+        if incremental.reusable(manifest.get(src), fp, Path(previous)):
+            f.is_modified = lambda: False  # MkDocs (dirty) then neither reads nor renders it
+            skipped.append(f.dest_uri)
+    _state.update(pages=planned, skipped=skipped, previous=previous)
 
 
 def on_env(env, config, files):  # noqa: ANN001, ANN201
@@ -112,7 +176,11 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
 def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
-    policy = csp.site_policy(Path(config.site_dir))
+    site_dir = Path(config.site_dir)
+    if _state.get("skipped"):
+        incremental.link_outputs(Path(str(_state["previous"])), site_dir, _state["skipped"])  # type: ignore[arg-type]
+    root = _root(config)
+    policy = csp.site_policy(site_dir, memo=root / ".cache" / "csp-scan.json")
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):
@@ -120,4 +188,7 @@ def on_post_build(config) -> None:  # noqa: ANN001
             include = csp.nginx_include(policy)
         except ValueError as e:
             raise PluginError(f"{csp.CONF_NAME}: {e}") from None
-        (Path(config.site_dir) / csp.CONF_NAME).write_text(include, encoding="utf-8")
+        (site_dir / csp.CONF_NAME).write_text(include, encoding="utf-8")
+    if _state.get("pages"):
+        previous = Path(str(_state["previous"]))
+        incremental.save_manifest(root / ".cache", previous, site_dir, _state["pages"])  # type: ignore[arg-type]
