@@ -195,7 +195,8 @@ def city_fingerprints(
     book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str]
 ) -> dict[str, str]:
     """For each city page (by src), everything its macro (macros.city_page) renders from: the city itself,
-    its chart links, and each article's similar articles as listed (city name, number, score, snippet).
+    its chart links, and each article's similar articles as listed (city name, number, snippet and the
+    score as articles.html.j2 prints it, to two decimals: a shift in the third moves no page).
     `urls`: each city page's URL (the relative links depend on it)."""
     snippets: dict[str, dict[int, str]] = {}
 
@@ -212,7 +213,13 @@ def city_fingerprints(
         links = Links(root_prefix(urls[src]), not urls[src].endswith(".html"))
         extra = chains.city_chain_links(book, slug, links) if book.chains else ""
         rows = [
-            [a.n, [[m.city, book.cities[m.city].name, m.n, m.score, similar(m)] for m in matches.get((slug, a.n), [])]]
+            [
+                a.n,
+                [
+                    [m.city, book.cities[m.city].name, m.n, f"{m.score:.2f}", similar(m)]
+                    for m in matches.get((slug, a.n), [])
+                ],
+            ]
             for a in city.articles()
         ]
         out[src] = "\0".join([city.model_dump_json(), extra, links.prefix, json.dumps(rows, ensure_ascii=False)])
