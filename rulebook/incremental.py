@@ -135,6 +135,8 @@ class Entry:
     fingerprint: str
     dest: str  # relative to the site folder
     stat: tuple[int, int, int]  # inode, size, mtime_ns: the very file this build wrote
+    # The page's anchor ids: MkDocs checks links to anchors against them, also when it is not rendered.
+    anchors: tuple[str, ...] | None = None  # None: MkDocs collected none (anchor validation off)
 
 
 def file_stat(path: Path) -> tuple[int, int, int] | None:
@@ -151,19 +153,22 @@ def load_manifest(cache_dir: Path, site: Path) -> dict[str, Entry]:
         data = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
         if data["site"] != str(site):
             return {}
-        return {src: Entry(e[0], e[1], tuple(e[2])) for src, e in data["pages"].items()}
+        return {
+            src: Entry(e[0], e[1], tuple(e[2]), None if e[3] is None else tuple(e[3]))
+            for src, e in data["pages"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}
 
 
-def save_manifest(cache_dir: Path, site: Path, built: Path, pages: dict[str, tuple[str, str]]) -> None:
-    """Record each page's fingerprint and output (`pages`: src -> (fingerprint, dest)) as built into `built`,
-    for the site that will stand at `site` (the folder is renamed there: inodes and mtimes stay)."""
+def save_manifest(cache_dir: Path, site: Path, built: Path, pages: dict[str, tuple[str, str, Iterable[str]]]) -> None:
+    """Record each page's fingerprint, output and anchor ids (`pages`: src -> (fingerprint, dest, anchors))
+    as built into `built`, for the site that will stand at `site` (renamed there: inodes and mtimes stay)."""
     rows = {}
-    for src, (fp, dest) in pages.items():
+    for src, (fp, dest, anchors) in pages.items():
         stat = file_stat(built / dest)
         if stat is not None:
-            rows[src] = [fp, dest, list(stat)]
+            rows[src] = [fp, dest, list(stat), None if anchors is None else sorted(anchors)]
     write_cache_file(cache_dir / MANIFEST, json.dumps({"site": str(site), "pages": rows}, ensure_ascii=False))
 
 

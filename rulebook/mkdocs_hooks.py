@@ -134,7 +134,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
 def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
     """Fingerprint the city pages; in an incremental build, mark those the previous site holds as unmodified."""
     previous = os.environ.get(incremental.PREVIOUS_ENV)
-    _state.update(pages={}, skipped=[])
+    _state.update(pages={}, skipped={})
     if not previous:
         return
     base = incremental.global_key(root, Path(config.config_file_path), cache.settings_key())
@@ -145,16 +145,17 @@ def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path)
     )
     manifest = incremental.load_manifest(root / ".cache", Path(previous)) if _state["dirty"] else {}
     planned: dict[str, tuple[str, str]] = {}
-    skipped: list[str] = []
+    skipped: dict[str, incremental.Entry] = {}
     for src, own in fps.items():
         f = by_src.get(src)
         if f is None or src not in navs:
             continue
         fp = incremental.fingerprint(base, navs[src], own)
         planned[src] = (fp, f.dest_uri)
-        if incremental.reusable(manifest.get(src), fp, Path(previous)):
+        entry = manifest.get(src)
+        if entry is not None and incremental.reusable(entry, fp, Path(previous)):
             f.is_modified = lambda: False  # MkDocs (dirty) then neither reads nor renders it
-            skipped.append(f.dest_uri)
+            skipped[src] = entry
     _state.update(pages=planned, skipped=skipped, previous=previous)
 
 
@@ -162,6 +163,14 @@ def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
     env.bytecode_cache = cache.jinja_cache(_root(config), "theme", Path(__file__))
+    # A page not rendered has no anchor ids of its own: give it the previous build's, so links into it
+    # are checked as in a full build (MkDocs validates them after every page is built).
+    _state["files"] = files  # on_post_build records each page's anchor ids
+    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
+    for src, entry in skipped.items():
+        f = files.get_file_from_path(src)
+        if f is not None and f.page is not None and entry.anchors is not None:
+            f.page.present_anchor_ids = set(entry.anchors)
     return env
 
 
@@ -177,8 +186,9 @@ def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
     site_dir = Path(config.site_dir)
-    if _state.get("skipped"):
-        incremental.link_outputs(Path(str(_state["previous"])), site_dir, _state["skipped"])  # type: ignore[arg-type]
+    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
+    if skipped:
+        incremental.link_outputs(Path(str(_state["previous"])), site_dir, [e.dest for e in skipped.values()])
     root = _root(config)
     policy = csp.site_policy(site_dir, memo=root / ".cache" / "csp-scan.json")
     if policy.problems:
@@ -189,6 +199,12 @@ def on_post_build(config) -> None:  # noqa: ANN001
         except ValueError as e:
             raise PluginError(f"{csp.CONF_NAME}: {e}") from None
         (site_dir / csp.CONF_NAME).write_text(include, encoding="utf-8")
-    if _state.get("pages"):
-        previous = Path(str(_state["previous"]))
-        incremental.save_manifest(root / ".cache", previous, site_dir, _state["pages"])  # type: ignore[arg-type]
+    planned: dict[str, tuple[str, str]] = _state.get("pages") or {}  # type: ignore[assignment]
+    if planned:
+        files: Files = _state["files"]  # type: ignore[assignment]
+        rows = {}
+        for src, (fp, dest) in planned.items():
+            f = files.get_file_from_path(src)
+            anchors = f.page.present_anchor_ids if f is not None and f.page is not None else None
+            rows[src] = (fp, dest, anchors)
+        incremental.save_manifest(root / ".cache", Path(str(_state["previous"])), site_dir, rows)
