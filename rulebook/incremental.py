@@ -2,13 +2,19 @@
 
 MkDocs renders every page, and a generated page always counts as modified. A city page is a pure
 function of its city, its chart links, its similar articles (rulebook/align.py), the navigation it
-shows and the code and settings of the build; `fingerprints` hashes exactly those. A page whose
+shows and the code and settings of the build; `city_fingerprints`, `nav_context` and `global_key`
+hash exactly those. A page whose
 fingerprint equals the one recorded for the previous site, and whose previous output is still the
 file that build wrote (same inode, size and mtime), is not rendered: its output is hard-linked from
 the previous site into the new one after MkDocs has written everything else (so nothing MkDocs writes
 can reach the previous site through a shared inode). Pages that aggregate all cities (topics, charts,
 城市一览, home …) are few and always rendered. `mkdocs build` itself stays a full build: this runs only
 when scripts/build.py passes --dirty and the previous site's folder (RULEBOOK_PREVIOUS_SITE).
+
+Limit: the alignment is a whole-corpus computation (TF-IDF weights over all articles; above 60 cities,
+clusters fitted on all of them), so an edit to any article's text moves similar-article lists in most
+cities and their pages are rendered again; an edit that leaves the texts alone (metadata, tags,
+comparisons, charts) renders only the pages that show it.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from .links import Links, root_prefix
 from .render import snippet
 
 PREVIOUS_ENV = "RULEBOOK_PREVIOUS_SITE"  # set by scripts/build.py: the site this build replaces
-MANIFEST = "pages-manifest.json"  # in .cache/: what each skippable page of the previous site was made from
+MANIFEST = "pages-manifest"  # in .cache/, one per site folder: what each skippable page was made from
 _DISTS = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
 # What every page depends on besides its own data: code, theme overrides, hand-written docs, the
 # config and the data files every page may read (taxonomy, search terms, boilerplate).
@@ -44,7 +50,9 @@ def global_key(root: Path, config_file: Path, settings: str = "") -> str:
     for dist in _DISTS:
         key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
     layout = Layout(root)
-    paths = [config_file, root / "macros.py", layout.topics, layout.search_terms, layout.boilerplate]
+    # Every YAML file next to the config: mkdocs.offline.yml INHERITs mkdocs.yml.
+    configs = sorted({config_file, *config_file.parent.glob("*.yml")})
+    paths = [*configs, root / "macros.py", layout.topics, layout.search_terms, layout.boilerplate]
     for tree in _TREES:
         paths += sorted(p for p in (root / tree).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for p in paths:
@@ -147,10 +155,19 @@ def file_stat(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def site_tag(site: Path) -> str:
+    """A short name for a site folder, for the cache files kept per site (site/ and the offline bundle)."""
+    return hashlib.sha256(str(site).encode()).hexdigest()[:12]
+
+
+def manifest_path(cache_dir: Path, site: Path) -> Path:
+    return cache_dir / f"{MANIFEST}-{site_tag(site)}.json"
+
+
 def load_manifest(cache_dir: Path, site: Path) -> dict[str, Entry]:
     """The previous build's entries for `site` (empty when there is none, it was another folder, or unreadable)."""
     try:
-        data = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(manifest_path(cache_dir, site).read_text(encoding="utf-8"))
         if data["site"] != str(site):
             return {}
         return {
@@ -169,7 +186,7 @@ def save_manifest(cache_dir: Path, site: Path, built: Path, pages: dict[str, tup
         stat = file_stat(built / dest)
         if stat is not None:
             rows[src] = [fp, dest, list(stat), None if anchors is None else sorted(anchors)]
-    write_cache_file(cache_dir / MANIFEST, json.dumps({"site": str(site), "pages": rows}, ensure_ascii=False))
+    write_cache_file(manifest_path(cache_dir, site), json.dumps({"site": str(site), "pages": rows}, ensure_ascii=False))
 
 
 def reusable(entry: Entry | None, fp: str, previous: Path) -> bool:

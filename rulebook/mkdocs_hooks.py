@@ -134,7 +134,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
 def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
     """Fingerprint the city pages; in an incremental build, mark those the previous site holds as unmodified."""
     previous = os.environ.get(incremental.PREVIOUS_ENV)
-    _state.update(pages={}, skipped={})
+    _state.update(pages={}, skipped={}, previous=None)
     if not previous:
         return
     base = incremental.global_key(root, Path(config.config_file_path), cache.settings_key())
@@ -190,7 +190,8 @@ def on_post_build(config) -> None:  # noqa: ANN001
     if skipped:
         incremental.link_outputs(Path(str(_state["previous"])), site_dir, [e.dest for e in skipped.values()])
     root = _root(config)
-    policy = csp.site_policy(site_dir, memo=root / ".cache" / "csp-scan.json")
+    target = Path(str(_state.get("previous") or site_dir))  # the site folder this build will stand at
+    policy = csp.site_policy(site_dir, memo=root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json")
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):
