@@ -180,11 +180,15 @@ def run_step(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = 
         raise BuildFailed(f"{what} failed (exit {rc})")
 
 
-def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = False) -> None:
+def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = False, incremental: bool = True) -> None:
     """Build the site of `config` (mkdocs --strict) and, with pdf, its PDFs (scripts/pdf.py), atomically into `target`.
 
-    The project is the folder of `config`; its own scripts/pdf.py prints the PDFs."""
+    The project is the folder of `config`; its own scripts/pdf.py prints the PDFs. With `incremental`
+    and a previous site at `target`, city pages whose inputs did not change are not rendered again:
+    their files are hard-linked from the previous site (rulebook/incremental.py); the result is the
+    same as a full build's. Without it every page is rendered (as `mkdocs build` always does)."""
     config = Path(os.path.abspath(config))
+    target = Path(os.path.abspath(target))
     project = config.parent
     if not config.is_file():
         raise BuildFailed(f"{config}: no such MkDocs config")
@@ -192,7 +196,10 @@ def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = Fals
     def steps(tmp: Path) -> None:
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp)]
         # With --pdf the pages link the PDFs the next step prints (printing.PDF_ENV); without, they do not.
-        env = {"RULEBOOK_PDF": "1" if pdf else "0"}
+        # The target names the site the pages' fingerprints are recorded for (in .cache/), in every build.
+        env = {"RULEBOOK_PDF": "1" if pdf else "0", "RULEBOOK_PREVIOUS_SITE": str(target)}
+        if incremental and target.is_dir():
+            cmd.append("--dirty")  # MkDocs skips the pages our hook marks unmodified (mkdocs_hooks._plan_pages)
         run_step([*cmd, "-q"] if quiet else cmd, project, "mkdocs build", env)
         if pdf:
             run_step([sys.executable, str(project / "scripts/pdf.py"), "--site", str(tmp)], project, "PDF step")

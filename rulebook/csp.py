@@ -13,10 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .cache import write_cache_file
 
 # Script types a browser executes (HTML's "JavaScript MIME type essence match", plus modules).
 _JS_TYPES = {
@@ -144,23 +147,50 @@ def page_url(rel: str) -> str:
     return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 
 
-def site_policy(site_dir: Path) -> SitePolicy:
-    """The policy of a built site: the hashes of its inline scripts, the Mermaid pages, inline handlers."""
+def _scan_page(text: str) -> tuple[list[str], bool, list[tuple[str, str]]]:
+    scripts, handlers = scan(text)
+    return (
+        sorted({script_hash(s) for s in scripts}),
+        bool(CHART_SCRIPT.search(text)),
+        [(h.tag, h.attr) for h in handlers],
+    )
+
+
+def site_policy(site_dir: Path, memo: Path | None = None) -> SitePolicy:
+    """The policy of a built site: the hashes of its inline scripts, the Mermaid pages, inline handlers.
+
+    With `memo` (a JSON file in .cache/), each page's findings are kept by its path, inode, size and
+    mtime: a page an incremental build hard-linked from the previous site is the same file, not read again."""
     hashes: set[str] = set()
     styled: list[str] = []
     problems: list[str] = []
+    seen: dict[str, list[object]] = {}
+    if memo is not None:
+        try:
+            seen = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = {}
+    found: dict[str, list[object]] = {}
     for page in sorted(site_dir.rglob("*.html")):
         rel = page.relative_to(site_dir).as_posix()
-        text = page.read_text(encoding="utf-8")
-        scripts, handlers = scan(text)
-        hashes.update(script_hash(s) for s in scripts)
-        if CHART_SCRIPT.search(text):
+        st = page.stat()
+        stat = [st.st_ino, st.st_size, st.st_mtime_ns]
+        hit = seen.get(rel)
+        if hit is not None and hit[0] == stat:
+            page_hashes, chart, handlers = hit[1], hit[2], hit[3]
+        else:
+            page_hashes, chart, handlers = _scan_page(page.read_text(encoding="utf-8"))
+        found[rel] = [stat, page_hashes, chart, handlers]
+        hashes.update(page_hashes)  # type: ignore[arg-type]
+        if chart:
             styled.append(page_url(rel))
         problems += [
-            f"{rel}: <{h.tag} {h.attr}=…>: an inline handler is blocked by the "
+            f"{rel}: <{tag} {attr}=…>: an inline handler is blocked by the "
             "Content-Security-Policy; move it into a script file under docs/assets/"
-            for h in handlers
+            for tag, attr in handlers  # type: ignore[misc]
         ]
+    if memo is not None:
+        write_cache_file(memo, json.dumps(found, ensure_ascii=False))
     return SitePolicy(frozenset(hashes), tuple(styled), tuple(problems))
 
 

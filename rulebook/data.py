@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,12 +164,69 @@ def markup_errors(obj: BaseModel, rel: str) -> list[str]:
     return [f"{rel}: {key}: {MARKUP_MESSAGE}: {', '.join(repr(t) for t in found)}" for key, found in label_markup(obj)]
 
 
+# Parsed and validated files of the previous lint, by path: (model, allow markup, sha256 of the bytes,
+# object). Set by file_memo() (lint.check_and_load); a file whose bytes changed is parsed again.
+_memo: dict[str, tuple[str, bool, bytes, Any]] | None = None
+_used: set[str] = set()  # the entries this block read or made: the ones kept
+
+
+@contextmanager
+def file_memo(path: Path) -> Iterator[None]:
+    """Within this block load_file() reuses the model of every file whose bytes did not change since the
+    last block that used `path` (a pickle in .cache/; its name should carry the code's fingerprint).
+    Only clean files are kept: a file with errors is always parsed and reported again."""
+    global _memo
+    try:
+        memo = pickle.loads(path.read_bytes())
+        if not isinstance(memo, dict):
+            memo = {}
+    except Exception:  # missing, unreadable or outdated: only a miss
+        memo = {}
+    _memo = memo
+    _used.clear()
+    try:
+        yield
+        for old in path.parent.glob(path.name.split("-")[0] + "-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        used = {k: v for k, v in memo.items() if k in _used}  # files that are gone are forgotten
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    finally:
+        _memo = None
+        _used.clear()
+
+
 def load_file(
     model: type[M], path: Path, root: Path, errors: list[str], *, allow_markup: bool | None = None
 ) -> M | None:
     """One YAML file through its model and the markup check; None (errors appended) if it is broken."""
+    allowed = markup_allowed(allow_markup)
+    if _memo is not None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is not None:
+            key, digest = str(path), hashlib.sha256(raw).digest()
+            hit = _memo.get(key)
+            if hit is not None and hit[0] == model.__qualname__ and hit[1] == allowed and hit[2] == digest:
+                _used.add(key)
+                return hit[3]
+            before = len(errors)
+            obj = _load_file(model, path, root, errors, allowed)
+            if obj is not None and len(errors) == before:
+                _memo[key] = (model.__qualname__, allowed, digest, obj)
+                _used.add(key)
+            return obj
+    return _load_file(model, path, root, errors, allowed)
+
+
+def _load_file(model: type[M], path: Path, root: Path, errors: list[str], allowed: bool) -> M | None:
     obj = validate(model, read_yaml(path, root, errors), path, root, errors)
-    if obj is not None and not markup_allowed(allow_markup):
+    if obj is not None and not allowed:
         found = markup_errors(obj, _rel(path, root))
         if found:
             errors.extend(found)

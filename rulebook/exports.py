@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, RootModel
@@ -24,6 +25,9 @@ from .data import Rulebook
 from .links import city_path, topic_downloads
 from .models import Adoption, Cell, CellStatus, Reference, Superseded, Truncation
 from .render import article_number
+
+# download_files' cache of workbooks: (file name, the data it is made from, make it) -> its bytes
+Memo = Callable[[str, object, Callable[[], bytes]], bytes]
 
 
 class _Row(BaseModel):
@@ -261,8 +265,12 @@ def _json(model: BaseModel) -> str:
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
 
 
-def download_files(book: Rulebook, base_url: str | None = None) -> dict[str, str | bytes]:
-    """Every file of the data/ download page, by path under data/ (`base_url`: mkdocs.yml site_url)."""
+def download_files(book: Rulebook, base_url: str | None = None, memo: Memo | None = None) -> dict[str, str | bytes]:
+    """Every file of the data/ download page, by path under data/ (`base_url`: mkdocs.yml site_url).
+
+    `memo(name, data, make)`: the workbook `name` made from `data` (a cache returns the bytes it kept for
+    equal data; writing workbooks is most of this function); None makes every one."""
+    keep = memo or (lambda name, data, make: make())
     articles = article_rows(book)
     comparisons = ComparisonsFile.model_validate(
         {
@@ -303,10 +311,11 @@ def download_files(book: Rulebook, base_url: str | None = None) -> dict[str, str
             continue
         sheet = topic_sheet(book, t.id, base_url)
         paths = topic_downloads(t.id)
-        files[paths["xlsx"]] = sheet_xlsx(sheet)
+        files[paths["xlsx"]] = keep(paths["xlsx"], sheet, lambda sheet=sheet: sheet_xlsx(sheet))
         files[paths["csv"]] = sheet_csv(sheet)
         files[paths["quotes"]] = quotes_csv(sheet)
-        files[paths["concordance"]] = concordance_xlsx(book, t.id, base_url)
+        table = concordance_table(book, t.id, base_url)
+        files[paths["concordance"]] = keep(paths["concordance"], table, lambda table=table: concordance_workbook(table))
         files[f"schema/topics/{t.id}.schema.json"] = json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
     return files
 
@@ -491,42 +500,69 @@ def sheet_xlsx(sheet: TopicSheet) -> bytes:
     return _reproducible_zip(buf.getvalue())
 
 
+@dataclass
+class ConcordanceTable:
+    """A topic's 逐条对照 as the spreadsheet's data: what concordance_workbook writes, nothing else."""
+
+    title: str
+    cities: list[str]  # names, in reading order: the header row after 组
+    # per row (组 i + 1), the cells that hold an article: column index into `cities` -> (text, URL). Sparse: a
+    # row holds a few cities of a national corpus, and every empty cell made the sheet grow with the square
+    # of the number of cities.
+    rows: list[dict[int, tuple[str, str | None]]]
+    sources: list[list[str]]  # sheet 出处: a row per city
+
+
+def concordance_table(book: Rulebook, topic_id: str, base_url: str | None = None) -> ConcordanceTable:
+    """The data of concordance_xlsx (kept apart so a build remakes the workbook only when it changes)."""
+    cities = book.ordered_cities()
+    column = {c.id: i for i, c in enumerate(cities)}
+    rows: list[dict[int, tuple[str, str | None]]] = []
+    for row in groups(book, topic_id, align.for_book(book)):
+        cells = {}
+        for slug, n in sorted(row.items(), key=lambda kv: column[kv[0]]):
+            art = book.cities[slug].article(n)
+            cells[column[slug]] = (f"{article_number(art)}\n{art.text()}", article_url(base_url, slug, n))
+        rows.append(cells)
+    sources = [[c.name, c.title, c.doc_number or "（文号不详）", citations.short(c)] for c in cities]
+    return ConcordanceTable(f"{topic(book, topic_id).label}：逐条对照", [c.name for c in cities], rows, sources)
+
+
 def concordance_xlsx(book: Rulebook, topic_id: str, base_url: str | None = None) -> bytes:
     """A topic's 逐条对照 for a drafting group: sheet 逐条对照 (a row per provision, a column per city, each
     cell the article's label and text, linked when the site's address is known), sheet 出处 (each city's
     document and its citation) and 说明 (the rows are machine alignment, not curated facts)."""
+    return concordance_workbook(concordance_table(book, topic_id, base_url))
+
+
+def concordance_workbook(table: ConcordanceTable) -> bytes:
+    """concordance_xlsx's workbook from its data. Byte-for-byte reproducible (fixed timestamps)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    cities = book.ordered_cities()
-    column = {c.id: col for col, c in enumerate(cities, start=2)}
     wb = Workbook()
     ws = wb.active
     ws.title = "逐条对照"
-    ws.append(["组", *(c.name for c in cities)])
+    ws.append(["组", *table.cities])
     wrap = Alignment(wrap_text=True, vertical="top")  # one object: openpyxl hashes each style it is given
-    # Only the cells that hold an article are written: a row holds a few cities of a national corpus,
-    # and writing every empty cell made the sheet grow with the square of the number of cities.
-    for i, row in enumerate(groups(book, topic_id, align.for_book(book)), start=2):
+    for i, cells in enumerate(table.rows, start=2):  # only the cells that hold an article are written
         ws.cell(row=i, column=1, value=i - 1).alignment = wrap
-        for slug, n in sorted(row.items(), key=lambda kv: column[kv[0]]):
-            art = book.cities[slug].article(n)
-            cell = ws.cell(row=i, column=column[slug], value=f"{article_number(art)}\n{art.text()}")
+        for col, (text, url) in cells.items():
+            cell = ws.cell(row=i, column=col + 2, value=text)
             cell.alignment = wrap
-            url = article_url(base_url, slug, n)
             if url and "://" in url:
                 cell.hyperlink = url
     ws.freeze_panes = "B2"
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 6
-    for col in range(2, len(cities) + 2):
+    for col in range(2, len(table.cities) + 2):
         ws.column_dimensions[get_column_letter(col)].width = 48
     src = wb.create_sheet("出处")
     src.append(["城市", "文件", "文号", "引用（简式）"])
-    for c in cities:
-        src.append([c.name, c.title, c.doc_number or "（文号不详）", citations.short(c)])
+    for row in table.sources:
+        src.append(row)
     for cell in src[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCD", (10, 30, 22, 50), strict=True):
@@ -538,7 +574,7 @@ def concordance_xlsx(book: Rulebook, topic_id: str, base_url: str | None = None)
         ]
     )
     note.append(["来源：市政府工作规则汇编；各条文字为校勘后的文本，改动见各市页面的校勘记。"])
-    wb.properties.title = f"{topic(book, topic_id).label}：逐条对照"
+    wb.properties.title = table.title
     wb.properties.creator = "市政府工作规则汇编"
     wb.properties.created = wb.properties.modified = _FIXED_TIME
     buf = io.BytesIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from pydantic import ValidationError
 
 from . import paths
 from .cache import add_data, fingerprint, write_cache_file
-from .data import DataError, Rulebook, check_rulebook, read_source, settings_key, validation_lines
+from .data import DataError, Rulebook, check_rulebook, file_memo, read_source, settings_key, validation_lines
 from .importer import ImportFailed, import_city
+from .layout import Layout
 from .models import CityInput
 
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
@@ -25,17 +27,43 @@ def lint(root: Path | None = None) -> list[str]:
     return _lint(root or paths.ROOT)[0]
 
 
-def _lint(root: Path) -> tuple[list[str], Rulebook | None]:
-    """lint(), and the book it checked when the data is clean (the same as load_rulebook(root))."""
+def _lint(root: Path, fresh: dict[str, str] | None = None) -> tuple[list[str], Rulebook | None]:
+    """lint(), and the book it checked when the data is clean (the same as load_rulebook(root)).
+
+    `fresh`: cities (slug -> key, see _import_key) whose import check passed in a clean lint with
+    these very files and code: not imported again. Filled with this run's keys when it is clean."""
     try:
         book, errors = check_rulebook(root)
     except DataError as e:  # a bad setting (environment), before any file is read
         return e.errors, None
     if book.boilerplate is None:
         return errors, None  # the importer cannot run; boilerplate.yaml's own errors are reported
+    keys = {}
     for slug, inp in sorted(book.inputs.items()):
+        if fresh is not None:
+            keys[slug] = _import_key(root, slug, inp)
+            if fresh.get(slug) == keys[slug]:
+                continue
         errors += _check_generated(root, book, slug, inp)
+    if fresh is not None:
+        fresh.clear()
+        if not errors:
+            fresh.update(keys)
     return errors, None if errors else book
+
+
+def _import_key(root: Path, slug: str, inp: CityInput) -> str:
+    """What a city's import check depends on: its input, source and city files and boilerplate.yaml
+    (the code, the library versions and the settings are in the caller's cache key)."""
+    layout = Layout(root)
+    key = hashlib.sha256()
+    for path in (layout.inputs / f"{slug}.yaml", layout.sources / inp.source.file, layout.cities / f"{slug}.yaml"):
+        try:
+            key.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            key.update(b"-")
+    key.update(hashlib.sha256(layout.boilerplate.read_bytes()).digest())
+    return key.hexdigest()
 
 
 def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
@@ -62,10 +90,23 @@ def check_and_load(root: Path | None = None, cache_dir: Path | None = None) -> t
     marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
     if marker.exists():
         return [], None
-    errors, book = _lint(root)
+    # After an edit only the changed files are parsed again and only the changed cities re-imported:
+    # both memos are keyed by the code and settings (`code`), their entries by the files' bytes.
+    code = fingerprint(("pydantic", "PyYAML"), sorted(Path(__file__).parent.glob("*.py")))
+    code.update(settings_key().encode())
+    tag = code.hexdigest()[:24]
+    fresh_path = cache_dir / f"imported-{tag}.json"
+    try:
+        fresh = json.loads(fresh_path.read_text(encoding="utf-8"))
+        fresh = fresh if isinstance(fresh, dict) else {}
+    except (OSError, ValueError):
+        fresh = {}
+    with file_memo(cache_dir / f"models-{tag}.pickle"):
+        errors, book = _lint(root, fresh)
     if not errors:
-        for old in cache_dir.glob("lint-*.ok"):
+        for old in [*cache_dir.glob("lint-*.ok"), *cache_dir.glob("imported-*.json")]:
             old.unlink(missing_ok=True)
+        write_cache_file(fresh_path, json.dumps(fresh))
         write_cache_file(marker, "")
     return errors, book
 

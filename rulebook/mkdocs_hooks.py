@@ -6,6 +6,8 @@ Each generated page is one macro call; the content comes from data through macro
 from __future__ import annotations
 
 import gc
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from rulebook import (  # noqa: E402
     csp,
     draftcheck,
     drafting,
+    incremental,
     lint,
     pages,
     phases,
@@ -44,6 +47,27 @@ def _refused(errors: list[str]) -> PluginError:
         f"rules_data has {len(errors)} error(s), the same as scripts/lint.py reports; nothing was built:\n"
         + "\n".join(errors)
     )
+
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+# This build's incremental state: whether MkDocs runs dirty, the previous site, and per generated
+# page its fingerprint and output file (rulebook/incremental.py).
+_state: dict[str, object] = {"dirty": False}
+
+
+def _drop_dirty_warning(record: logging.LogRecord) -> bool:
+    # The skipping is ours and exact (rulebook/incremental.py), so MkDocs' caution about stale
+    # navigation does not apply, and under --strict the warning alone would abort the build.
+    return not str(record.msg).startswith(_DIRTY_WARNING)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # Incremental only when scripts/build.py asks for it: --dirty and the previous site to reuse pages from.
+    _state["dirty"] = bool(dirty and command == "build" and os.environ.get(incremental.PREVIOUS_ENV))
+    if _state["dirty"]:
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if _drop_dirty_warning not in build_log.filters:
+            build_log.addFilter(_drop_dirty_warning)
 
 
 def on_config(config):  # noqa: ANN001, ANN201
@@ -117,6 +141,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, dest, content=text))
     for dest, text in compare.two_city_files(book, matches).items():  # none unless pages are split
         files.append(File.generated(config, dest, content=text))
+    _plan_pages(files, config, book, matches, root)
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
         files.append(File.generated(config, f"data/{name}", content=text))
@@ -124,10 +149,46 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     return files
 
 
+def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
+    """Fingerprint the city pages; in an incremental build, mark those the previous site holds as unmodified."""
+    previous = os.environ.get(incremental.PREVIOUS_ENV)
+    _state.update(pages={}, skipped={}, previous=None)
+    if not previous:
+        return
+    base = incremental.global_key(root, Path(config.config_file_path), cache.settings_key())
+    navs = incremental.nav_context(config.nav)
+    by_src = {f.src_uri: f for f in files}
+    fps = incremental.city_fingerprints(
+        book, matches, {f.src_uri: f.url for f in files if f.src_uri.startswith("cities/")}
+    )
+    manifest = incremental.load_manifest(root / ".cache", Path(previous)) if _state["dirty"] else {}
+    planned: dict[str, tuple[str, str]] = {}
+    skipped: dict[str, incremental.Entry] = {}
+    for src, own in fps.items():
+        f = by_src.get(src)
+        if f is None or src not in navs:
+            continue
+        fp = incremental.fingerprint(base, navs[src], own)
+        planned[src] = (fp, f.dest_uri)
+        entry = manifest.get(src)
+        if entry is not None and incremental.reusable(entry, fp, Path(previous)):
+            f.is_modified = lambda: False  # MkDocs (dirty) then neither reads nor renders it
+            skipped[src] = entry
+    _state.update(pages=planned, skipped=skipped, previous=previous)
+
+
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
     env.bytecode_cache = cache.jinja_cache(_root(config), "theme", Path(__file__))
+    # A page not rendered has no anchor ids of its own: give it the previous build's, so links into it
+    # are checked as in a full build (MkDocs validates them after every page is built).
+    _state["files"] = files  # on_post_build records each page's anchor ids
+    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
+    for src, entry in skipped.items():
+        f = files.get_file_from_path(src)
+        if f is not None and f.page is not None and entry.anchors is not None:
+            f.page.present_anchor_ids = set(entry.anchors)
     return env
 
 
@@ -148,7 +209,13 @@ def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
     phases.mark("pages written (theme templates), static files")
-    policy = csp.site_policy(Path(config.site_dir))
+    site_dir = Path(config.site_dir)
+    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
+    if skipped:
+        incremental.link_outputs(Path(str(_state["previous"])), site_dir, [e.dest for e in skipped.values()])
+    root = _root(config)
+    target = Path(str(_state.get("previous") or site_dir))  # the site folder this build will stand at
+    policy = csp.site_policy(site_dir, memo=root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json")
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):
@@ -156,5 +223,14 @@ def on_post_build(config) -> None:  # noqa: ANN001
             include = csp.nginx_include(policy)
         except ValueError as e:
             raise PluginError(f"{csp.CONF_NAME}: {e}") from None
-        (Path(config.site_dir) / csp.CONF_NAME).write_text(include, encoding="utf-8")
-    phases.mark("CSP scan")
+        (site_dir / csp.CONF_NAME).write_text(include, encoding="utf-8")
+    planned: dict[str, tuple[str, str]] = _state.get("pages") or {}  # type: ignore[assignment]
+    if planned:
+        files: Files = _state["files"]  # type: ignore[assignment]
+        rows = {}
+        for src, (fp, dest) in planned.items():
+            f = files.get_file_from_path(src)
+            anchors = f.page.present_anchor_ids if f is not None and f.page is not None else None
+            rows[src] = (fp, dest, anchors)
+        incremental.save_manifest(root / ".cache", Path(str(_state["previous"])), site_dir, rows)
+    phases.mark("CSP scan, page manifest")

@@ -5,8 +5,12 @@ links.py; the older names below are thin re-exports for callers."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
+from . import exports
 from .cache import _cache, cached, derived, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
 from .data import Rulebook
 from .exports import download_files
@@ -69,6 +73,27 @@ def commonjs_global(source: str, name: str) -> str:
 _downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
 
 
+def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:
+    """Workbooks kept in .cache/xlsx/ by the data they are made from (exports.download_files' `memo`):
+    after one city is edited only the workbooks whose rows changed are written again."""
+    code = fingerprint(("openpyxl",), [Path(exports.__file__)]).hexdigest()[:16]
+    folder = root / ".cache" / "xlsx"
+
+    def memo(name: str, data: object, make: Callable[[], bytes]) -> bytes:
+        key = hashlib.sha256(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
+        stem = name.replace("/", "_")
+        path = folder / f"{stem}-{code}-{key}.xlsx"
+        if path.exists():
+            return path.read_bytes()
+        made = make()
+        for old in folder.glob(f"{stem}-*.xlsx"):
+            old.unlink(missing_ok=True)
+        write_cache_file(path, made)
+        return made
+
+    return memo
+
+
 def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes]:
     """The data/ files of this build, made once (the hooks write them, the data page lists them).
 
@@ -79,7 +104,7 @@ def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = N
     if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
 
         def make() -> dict[str, str | bytes]:
-            return download_files(book, site_url)
+            return download_files(book, site_url, _workbook_memo(root) if root else None)
 
         made = derived(root, "downloads", site_url or "", make, ("openpyxl",)) if root else make()
         _downloads[:] = [(book, site_url, made)]

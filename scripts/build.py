@@ -1,11 +1,15 @@
 """Build the site atomically: into a fresh folder next to the target, renamed into place only if every step succeeded.
 
-Usage: python scripts/build.py [-d SITE_DIR] [-f CONFIG] [--pdf] [-q] [--debug]
+Usage: python scripts/build.py [-d SITE_DIR] [-f CONFIG] [--pdf] [--full] [-q] [--debug]
 
 Steps: `mkdocs build --strict` (which first refuses bad or stale data: the checks of scripts/lint.py),
 then with --pdf scripts/pdf.py. On a failure, Ctrl-C or SIGTERM the temporary folder is removed and
 the previous site is left exactly as it was; stale temporary folders of killed builds are removed by
 the next build. See rulebook/build.py for how the swap keeps the target path present.
+
+Incremental by default: when SITE_DIR holds a site this script built, city pages whose inputs (the
+city, its similar articles, its navigation, the code and settings) did not change are not rendered
+again but hard-linked from it (rulebook/incremental.py); --full renders every page.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml", help="MkDocs config")
     ap.add_argument("-d", "--site-dir", type=Path, default=None, help="target folder (default: site/ next to it)")
     ap.add_argument("--pdf", action="store_true", help="also print the PDFs into downloads/ (scripts/pdf.py)")
+    ap.add_argument("--full", action="store_true", help="render every page (no reuse of the previous site)")
     ap.add_argument("-q", "--quiet", action="store_true", help="only MkDocs' warnings and errors")
     ap.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     args = ap.parse_args(argv)
     target = args.site_dir or args.config_file.resolve().parent / "site"
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        build_site(target, args.config_file, pdf=args.pdf, quiet=args.quiet)
+        build_site(target, args.config_file, pdf=args.pdf, quiet=args.quiet, incremental=not args.full)
     except BuildFailed as e:
         print(f"build failed: {e}; {target} was left unchanged", file=sys.stderr)
         return 1

@@ -103,3 +103,20 @@ def test_the_nginx_include_refuses_to_write_broken_config():
         csp.nginx_include(csp.SitePolicy(frozenset(["'sha256-\"; }'"]), (), ()))
     with pytest.raises(ValueError):
         csp.nginx_include(csp.SitePolicy(frozenset(), ('a" b/',), ()))
+
+
+def test_the_memoised_scan_equals_a_fresh_one_and_sees_a_rewritten_page(tmp_path):
+    # Incremental builds keep each page's findings by its inode, size and mtime (pages hard-linked from
+    # the previous site are not read again); a page MkDocs wrote anew is a new file and is scanned.
+    site_dir, memo = tmp_path / "site", tmp_path / "csp-scan.json"
+    site_dir.mkdir()
+    fresh = _site(site_dir)
+    assert csp.site_policy(site_dir, memo=memo) == fresh
+    assert csp.site_policy(site_dir, memo=memo) == fresh  # from the memo
+    page = site_dir / "index.html"
+    page.unlink()  # as MkDocs would write it: a new file
+    page.write_text('<script>y()</script><img src=x onerror="z()">', encoding="utf-8")
+    again = csp.site_policy(site_dir, memo=memo)
+    assert again == csp.site_policy(site_dir)
+    assert csp.script_hash("y()") in again.hashes and MDN_HASH not in again.hashes
+    assert any(p.startswith("index.html: <img onerror=") for p in again.problems)

@@ -101,3 +101,30 @@ def test_lint_reports_broken_comparisons_tags_and_chains_at_once(tmp_path):
     assert "rules_data/tags/ziyang.yaml: tags.art_1: unknown topic id 'weather'" in out
     assert "rules_data/chains/jixi.yaml: chains[0].nodes[0].quote: not found verbatim" in out
     assert "rules_data/tags/liyang.yaml: line" in out and "duplicate key 'city'" in out
+
+
+def test_cached_lint_after_an_edit_reports_what_a_fresh_lint_does(tmp_path):
+    # The build's lint reuses parsed files and import checks of unchanged cities (data.file_memo,
+    # lint._import_key): an edit to one file must still be found, and a fixed file found clean.
+    from rulebook.data import load_rulebook
+    from rulebook.lint import check_and_load, lint
+
+    project = copy_project(tmp_path)
+    cache = project / ".cache"
+    assert check_and_load(project, cache)[0] == []
+    city = project / "rules_data/cities/liyang.yaml"
+    good = city.read_text(encoding="utf-8")
+    first = next(line for line in good.splitlines() if line.strip().startswith("text: ") and len(line) > 30)
+    city.write_text(good.replace(first, first + "多出的字", 1), encoding="utf-8")  # stale: not what the importer makes
+    errors = check_and_load(project, cache)[0]
+    assert errors == lint(project) != []
+    assert any("liyang.yaml" in e and "stale" in e for e in errors), errors
+    city.write_text(good, encoding="utf-8")
+    assert check_and_load(project, cache)[0] == []
+    # A clean state not seen before: the memo's book is the one a fresh load makes.
+    (project / "rules_data/tags/liyang.yaml").write_text(
+        (project / "rules_data/tags/liyang.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    errors, book = check_and_load(project, cache)
+    assert errors == [] and book is not None
+    assert book == load_rulebook(project)
