@@ -9,7 +9,9 @@ same articles as static Markdown (no macros, no data layer, same jieba search), 
 times (once for 300 cities and more); the first build of ours is cold (no .cache/). Then it edits one
 city as a maintainer does (an article of 株洲's raw source, its hash in the input file, re-imported by
 scripts/import_city.py) and rebuilds ours with the same .cache/, and the twin with that city's page
-rewritten. It reports output size (bytes and du of both sites), HTML bytes per page (median, max),
+rewritten. Ours is built the maintainer's way, scripts/build.py (lint, atomic swap; a build over an
+existing site re-renders only the city pages whose inputs changed); each build's phases (RULEBOOK_PHASES)
+are kept in the JSON. It reports output size (bytes and du of both sites), HTML bytes per page (median, max),
 the compare page's weight (its HTML and the files it names), and the cold cost of the article
 alignment alone (rulebook/align.py, in a child process, no cache). Unless --builds-only, it measures
 in headless Chromium what pages load and the search figures of scripts/bench_search.py (and Pagefind
@@ -32,6 +34,7 @@ import time
 from pathlib import Path
 
 import bench_pagefind
+import benchlib
 from bench_search import header_speed, lookup_speed
 from benchlib import (
     EDIT_MARK,
@@ -142,7 +145,9 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
     res["reps"] = reps
     ours, plain = [], []
     for r in range(reps):  # alternate, so both see the same machine state; ours' first build is cold
-        ours.append(timed_build(project / "mkdocs.yml", site))
+        ours.append(timed_build(project / "mkdocs.yml", site, maintainer=True))
+        if r == 0:
+            res["phases_cold"] = list(benchlib.LAST_PHASES)
         log(f"{n} cities: ours build {r + 1}/{reps} {ours[-1][0]:.1f} s, {ours[-1][1]} MB")
         plain.append(timed_build(plain_cfg, plainsite))
         log(f"{n} cities: plain build {r + 1}/{reps} {plain[-1][0]:.1f} s, {plain[-1][1]} MB")
@@ -155,7 +160,9 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
     res["compare_page"] = {"page": COMPARE_PAGE, **page_files(site, COMPARE_PAGE)}
 
     import_s = edit_city_source(project, EDIT_CITY)
-    t_ours, m_ours = timed_build(project / "mkdocs.yml", site)
+    # the maintainer's path: scripts/build.py reuses the unchanged city pages of the previous site
+    t_ours, m_ours = timed_build(project / "mkdocs.yml", site, maintainer=True)
+    res["phases_rebuild"] = list(benchlib.LAST_PHASES)
     log(f"{n} cities: one-city rebuild (ours) {t_ours:.1f} s, {m_ours} MB (import {import_s:.1f} s)")
     edit_twin(project, twin, EDIT_CITY)
     t_plain, m_plain = timed_build(plain_cfg, plainsite)

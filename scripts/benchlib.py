@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,17 +20,30 @@ from rulebook import yamlio  # noqa: E402
 from rulebook.models import City  # noqa: E402
 from rulebook.projects import PARTS, copy_project  # noqa: E402, F401 - shared with the tests
 
+LAST_PHASES: list[str] = []  # the `[phase]` lines (RULEBOOK_PHASES=1) of the last timed build
 
-def timed_build(config: Path, out: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run `mkdocs build` in a child process; return (seconds, peak RSS in MB) of that child alone."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+
+def timed_build(
+    config: Path, out: Path, env: dict[str, str] | None = None, maintainer: bool = False
+) -> tuple[float, int]:
+    """Run `mkdocs build` (or, with `maintainer`, the project's scripts/build.py: lint, atomic swap, and the
+    incremental reuse of unchanged city pages when `out` exists) in a child process; return (seconds, peak
+    RSS in MB) of that child and its children. The build's phases are kept in LAST_PHASES."""
+    if maintainer:
+        cmd = [sys.executable, str(config.parent / "scripts" / "build.py"), "-q", "-f", str(config), "-d", str(out)]
+    else:
+        cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RULEBOOK_PHASES": "1", **(env or {})}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=config.parent, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty build cannot block on it
+        proc = subprocess.Popen(cmd, cwd=config.parent, env=full_env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        err.seek(0)
+        text = err.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"build of {config} failed:\n{proc.stderr.read().decode()[-3000:]}")
+        raise RuntimeError(f"build of {config} failed:\n{text[-3000:]}")
+    LAST_PHASES[:] = [line for line in text.splitlines() if line.startswith("[phase] ")]
     return seconds, usage.ru_maxrss // 1024
 
 
