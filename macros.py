@@ -92,6 +92,12 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         )
 
     @env.macro
+    def chain_province_page(arg: str) -> str:
+        """One province of a 审批流程 page ('<chain type>/<province key>'): its cities' charts."""
+        kind, key = arg.split("/")
+        return chains.chain_province_page(book(), ChainType(kind), key, links())
+
+    @env.macro
     def chain_page(kind: str) -> str:
         """One 审批流程 page: every city's chart of that chain type, with table twins."""
         return chains.chain_page(book(), ChainType(kind), links())

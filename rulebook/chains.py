@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import markupsafe
+
+from . import compare, rawblock
 from .data import Rulebook
 from .links import DEFAULT_LINKS, Links
 from .models import CHAIN_LABELS, CellStatus, Chain, ChainType, City, Node, StepStatus
+from .provinces import province_key
 from .render import article_number, html_block, md_text
 
 CHAIN_DESCRIPTIONS = {
@@ -123,10 +127,11 @@ def chain_of(book: Rulebook, slug: str, kind: ChainType) -> Chain | None:
     return next((c for c in cc.chains if c.type == kind), None) if cc else None
 
 
-def summary(book: Rulebook, kind: ChainType) -> str:
-    """A generated summary of differences: per city, the number of steps and where the chain ends."""
+def summary(book: Rulebook, kind: ChainType, among: list[City] | None = None) -> str:
+    """A generated summary of differences: per city (of `among`, default all), the number of steps and
+    where the chain ends."""
     rows = []
-    for city in book.ordered_cities():
+    for city in among or book.ordered_cities():
         chain = chain_of(book, city.id, kind)
         if chain is None or chain.status != CellStatus.value:
             rows.append({"city": city, "status": chain.status.value if chain else "待整理"})
@@ -140,22 +145,72 @@ def summary(book: Rulebook, kind: ChainType) -> str:
     return html_block("chain_summary.html.j2", rows=rows, label=CHAIN_LABELS[kind])
 
 
-def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) -> str:
-    """The 审批流程 page for one chain type: a summary table, then every city's chart and table."""
-    out = [
-        f"# {CHAIN_LABELS[kind]}流程",
-        "",
+def province_path(kind: ChainType, key: str) -> str:
+    """A chain type's province page relative to the site root, without the URL suffix."""
+    return f"chains/{kind.value}/{key}"
+
+
+def _intro(kind: ChainType) -> str:
+    return (
         CHAIN_DESCRIPTIONS[kind] + "每个城市的流程图只依据该市自己的条文绘制，每一步都注明条文；"
-        "条文没有规定的步骤标为“未规定”（虚线框），来源文本缺失的标为“原文缺失”。",
+        "条文没有规定的步骤标为“未规定”（虚线框），来源文本缺失的标为“原文缺失”。"
+    )
+
+
+def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) -> str:
+    """The 审批流程 page for one chain type: a summary table, then every city's chart and table.
+    When topic pages are split by province (compare.paged: a large corpus), an overview of the provinces
+    instead, each linking to its own page (chain_province_page), so no page holds every city's chart."""
+    if compare.paged(book):
+        rows = []
+        for p in compare.provinces(book):
+            done = sum(1 for c in p.cities if (ch := chain_of(book, c.id, kind)) and ch.status == CellStatus.value)
+            rows.append(
+                {"name": p.name, "cities": len(p.cities), "done": done, "href": links.page(province_path(kind, p.key))}
+            )
+        return "\n".join(
+            [
+                f"# {CHAIN_LABELS[kind]}流程",
+                "",
+                _intro(kind),
+                "",
+                "## 各省份 {#provinces}",
+                "",
+                html_block("chain_provinces.html.j2", rows=rows, label=CHAIN_LABELS[kind]),
+                "",
+            ]
+        )
+    return _charts(book, kind, links, book.ordered_cities(), f"# {CHAIN_LABELS[kind]}流程")
+
+
+def chain_province_page(book: Rulebook, kind: ChainType, key: str, links: Links = DEFAULT_LINKS) -> str:
+    """One province's cities of a chain type: their summary rows and charts (large corpora only)."""
+    prov = compare.province(book, key)
+    others = " · ".join(
+        f'<a href="{links.page(province_path(kind, p.key))}">{markupsafe.escape(p.name)}</a>'
+        for p in compare.provinces(book)
+        if p.key != key
+    )
+    head = f"# {CHAIN_LABELS[kind]}流程：{md_text(prov.name)}\n\n" + rawblock.fence(
+        f'<p class="rb-province-nav">全部省份：<a href="{links.page(f"chains/{kind.value}")}">概览</a> · {others}</p>'
+    )
+    return _charts(book, kind, links, prov.cities, head)
+
+
+def _charts(book: Rulebook, kind: ChainType, links: Links, cities: list[City], head: str) -> str:
+    out = [
+        head,
+        "",
+        _intro(kind),
         "",
         "## 各市差异概览 {#summary}",
         "",
-        summary(book, kind),
+        summary(book, kind, cities),
         "",
         vendor_script(links),
         "",
     ]
-    for city in book.ordered_cities():
+    for city in cities:
         chain = chain_of(book, city.id, kind)
         out += [f"## {md_text(city.name)} {{#{city.id}}}", ""]
         if chain is None:
@@ -178,5 +233,8 @@ def city_chain_links(book: Rulebook, slug: str, links: Links) -> str:
         status = (
             "" if chain and chain.status == CellStatus.value else f"（{chain.status.value if chain else '待整理'}）"
         )
-        items.append(f'<a href="{links.page(f"chains/{kind.value}", slug)}">{CHAIN_LABELS[kind]}流程图</a>{status}')
+        page = f"chains/{kind.value}"
+        if compare.paged(book):  # the city's chart is on its province's page
+            page = province_path(kind, province_key(book.city(slug).province))
+        items.append(f'<a href="{links.page(page, slug)}">{CHAIN_LABELS[kind]}流程图</a>{status}')
     return '<p class="rb-chain-links" data-search-exclude>审批流程：' + " · ".join(items) + "</p>"

@@ -97,6 +97,18 @@ def _topics(book: Rulebook) -> list[Page]:
     ]
 
 
+def _chain_provinces(book: Rulebook) -> list[Page]:
+    # As topic pages: with a large corpus each chain type's charts are on one page per province,
+    # reached from the chain page's list of provinces and from each city page.
+    if not compare.paged(book):
+        return []
+    return [
+        Page(f"chains/{k.value}/{p.key}.md", f"{label}流程：{p.name}", f"{k.value}/{p.key}", in_nav=False)
+        for k, label in CHAIN_LABELS.items()
+        for p in compare.provinces(book)
+    ]
+
+
 def _topic_provinces(book: Rulebook) -> list[Page]:
     # Only when topic pages are split by province (compare.paged); reached from the topic page's list
     # of provinces, not the navigation, which would otherwise list topics x provinces entries.
@@ -149,6 +161,7 @@ KINDS: list[PageKind] = [
         hide=("navigation", "toc"),
     ),
     PageKind("chain", "审批流程", _chains, macro="chain_page", searched=False),
+    PageKind("chain-province", "审批流程", _chain_provinces, macro="chain_province_page", searched=False),
     PageKind("references", None, _static("references/index.md", "依据与参照"), macro="references_page"),
     PageKind("drafting", None, _static("drafting/index.md", "起草助手")),
     # 对标检查 runs in the reader's browser on a draft: nothing of it is worth searching or printing.

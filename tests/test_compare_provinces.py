@@ -276,3 +276,43 @@ def test_city_and_attribute_labels_stay_on_screen_on_a_province_page(big, browse
         assert seen >= 10
         assert page.locator(".rb-compare-scroll").evaluate("b => b.scrollLeft > 0")
         assert page.console_errors == []
+
+
+def test_chain_pages_list_provinces_and_each_province_page_holds_its_charts(big):
+    """At scale a 审批流程 page lists provinces; each province page has exactly its cities' sections, and
+    every city page links its charts there."""
+    from rulebook import chains
+    from rulebook.models import ChainType
+
+    site, book = big["site"], big["book"]
+    html = (site / "chains/outgoing/index.html").read_text(encoding="utf-8")
+    assert "rb-chart" not in html  # no chart on the overview
+    provs = compare.provinces(book)
+    assert html.count('<tr><th scope="row"><a href=') == len(provs)
+    for p in provs:
+        assert f'href="../../chains/outgoing/{p.key}/"' in html
+    hunan = compare.province(book, "43")
+    page = (site / "chains/outgoing/43/index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<h2 id="([a-z0-9]+)"', page)
+    assert sections[1:] == [c.id for c in hunan.cities]  # after 各市差异概览 (#summary)
+    done = [c.id for c in hunan.cities if chains.chain_of(book, c.id, ChainType.outgoing)]
+    assert "zhuzhou" in done and page.count('class="rb-chart"') >= 1
+    city = (site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
+    assert 'href="../../chains/outgoing/43/#zhuzhou"' in city
+
+
+def test_a_province_chain_page_draws_its_charts_under_the_csp(big, browser):
+    from test_intranet import CSP_RECORDER
+
+    from rulebook.browser import serve_nginx
+
+    with serve_nginx(big["site"], "/rules/") as url:
+        page = browser.page()
+        page.context.add_init_script(CSP_RECORDER)
+        page.goto(url + "chains/outgoing/43/")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)", timeout=30000
+        )
+        assert page.locator(".rb-chart svg").count() == page.locator(".rb-chart").count() >= 1
+        assert page.evaluate("window.__csp") == []
+        assert page.console_errors == [] and browser.blocked == []
