@@ -14,7 +14,7 @@
   var TERMS_ABOVE = 20;
   var base = null, suffix = "/", metaReady = null, meta = null;
   var shards = {}, pending = {}, vocab = new Set();
-  var tmeta = null, tbuckets = {}, tdocs = {}, avg = null;
+  var tmeta = null, tbuckets = {}, tdocs = {}, ttopics = {}, docCity = null, docN = null;
 
   // --- loading ------------------------------------------------------------------------------
   function loadScript(src) {
@@ -34,7 +34,14 @@
     return pending[key];
   }
 
-  window.rbLookupMeta = function (data) { meta = data; };
+  window.rbLookupMeta = function (data) {
+    // Each city is a direct hit too; meta.js lists them once, under `cities`.
+    var cities = data.cities.map(function (c) {
+      return { kind: "城市", label: c.name, sub: c.province, path: "cities/" + c.city, hash: "", keys: c.name };
+    });
+    data.direct = cities.concat(data.direct);
+    meta = data;
+  };
   window.rbLookupShard = function (city, index, docs) {
     var idx = lunr.Index.load(index);
     var byId = {};
@@ -45,11 +52,23 @@
     shards[city] = { idx: idx, docs: byId };
   };
   window.rbTermsMeta = function (data) {
+    // Doc numbers run through the cities in order; each city's run is k (articles 1..k) or its ordinals.
+    docCity = new Int32Array(data.n_docs);
+    docN = new Int32Array(data.n_docs);
+    var d = 0;
+    data.runs.forEach(function (run, ci) {
+      var k = typeof run === "number" ? run : run.length;
+      for (var i = 0; i < k; i++, d++) { docCity[d] = ci; docN[d] = typeof run === "number" ? i + 1 : run[i]; }
+    });
     tmeta = data;
-    avg = { b: mean(data.dl_b), w: mean(data.dl_w) };
     data.vocab.forEach(function (w) { vocab.add(w); });
   };
   window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  window.rbTermsTopic = function (k, deltas) {  // the docs of one topic, for the topic filter
+    var docs = new Set(), d = 0;
+    deltas.forEach(function (x) { d += x; docs.add(d); });
+    ttopics[k] = docs;
+  };
   window.rbLookupDocs = function (k, docs) {  // one chunk of the document store, by doc number
     docs.forEach(function (d) { tdocs[d.id] = d; });
   };
@@ -142,7 +161,6 @@
   }
 
   function unique(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
-  function mean(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t / (xs.length || 1); }
 
   // --- lunr shards ----------------------------------------------------------------------------
   function run(idx, terms, required) {
@@ -218,6 +236,12 @@
     return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }));
   }
 
+  function loadTopic(topic) {
+    var k = topic ? tmeta.topic_ids.indexOf(topic) : -1;
+    return k < 0 ? null : loadOnce("topic:" + k, base + "lookup/terms/topic-" + k + ".js");
+  }
+
+  // A term's postings: doc number -> its BM25 term weight (times tmeta.weight_scale).
   function postings(term) {
     var flat = (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term];
     var out = new Map(), doc = 0;
@@ -228,9 +252,9 @@
 
   function rankTerms(a, city, topic) {
     var k = termKeys(a), exact = k.exact, wordTerms = k.words;
-    var N = tmeta.docs.length, K1 = 1.2, B = 0.75;
-    var cityIndex = city ? tmeta.cities.indexOf(city) : -1;
-    var topicBit = topic ? tmeta.topic_ids.indexOf(topic) : -1;
+    var N = tmeta.n_docs, scale = tmeta.weight_scale;
+    var cityIndex = city ? meta.cities.findIndex(function (c) { return c.city === city; }) : -1;
+    var topicDocs = topic ? ttopics[tmeta.topic_ids.indexOf(topic)] || new Set() : null;
     var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map();
     var extra = a.extra.map(function (t) { return "w" + t; });
     unique(exact.concat(wordTerms, extra)).forEach(function (term) {
@@ -238,11 +262,7 @@
       lists[term] = p;
       if (!df) return;
       var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
-      p.forEach(function (tf, d) {
-        var dl = field === "w" ? tmeta.dl_w[d] : tmeta.dl_b[d];
-        var s = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg[field]));
-        scores.set(d, (scores.get(d) || 0) + s);
-      });
+      p.forEach(function (w, d) { scores.set(d, (scores.get(d) || 0) + boost * idf * w / scale); });
     });
     function count(terms, into) {
       terms.forEach(function (t) { lists[t].forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
@@ -251,15 +271,15 @@
     count(wordTerms, hitsWords);
     var ranked = [];
     scores.forEach(function (score, d) {
-      if (cityIndex >= 0 && tmeta.docs[d][0] !== cityIndex) return;
-      if (topicBit >= 0 && !((tmeta.topics[d] >> topicBit) & 1)) return;
+      if (cityIndex >= 0 && docCity[d] !== cityIndex) return;
+      if (topicDocs && !topicDocs.has(d)) return;
       var tier = exact.length && hitsExact.get(d) === exact.length ? 0
         : (wordTerms.length && hitsWords.get(d) === wordTerms.length ? 1 : 2);
       ranked.push({ d: d, tier: tier, score: score });
     });
     ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
     return ranked.map(function (r) {
-      var ref = tmeta.cities[tmeta.docs[r.d][0]] + "/" + tmeta.docs[r.d][1];
+      var ref = meta.cities[docCity[r.d]].city + "/" + docN[r.d];
       return { ref: ref, score: r.score, doc: tdocs[ref] || null, d: r.d };
     });
   }
@@ -289,7 +309,7 @@
       if (terms) {
         return loadOnce("terms", base + "lookup/terms/meta.js").then(function () {
           var a = analyse(q);
-          return loadBuckets(a).then(function () {
+          return Promise.all([loadBuckets(a), loadTopic(opts.topic)]).then(function () {
             var t1 = performance.now(), results = rankTerms(a, opts.city, opts.topic);
             return { results: results, analysis: a, engine: "terms", loadMs: t1 - t0, rankMs: performance.now() - t1,
               docsReady: fetchDocs(results, opts.docs === undefined ? SNIPPET_DOCS : opts.docs) };
