@@ -452,6 +452,11 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
     return builder.files()
 
 
+# A term in more documents than this keeps only its heaviest postings in its bucket (what the header
+# box ranks its top rows with); the rest, in doc order, is the term's tail file, loaded by 条文检索 for
+# the complete list. Below ~60 cities no term is that common, so small corpora rank exactly as before;
+# at 3,000 cities 政府 alone would otherwise be 180k postings in one bucket.
+TOP_POSTINGS = 4000
 WEIGHT_SCALE = 10  # a posting's BM25 term weight tf*(k1+1)/(tf+k1*(1-b+b*dl/avg)), times this, rounded
 
 
@@ -468,6 +473,15 @@ def term_weight(tf: int, dl: int, avg: float) -> int:
     two numbers per article in the index's entry file, which then grew with the corpus."""
     norm = _K1 * (1 - _B + _B * dl / avg) if avg else _K1
     return max(1, round(WEIGHT_SCALE * tf * (_K1 + 1) / (tf + norm)))
+
+
+def _deltas(postings: list[tuple[int, int]]) -> list[int]:
+    """(doc, weight) pairs in doc order as a flat list with doc numbers delta-encoded."""
+    flat, last = [], 0
+    for d, w in postings:
+        flat += [d - last, w]
+        last = d
+    return flat
 
 
 class TermIndexBuilder:
@@ -518,18 +532,23 @@ class TermIndexBuilder:
             files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call(
                 "rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK]
             )
-        n_postings = sum(len(p) for p in self.postings.values()) // 2
+        n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in self.postings.values())
         buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
         avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
         parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-        for term, plist in self.postings.items():
-            dl, a = self.dl[term[0]], avg[term[0]]
-            flat, last = [], 0
-            for i in range(0, len(plist), 2):
-                d = plist[i]
-                flat += [d - last, term_weight(plist[i + 1], dl[d], a)]  # doc ids delta-encoded
-                last = d
-            parts[fnv1a(term) % buckets][term] = flat
+        tails = []
+        for term in sorted(self.postings):
+            plist, dl, a = self.postings[term], self.dl[term[0]], avg[term[0]]
+            weighted = [(plist[i], term_weight(plist[i + 1], dl[plist[i]], a)) for i in range(0, len(plist), 2)]
+            head: list[int] = []
+            if len(weighted) > TOP_POSTINGS:
+                # the heaviest postings stay in the bucket; the rest is the term's tail file
+                by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
+                weighted, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
+                head = [-(len(plist) // 2), len(tails)]  # [-df, tail number]: the bucket holds only a part
+                files[f"lookup/terms/tail-{len(tails)}.js"] = _js_call("rbTermsTail", len(tails), _deltas(tail))
+                tails.append(term)
+            parts[fnv1a(term) % buckets][term] = head + _deltas(weighted)
         for k, part in enumerate(parts):
             files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
         for k, docs in enumerate(self.by_topic):

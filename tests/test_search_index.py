@@ -115,3 +115,41 @@ def test_postings_carry_bm25_weights_and_topics_have_their_own_files(book):
     assert len(weights) > 20 and all(1 <= w <= 22 for w in weights) and len(set(weights)) > 3
     assert search.term_weight(1, 10, 100.0) > search.term_weight(1, 100, 100.0) > search.term_weight(1, 1000, 100.0)
     assert search.term_weight(3, 100, 100.0) > search.term_weight(1, 100, 100.0)
+
+
+def _flat_pairs(flat: list[int]) -> list[tuple[int, int]]:
+    out, d = [], 0
+    for i in range(0, len(flat), 2):
+        d += flat[i]
+        out.append((d, flat[i + 1]))
+    return out
+
+
+def test_very_common_terms_keep_their_heaviest_postings_in_the_bucket(book, monkeypatch):
+    """Above the cap, a bucket holds a term's heaviest postings and its tail file the rest: together
+    exactly the uncapped list. No term of the real corpus reaches the real cap."""
+    full = search.term_index_files(book)
+    assert not any("/tail-" in k for k in full)
+    monkeypatch.setattr(search, "TOP_POSTINGS", 20)
+    capped = search.term_index_files(book)
+    assert {k for k in capped if "/tail-" not in k} == set(full)
+    meta = _call(full["lookup/terms/meta.js"], "rbTermsMeta")[0]
+    buckets = meta["buckets"]
+    assert _call(capped["lookup/terms/meta.js"], "rbTermsMeta")[0] == meta
+    tails = 0
+    for k in range(buckets):
+        whole = _call(full[f"lookup/terms/{k}.js"], "rbTermsBucket")[1]
+        part = _call(capped[f"lookup/terms/{k}.js"], "rbTermsBucket")[1]
+        assert set(part) == set(whole)
+        for term, flat in part.items():
+            if flat[0] >= 0:
+                assert flat == whole[term] and len(flat) <= 40
+                continue
+            tails += 1
+            df, tail_no, head = -flat[0], flat[1], _flat_pairs(flat[2:])
+            got_no, tail = _call(capped[f"lookup/terms/tail-{tail_no}.js"], "rbTermsTail")
+            everything = _flat_pairs(whole[term])
+            assert got_no == tail_no and len(head) == 20 and df == len(everything)
+            assert sorted(head + _flat_pairs(tail)) == everything
+            assert min(w for _, w in head) >= max(w for _, w in _flat_pairs(tail))
+    assert tails > 100

@@ -14,7 +14,7 @@
   var TERMS_ABOVE = 20;
   var base = null, suffix = "/", metaReady = null, meta = null;
   var shards = {}, pending = {}, vocab = new Set();
-  var tmeta = null, tbuckets = {}, tdocs = {}, ttopics = {}, docCity = null, docN = null;
+  var tmeta = null, tbuckets = {}, tdocs = {}, ttopics = {}, ttails = {}, docCity = null, docN = null;
 
   // --- loading ------------------------------------------------------------------------------
   function loadScript(src) {
@@ -64,6 +64,7 @@
     data.vocab.forEach(function (w) { vocab.add(w); });
   };
   window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  window.rbTermsTail = function (k, flat) { ttails[k] = flat; };
   window.rbTermsTopic = function (k, deltas) {  // the docs of one topic, for the topic filter
     var docs = new Set(), d = 0;
     deltas.forEach(function (x) { d += x; docs.add(d); });
@@ -230,10 +231,26 @@
     return { exact: unique(exact), words: unique(wordTerms) };
   }
 
-  function loadBuckets(a) {
-    var k = termKeys(a), extra = a.extra.map(function (t) { return "w" + t; });
-    var need = unique(k.exact.concat(k.words, extra).map(function (t) { return fnv1a(t) % tmeta.buckets; }));
-    return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }));
+  function queryTerms(a) {
+    var k = termKeys(a);
+    return unique(k.exact.concat(k.words, a.extra.map(function (t) { return "w" + t; })));
+  }
+
+  function entry(term) { return (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term]; }
+
+  // The query's buckets; with `complete`, also the tail files of its very common terms (whose
+  // buckets hold only their heaviest postings), so the list has every matching article.
+  function loadBuckets(a, complete) {
+    var terms = queryTerms(a);
+    var need = unique(terms.map(function (t) { return fnv1a(t) % tmeta.buckets; }));
+    return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }))
+      .then(function () {
+        if (!complete) return null;
+        return Promise.all(terms.map(function (t) {
+          var flat = entry(t);
+          return flat && flat[0] < 0 ? loadOnce("tail:" + flat[1], base + "lookup/terms/tail-" + flat[1] + ".js") : null;
+        }));
+      });
   }
 
   function loadTopic(topic) {
@@ -241,13 +258,17 @@
     return k < 0 ? null : loadOnce("topic:" + k, base + "lookup/terms/topic-" + k + ".js");
   }
 
-  // A term's postings: doc number -> its BM25 term weight (times tmeta.weight_scale).
+  // A term's postings: {map: doc number -> its BM25 term weight (times tmeta.weight_scale), df,
+  // partial: only the heaviest postings are known (a very common term whose tail is not loaded)}.
   function postings(term) {
-    var flat = (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term];
-    var out = new Map(), doc = 0;
-    if (!flat) return out;
-    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; out.set(doc, flat[i + 1]); }
-    return out;
+    var flat = entry(term), out = new Map();
+    if (!flat) return { map: out, df: 0, partial: false };
+    var start = 0, df = flat.length / 2, tail = null;
+    if (flat[0] < 0) { start = 2; df = -flat[0]; tail = ttails[flat[1]] || null; }
+    [flat.slice(start), tail || []].forEach(function (part) {
+      for (var i = 0, doc = 0; i < part.length; i += 2) { doc += part[i]; out.set(doc, part[i + 1]); }
+    });
+    return { map: out, df: df, partial: start > 0 && !tail };
   }
 
   function rankTerms(a, city, topic) {
@@ -255,33 +276,38 @@
     var N = tmeta.n_docs, scale = tmeta.weight_scale;
     var cityIndex = city ? meta.cities.findIndex(function (c) { return c.city === city; }) : -1;
     var topicDocs = topic ? ttopics[tmeta.topic_ids.indexOf(topic)] || new Set() : null;
-    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map();
-    var extra = a.extra.map(function (t) { return "w" + t; });
-    unique(exact.concat(wordTerms, extra)).forEach(function (term) {
-      var p = postings(term), field = term[0], df = p.size;
+    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map(), partial = false;
+    queryTerms(a).forEach(function (term) {
+      var p = postings(term), field = term[0], df = p.df;
       lists[term] = p;
+      partial = partial || p.partial;
       if (!df) return;
       var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
-      p.forEach(function (w, d) { scores.set(d, (scores.get(d) || 0) + boost * idf * w / scale); });
+      p.map.forEach(function (w, d) { scores.set(d, (scores.get(d) || 0) + boost * idf * w / scale); });
     });
+    // A tier needs every term of its kind; a term known only by its heaviest postings is taken as
+    // present (it is in a large share of all articles), so the rarer terms decide.
     function count(terms, into) {
-      terms.forEach(function (t) { lists[t].forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+      var known = terms.filter(function (t) { return !lists[t].partial; });
+      known.forEach(function (t) { lists[t].map.forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+      return known.length;
     }
-    count(exact, hitsExact);
-    count(wordTerms, hitsWords);
+    var needExact = count(exact, hitsExact), needWords = count(wordTerms, hitsWords);
     var ranked = [];
     scores.forEach(function (score, d) {
       if (cityIndex >= 0 && docCity[d] !== cityIndex) return;
       if (topicDocs && !topicDocs.has(d)) return;
-      var tier = exact.length && hitsExact.get(d) === exact.length ? 0
-        : (wordTerms.length && hitsWords.get(d) === wordTerms.length ? 1 : 2);
+      var tier = exact.length && (hitsExact.get(d) || 0) === needExact ? 0
+        : (wordTerms.length && (hitsWords.get(d) || 0) === needWords ? 1 : 2);
       ranked.push({ d: d, tier: tier, score: score });
     });
     ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
-    return ranked.map(function (r) {
+    var out = ranked.map(function (r) {
       var ref = meta.cities[docCity[r.d]].city + "/" + docN[r.d];
       return { ref: ref, score: r.score, doc: tdocs[ref] || null, d: r.d };
     });
+    out.partial = partial;
+    return out;
   }
 
   // The documents (snippets) of the top hits, fetched after the ranked list is shown, in small
@@ -298,9 +324,11 @@
   }
 
   // --- the one search function ----------------------------------------------------------------
-  // opts: {city, topic, engine, docs (how many top hits need their documents; default 20)}.
+  // opts: {city, topic, engine, docs (how many top hits need their documents; default 20),
+  // complete (every matching article, not only those the very common terms' heaviest postings find)}.
   // Resolves to {results: [{ref, score, doc}], analysis, engine, docsReady (a promise or null),
-  // loadMs, rankMs}: the ranked list is complete; docsReady, if set, fills in missing r.doc.
+  // partial (the list may lack articles: complete was not asked for and a term is very common),
+  // loadMs, rankMs}; docsReady, if set, fills in missing r.doc.
   function search(q, opts) {
     opts = opts || {};
     var t0 = performance.now();
@@ -309,9 +337,10 @@
       if (terms) {
         return loadOnce("terms", base + "lookup/terms/meta.js").then(function () {
           var a = analyse(q);
-          return Promise.all([loadBuckets(a), loadTopic(opts.topic)]).then(function () {
+          return Promise.all([loadBuckets(a, !!opts.complete), loadTopic(opts.topic)]).then(function () {
             var t1 = performance.now(), results = rankTerms(a, opts.city, opts.topic);
             return { results: results, analysis: a, engine: "terms", loadMs: t1 - t0, rankMs: performance.now() - t1,
+              partial: results.partial,
               docsReady: fetchDocs(results, opts.docs === undefined ? SNIPPET_DOCS : opts.docs) };
           });
         });
