@@ -258,48 +258,57 @@
     return k < 0 ? null : loadOnce("topic:" + k, base + "lookup/terms/topic-" + k + ".js");
   }
 
-  // A term's postings: {map: doc number -> its BM25 term weight (times tmeta.weight_scale), df,
-  // partial: only the heaviest postings are known (a very common term whose tail is not loaded)}.
+  // A term's postings: {docs: doc numbers, weights: their BM25 term weights (times
+  // tmeta.weight_scale), df, partial: only the heaviest postings are known (a very common term
+  // whose tail is not loaded)}.
   function postings(term) {
-    var flat = entry(term), out = new Map();
-    if (!flat) return { map: out, df: 0, partial: false };
+    var flat = entry(term), docs = [], weights = [];
+    if (!flat) return { docs: docs, weights: weights, df: 0, partial: false };
     var start = 0, df = flat.length / 2, tail = null;
     if (flat[0] < 0) { start = 2; df = -flat[0]; tail = ttails[flat[1]] || null; }
-    [flat.slice(start), tail || []].forEach(function (part) {
-      for (var i = 0, doc = 0; i < part.length; i += 2) { doc += part[i]; out.set(doc, part[i + 1]); }
+    [[flat, start], [tail || [], 0]].forEach(function (part) {
+      var list = part[0];
+      for (var i = part[1], doc = 0; i < list.length; i += 2) { doc += list[i]; docs.push(doc); weights.push(list[i + 1]); }
     });
-    return { map: out, df: df, partial: start > 0 && !tail };
+    return { docs: docs, weights: weights, df: df, partial: start > 0 && !tail };
   }
 
+  // Scores and tier counts live in arrays over all doc numbers: at 3,000 cities a common term's
+  // complete list is ~10^5 postings, which Maps made the bulk of 条文检索's ranking time.
   function rankTerms(a, city, topic) {
     var k = termKeys(a), exact = k.exact, wordTerms = k.words;
     var N = tmeta.n_docs, scale = tmeta.weight_scale;
     var cityIndex = city ? meta.cities.findIndex(function (c) { return c.city === city; }) : -1;
     var topicDocs = topic ? ttopics[tmeta.topic_ids.indexOf(topic)] || new Set() : null;
-    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map(), partial = false;
+    var lists = {}, scores = new Float64Array(N), touched = [], partial = false;
+    var hitsExact = new Uint8Array(N), hitsWords = new Uint8Array(N);
     queryTerms(a).forEach(function (term) {
       var p = postings(term), field = term[0], df = p.df;
       lists[term] = p;
       partial = partial || p.partial;
       if (!df) return;
       var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
-      p.map.forEach(function (w, d) { scores.set(d, (scores.get(d) || 0) + boost * idf * w / scale); });
+      for (var i = 0; i < p.docs.length; i++) {
+        var d = p.docs[i];
+        if (scores[d] === 0) touched.push(d);  // every weight and idf is > 0
+        scores[d] += boost * idf * p.weights[i] / scale;
+      }
     });
     // A tier needs every term of its kind; a term known only by its heaviest postings is taken as
     // present (it is in a large share of all articles), so the rarer terms decide.
     function count(terms, into) {
       var known = terms.filter(function (t) { return !lists[t].partial; });
-      known.forEach(function (t) { lists[t].map.forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+      known.forEach(function (t) { lists[t].docs.forEach(function (d) { into[d]++; }); });
       return known.length;
     }
     var needExact = count(exact, hitsExact), needWords = count(wordTerms, hitsWords);
     var ranked = [];
-    scores.forEach(function (score, d) {
+    touched.forEach(function (d) {
       if (cityIndex >= 0 && docCity[d] !== cityIndex) return;
       if (topicDocs && !topicDocs.has(d)) return;
-      var tier = exact.length && (hitsExact.get(d) || 0) === needExact ? 0
-        : (wordTerms.length && (hitsWords.get(d) || 0) === needWords ? 1 : 2);
-      ranked.push({ d: d, tier: tier, score: score });
+      var tier = exact.length && hitsExact[d] === needExact ? 0
+        : (wordTerms.length && hitsWords[d] === needWords ? 1 : 2);
+      ranked.push({ d: d, tier: tier, score: scores[d] });
     });
     ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
     var out = ranked.map(function (r) {
