@@ -273,6 +273,16 @@
     return { docs: docs, weights: weights, df: df, partial: start > 0 && !tail };
   }
 
+  // A ranked hit of the term index: {ref, score, doc, d}, with ref and doc derived on first read.
+  function TermHit(d, score) { this.d = d; this.score = score; this._doc = null; }
+  Object.defineProperty(TermHit.prototype, "ref", {
+    get: function () { return meta.cities[docCity[this.d]].city + "/" + docN[this.d]; }
+  });
+  Object.defineProperty(TermHit.prototype, "doc", {
+    get: function () { return this._doc || tdocs[this.ref] || null; },
+    set: function (v) { this._doc = v; }
+  });
+
   // Scores and tier counts live in arrays over all doc numbers: at 3,000 cities a common term's
   // complete list is ~10^5 postings, which Maps made the bulk of 条文检索's ranking time.
   function rankTerms(a, city, topic) {
@@ -302,19 +312,19 @@
       return known.length;
     }
     var needExact = count(exact, hitsExact), needWords = count(wordTerms, hitsWords);
-    var ranked = [];
+    var tiers = new Uint8Array(N), order = [];
     touched.forEach(function (d) {
       if (cityIndex >= 0 && docCity[d] !== cityIndex) return;
       if (topicDocs && !topicDocs.has(d)) return;
-      var tier = exact.length && hitsExact[d] === needExact ? 0
+      tiers[d] = exact.length && hitsExact[d] === needExact ? 0
         : (wordTerms.length && hitsWords[d] === needWords ? 1 : 2);
-      ranked.push({ d: d, tier: tier, score: scores[d] });
+      order.push(d);
     });
-    ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
-    var out = ranked.map(function (r) {
-      var ref = meta.cities[docCity[r.d]].city + "/" + docN[r.d];
-      return { ref: ref, score: r.score, doc: tdocs[ref] || null, d: r.d };
-    });
+    // Sorted as doc numbers keyed into the arrays, and each hit's ref and document are worked out
+    // only when read: a UI reads the few it shows (a common term has ~10^5 hits at 3,000 cities).
+    order = Int32Array.from(order).sort(function (x, y) { return tiers[x] - tiers[y] || scores[y] - scores[x] || x - y; });
+    var out = new Array(order.length);
+    for (var i = 0; i < order.length; i++) out[i] = new TermHit(order[i], scores[order[i]]);
     out.partial = partial;
     return out;
   }
