@@ -383,8 +383,6 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
                     "name": city.name,
                     "province": city.province,
                     "complete": city.complete,
-                    "articles": len(city.articles()),
-                    "bytes": text.stat().st_size if isinstance(text, Path) else len(text.encode()),
                 }
             )
     finally:
@@ -409,10 +407,12 @@ def _hit(kind: str, label: str, path: str, sub: str = "", hash: str = "", keys: 
 
 
 def direct_hits(book: Rulebook) -> list[dict[str, str]]:
-    """Pages a query can name outright, for the header box's first rows: cities, topics, comparison
-    attributes and chain pages. `path` is site-relative without its suffix (the page adds / or .html);
-    `keys` are the words that find it (its label and, for attributes, also its description)."""
-    out = [_hit("城市", c.name, f"cities/{c.id}", sub=c.province) for c in book.ordered_cities()]
+    """Pages a query can name outright, for the header box's first rows: topics, comparison
+    attributes and chain pages (the cities, one per entry of meta.js's `cities`, are added by the
+    browser: listing them twice grew the entry file by a line per city). `path` is site-relative
+    without its suffix (the page adds / or .html); `keys` are the words that find it (its label and,
+    for attributes, also its description)."""
+    out: list[dict[str, str]] = []
     for t in book.topics():
         out.append(_hit("比较", t.label, f"compare/{t.id}"))
         facts = book.facts.get(t.id)
@@ -452,40 +452,78 @@ def term_index_files(book: Rulebook) -> dict[str, str]:
     return builder.files()
 
 
-class TermIndexBuilder:
-    """Postings split by term into hash buckets, BM25 statistics, and the document store.
+# A term in more documents than this keeps only its heaviest postings in its bucket (what the header
+# box ranks its top rows with); the rest, in doc order, is the term's tail file, loaded by 条文检索 for
+# the complete list. Below ~60 cities no term is that common, so small corpora rank exactly as before;
+# at 3,000 cities 政府 alone would otherwise be 180k postings in one bucket.
+TOP_POSTINGS = 4000
+WEIGHT_SCALE = 10  # a posting's BM25 term weight tf*(k1+1)/(tf+k1*(1-b+b*dl/avg)), times this, rounded
 
-    A query fetches only its shown hits' documents; per-request cost, not bytes, dominates in the
-    browser, so document chunks hold DOC_CHUNK consecutive articles (a few kB) rather than a city.
-    Cities are added one at a time, in reading order, with their articles' term counts."""
+
+def doc_runs(ordinals: list[int]) -> int | list[int]:
+    """A city's article ordinals as the term index stores them: k when they are 1..k (nearly always),
+    else the list itself. The browser expands them to doc number -> (city, n)."""
+    return len(ordinals) if ordinals == list(range(1, len(ordinals) + 1)) else ordinals
+
+
+def term_weight(tf: int, dl: int, avg: float) -> int:
+    """BM25's saturated, length-normalised term frequency (lunr's k1, b), quantised to 1..22.
+
+    Stored in each posting instead of tf, so the browser needs no per-document lengths: those were
+    two numbers per article in the index's entry file, which then grew with the corpus."""
+    norm = _K1 * (1 - _B + _B * dl / avg) if avg else _K1
+    return max(1, round(WEIGHT_SCALE * tf * (_K1 + 1) / (tf + norm)))
+
+
+def _deltas(postings: list[tuple[int, int]]) -> list[int]:
+    """(doc, weight) pairs in doc order as a flat list with doc numbers delta-encoded."""
+    flat, last = [], 0
+    for d, w in postings:
+        flat += [d - last, w]
+        last = d
+    return flat
+
+
+class TermIndexBuilder:
+    """Postings split by term into hash buckets, and the document store.
+
+    What the first query must load (lookup/terms/meta.js) stays small as the corpus grows: the
+    documents are each city's run of article ordinals, the BM25 length normalisation is folded into
+    the postings' weights, and the topic filter's document lists are files of their own, loaded
+    only when a topic is chosen. A query fetches only its shown hits' documents; per-request cost,
+    not bytes, dominates in the browser, so document chunks hold DOC_CHUNK consecutive articles
+    (a few kB) rather than a city. Cities are added one at a time, in reading order, with their
+    articles' term counts."""
 
     def __init__(self, book: Rulebook) -> None:
         self.book = book
         self.topic_ids = book.topic_ids()
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        self.docs: list[list[int]] = []
-        self.dl_b: list[int] = []
-        self.dl_w: list[int] = []
-        self.topic_bits: list[int] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)  # term -> [doc, tf, doc, tf, ...]
+        self.n_docs = 0
+        self.dl: dict[str, list[int]] = {"b": [], "w": []}
+        self.by_topic: list[list[int]] = [[] for _ in self.topic_ids]
+        self.runs: list[int | list[int]] = []
         self.store: list[dict[str, object]] = []
         self.cities: list[str] = []
 
     def add(self, city: City, counts: list[list[dict[str, int]]]) -> None:
-        ci = len(self.cities)
         self.cities.append(city.id)
         articles = list(_articles(city, _tags_of(self.book, city.id)))
         if len(counts) != len(articles):
             raise ValueError(f"{city.id}: {len(counts)} term counts for {len(articles)} articles")
         for (chapter, a, topics), (b, w) in zip(articles, counts, strict=True):
-            d = len(self.docs)
-            self.docs.append([ci, a.n])
+            d = self.n_docs
+            self.n_docs += 1
             for prefix, tf_of in (("b", b), ("w", w)):
                 for term, tf in tf_of.items():
                     self.postings[prefix + term] += [d, tf]
-            self.dl_b.append(sum(b.values()))
-            self.dl_w.append(sum(w.values()))
-            self.topic_bits.append(sum(1 << self.topic_ids.index(t) for t in topics if t in self.topic_ids))
+            self.dl["b"].append(sum(b.values()))
+            self.dl["w"].append(sum(w.values()))
+            for t in topics:
+                if t in self.topic_ids:
+                    self.by_topic[self.topic_ids.index(t)].append(d)
             self.store.append(_stored(city, chapter, a, topics))
+        self.runs.append(doc_runs([a.n for _, a, _ in articles]))
 
     def files(self) -> dict[str, str]:
         files: dict[str, str] = {}
@@ -494,27 +532,37 @@ class TermIndexBuilder:
             files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call(
                 "rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK]
             )
-        n_postings = sum(len(p) for p in self.postings.values()) // 2
+        n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in self.postings.values())
         buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
+        avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
         parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-        for term, plist in self.postings.items():
-            flat, last = [], 0
-            for i in range(0, len(plist), 2):
-                flat += [plist[i] - last, plist[i + 1]]  # doc ids delta-encoded
-                last = plist[i]
-            parts[fnv1a(term) % buckets][term] = flat
+        tails = []
+        for term in sorted(self.postings):
+            plist, dl, a = self.postings[term], self.dl[term[0]], avg[term[0]]
+            weighted = [(plist[i], term_weight(plist[i + 1], dl[plist[i]], a)) for i in range(0, len(plist), 2)]
+            head: list[int] = []
+            if len(weighted) > TOP_POSTINGS:
+                # the heaviest postings stay in the bucket; the rest is the term's tail file
+                by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
+                weighted, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
+                head = [-(len(plist) // 2), len(tails)]  # [-df, tail number]: the bucket holds only a part
+                files[f"lookup/terms/tail-{len(tails)}.js"] = _js_call("rbTermsTail", len(tails), _deltas(tail))
+                tails.append(term)
+            parts[fnv1a(term) % buckets][term] = head + _deltas(weighted)
         for k, part in enumerate(parts):
             files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
+        for k, docs in enumerate(self.by_topic):
+            deltas = [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)]
+            files[f"lookup/terms/topic-{k}.js"] = _js_call("rbTermsTopic", k, deltas)
         vocab = sorted({t[1:] for t in self.postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
         meta = {
+            "version": 2,
             "buckets": buckets,
             "doc_chunk": DOC_CHUNK,
-            "docs": self.docs,
-            "dl_b": self.dl_b,
-            "dl_w": self.dl_w,
-            "topics": self.topic_bits,
+            "weight_scale": WEIGHT_SCALE,
+            "n_docs": self.n_docs,
+            "runs": self.runs,  # per city, in lookup/meta.js's order
             "topic_ids": self.topic_ids,
-            "cities": self.cities,
             "vocab": vocab,
         }
         files["lookup/terms/meta.js"] = _js_call("rbTermsMeta", meta)

@@ -81,7 +81,7 @@ def test_the_site_shows_the_new_cities_everywhere(project):
     shard = (site / "lookup/shards/qingshi.js").read_text(encoding="utf-8")
     assert "每月召开两次" in shard
     meta = (site / "lookup/meta.js").read_text(encoding="utf-8")
-    assert '"path":"cities/qingshi"' in meta  # the header box finds the new city by name
+    assert '"city":"qingshi"' in meta  # the header box finds the new city by name
 
 
 # --- the recovery path: failures keep the files and say how to go on -------------------------

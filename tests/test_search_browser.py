@@ -135,3 +135,60 @@ def test_expected_articles_exist(book):
         for ref in expected_refs(q):
             slug, n = ref.split("/")
             book.city(slug).article(int(n))
+
+
+@pytest.fixture(scope="module")
+def capped_url(built_site, book, tmp_path_factory):
+    """The built site with its term index rebuilt under a tiny cap, so that many terms have tails."""
+    import shutil
+
+    from conftest import ROOT
+
+    from rulebook import search
+    from rulebook.browser import serve
+
+    site = tmp_path_factory.mktemp("capped") / "site"
+    shutil.copytree(built_site, site)
+    old, search.TOP_POSTINGS = search.TOP_POSTINGS, 15
+    try:
+        files = search.search_files(book, ROOT)  # as the build makes them (with the dictionary)
+    finally:
+        search.TOP_POSTINGS = old
+    assert sum("/tail-" in k for k in files) > 100
+    for name, text in files.items():
+        assert isinstance(text, str) and (name.startswith("lookup/terms/") or (site / name).read_text("utf-8") == text)
+        (site / name).write_text(text, encoding="utf-8")
+    with serve(site) as url:
+        yield url
+
+
+def test_capped_term_index_lists_every_article_on_the_lookup_page(browser, site_url, capped_url):
+    """条文检索 loads the tails of the very common terms: the same complete list as without a cap."""
+    page = browser.page()
+    for q in ("人民政府", "会议", "市政府常务会议", "圈阅", "政府 工作"):
+        want = lookup_results(page, site_url, q, engine="terms")
+        status = page.locator(".rb-lookup-status").inner_text()
+        assert lookup_results(page, capped_url, q, engine="terms") == want, q
+        assert page.locator(".rb-lookup-status").inner_text() == status
+    assert page.console_errors == [] and browser.blocked == []
+
+
+def test_capped_term_index_ranks_by_the_heaviest_postings_without_tails(browser, capped_url):
+    """Without tails (as the header box searches), a common term's results are its heaviest
+    postings, flagged partial; the expected articles of the quality set are still found."""
+    page = browser.page()
+    page.goto(capped_url + "lookup/")
+    page.wait_for_selector(".rb-lookup[data-state=ready]")
+    js = """async ([q, complete]) => {
+      const f = await window.rbSearch.search(q, {engine: 'terms', docs: 0, complete});
+      return {refs: f.results.map(r => r.ref), partial: !!f.partial};
+    }"""
+    common = page.evaluate(js, ["人民政府", False])
+    whole = page.evaluate(js, ["人民政府", True])
+    assert common["partial"] and not whole["partial"]
+    assert 15 <= len(common["refs"]) < len(whole["refs"]) and set(common["refs"]) <= set(whole["refs"])
+    results = {q["q"]: page.evaluate(js, [q["q"], False])["refs"] for q in QUERIES}
+    s = score(results, QUERIES)
+    print(f"\nterm index capped at 15 postings, no tails: recall@5={s.recall_at_5:.3f} MRR={s.mrr:.3f}")
+    assert s.recall_at_5 >= 0.9, s.misses
+    assert page.console_errors == [] and browser.blocked == []

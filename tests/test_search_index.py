@@ -18,14 +18,17 @@ def test_document_chunks_hold_every_article_once_in_index_order(book):
     meta = _call(files["lookup/terms/meta.js"], "rbTermsMeta")[0]
     size = meta["doc_chunk"]
     chunks = sorted((k for k in files if k.startswith("lookup/docs/")), key=lambda k: int(k.split("/")[-1][:-3]))
-    assert len(chunks) == -(-len(meta["docs"]) // size)
+    assert len(chunks) == -(-meta["n_docs"] // size)
     ids = []
     for name in chunks:
         k, docs = _call(files[name], "rbLookupDocs")
         assert name == f"lookup/docs/{k}.js" and 0 < len(docs) <= size
         ids += [d["id"] for d in docs]
-    assert ids == [f"{meta['cities'][ci]}/{n}" for ci, n in meta["docs"]]
-    assert len(ids) == sum(len(c.articles()) for c in book.cities.values())
+    # doc numbers run through the cities in reading order, each city's run as its article ordinals
+    cities = [c.id for c in book.ordered_cities()]
+    runs = [range(1, r + 1) if isinstance(r, int) else r for r in meta["runs"]]
+    assert ids == [f"{city}/{n}" for city, run in zip(cities, runs, strict=True) for n in run]
+    assert len(ids) == meta["n_docs"] == sum(len(c.articles()) for c in book.cities.values())
 
 
 def test_search_caches_never_change_the_files(book, tmp_path):
@@ -58,15 +61,14 @@ def test_a_word_counts_only_the_words_it_is_made_of():
     assert {"会议", "纪要"} <= set(search.words("常务会议纪要"))
 
 
-def test_direct_hits_name_cities_topics_attributes_and_chains(book):
+def test_direct_hits_name_topics_attributes_and_chains(book):
     hits = search.direct_hits(book)
     by_label = {(h["kind"], h["label"]): h for h in hits}
-    assert by_label[("城市", "株洲市")]["path"] == "cities/zhuzhou"
     freq = by_label[("比较项", "常务会议频率")]
     assert freq["path"] == "compare/meetings" and freq["hash"].startswith("rb-attr-")
     assert by_label[("流程", "发文签发")]["path"] == "chains/outgoing"
-    assert {h["kind"] for h in hits} == {"城市", "比较", "比较项", "流程"}
-    assert len([h for h in hits if h["kind"] == "城市"]) == len(book.cities)
+    # cities are listed once, in meta.js's `cities`; the browser makes them direct hits
+    assert {h["kind"] for h in hits} == {"比较", "比较项", "流程"}
 
 
 def test_shards_are_the_index_lunr_itself_builds(book):
@@ -84,3 +86,70 @@ def test_shards_are_the_index_lunr_itself_builds(book):
         assert json.dumps(ours, ensure_ascii=False) == json.dumps(lunrs, ensure_ascii=False), city.id
     empty_field = [{"id": "x/1", "title": ["a"], "words": [], "bigrams": ["b"], "topics": []}]
     assert search.build_index(empty_field) == search.lunr_index(empty_field)
+
+
+def test_doc_runs_keep_ordinals_that_are_not_one_to_k():
+    assert search.doc_runs([1, 2, 3]) == 3
+    assert search.doc_runs([]) == 0
+    assert search.doc_runs([1, 3, 4]) == [1, 3, 4]
+
+
+def test_postings_carry_bm25_weights_and_topics_have_their_own_files(book):
+    """The entry file holds no per-document numbers: lengths are folded into the postings' weights
+    (long articles weigh a term less), and each topic's documents are a file loaded with the filter."""
+    files = search.term_index_files(book)
+    meta = _call(files["lookup/terms/meta.js"], "rbTermsMeta")[0]
+    assert set(meta) == {"version", "buckets", "doc_chunk", "weight_scale", "n_docs", "runs", "topic_ids", "vocab"}
+    refs = [f"{c.id}/{a.n}" for c in book.ordered_cities() for a in c.articles()]
+    topics = {ref: book.topics_of(*ref.split("/")[:1], int(ref.split("/")[1])) for ref in refs}
+    for k, topic in enumerate(meta["topic_ids"]):
+        got_k, deltas = _call(files[f"lookup/terms/topic-{k}.js"], "rbTermsTopic")
+        docs, d = [], 0
+        for x in deltas:
+            d += x
+            docs.append(refs[d])
+        assert got_k == k and docs == [r for r in refs if topic in topics[r]], topic
+    term = "w会议"
+    flat = _call(files[f"lookup/terms/{search.fnv1a(term) % meta['buckets']}.js"], "rbTermsBucket")[1][term]
+    weights = flat[1::2]
+    assert len(weights) > 20 and all(1 <= w <= 22 for w in weights) and len(set(weights)) > 3
+    assert search.term_weight(1, 10, 100.0) > search.term_weight(1, 100, 100.0) > search.term_weight(1, 1000, 100.0)
+    assert search.term_weight(3, 100, 100.0) > search.term_weight(1, 100, 100.0)
+
+
+def _flat_pairs(flat: list[int]) -> list[tuple[int, int]]:
+    out, d = [], 0
+    for i in range(0, len(flat), 2):
+        d += flat[i]
+        out.append((d, flat[i + 1]))
+    return out
+
+
+def test_very_common_terms_keep_their_heaviest_postings_in_the_bucket(book, monkeypatch):
+    """Above the cap, a bucket holds a term's heaviest postings and its tail file the rest: together
+    exactly the uncapped list. No term of the real corpus reaches the real cap."""
+    full = search.term_index_files(book)
+    assert not any("/tail-" in k for k in full)
+    monkeypatch.setattr(search, "TOP_POSTINGS", 20)
+    capped = search.term_index_files(book)
+    assert {k for k in capped if "/tail-" not in k} == set(full)
+    meta = _call(full["lookup/terms/meta.js"], "rbTermsMeta")[0]
+    buckets = meta["buckets"]
+    assert _call(capped["lookup/terms/meta.js"], "rbTermsMeta")[0] == meta
+    tails = 0
+    for k in range(buckets):
+        whole = _call(full[f"lookup/terms/{k}.js"], "rbTermsBucket")[1]
+        part = _call(capped[f"lookup/terms/{k}.js"], "rbTermsBucket")[1]
+        assert set(part) == set(whole)
+        for term, flat in part.items():
+            if flat[0] >= 0:
+                assert flat == whole[term] and len(flat) <= 40
+                continue
+            tails += 1
+            df, tail_no, head = -flat[0], flat[1], _flat_pairs(flat[2:])
+            got_no, tail = _call(capped[f"lookup/terms/tail-{tail_no}.js"], "rbTermsTail")
+            everything = _flat_pairs(whole[term])
+            assert got_no == tail_no and len(head) == 20 and df == len(everything)
+            assert sorted(head + _flat_pairs(tail)) == everything
+            assert min(w for _, w in head) >= max(w for _, w in _flat_pairs(tail))
+    assert tails > 100

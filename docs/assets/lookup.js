@@ -82,7 +82,7 @@
     root.setAttribute("data-state", "loading");
     var nCities = s.city ? 1 : S.meta().cities.length;
     var t0 = performance.now(), mine = ++generation;
-    return S.search(s.q, { city: s.city, topic: s.topic, engine: engine, docs: MAX_RESULTS }).then(function (found) {
+    return S.search(s.q, { city: s.city, topic: s.topic, engine: engine, docs: MAX_RESULTS, complete: true }).then(function (found) {
       if (mine !== generation) return;  // a newer search has started: do not show stale results
       root.setAttribute("data-engine", found.engine);
       render(s.q, found, nCities);

@@ -100,10 +100,13 @@
     }
     var all = option(lookupUrl(q), "rb-search__all");
     all.id = "rb-opt-" + n++;
-    all.textContent = found.results.length ? "在条文检索中查看全部 " + found.results.length + " 条" : "在条文检索中检索";
+    // partial: a very common term was ranked by its heaviest postings only, so the count is a floor
+    var count = found.results.length + (found.partial ? " 条以上" : " 条");
+    all.textContent = found.results.length
+      ? (found.partial ? "在条文检索中查看全部（" + count + "）" : "在条文检索中查看全部 " + count) : "在条文检索中检索";
     list.appendChild(all);
     status.textContent = found.results.length
-      ? "“" + q + "”：" + (direct.length ? direct.length + " 个页面，" : "") + found.results.length + " 条条文"
+      ? "“" + q + "”：" + (direct.length ? direct.length + " 个页面，" : "") + count + "条文"
       : "“" + q + "”：" + (direct.length ? direct.length + " 个页面，" : "") + "没有找到条文";
     input.setAttribute("aria-expanded", "true");
   }

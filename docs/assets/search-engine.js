@@ -14,7 +14,7 @@
   var TERMS_ABOVE = 20;
   var base = null, suffix = "/", metaReady = null, meta = null;
   var shards = {}, pending = {}, vocab = new Set();
-  var tmeta = null, tbuckets = {}, tdocs = {}, avg = null;
+  var tmeta = null, tbuckets = {}, tdocs = {}, ttopics = {}, ttails = {}, docCity = null, docN = null;
 
   // --- loading ------------------------------------------------------------------------------
   function loadScript(src) {
@@ -34,7 +34,14 @@
     return pending[key];
   }
 
-  window.rbLookupMeta = function (data) { meta = data; };
+  window.rbLookupMeta = function (data) {
+    // Each city is a direct hit too; meta.js lists them once, under `cities`.
+    var cities = data.cities.map(function (c) {
+      return { kind: "城市", label: c.name, sub: c.province, path: "cities/" + c.city, hash: "", keys: c.name };
+    });
+    data.direct = cities.concat(data.direct);
+    meta = data;
+  };
   window.rbLookupShard = function (city, index, docs) {
     var idx = lunr.Index.load(index);
     var byId = {};
@@ -45,11 +52,24 @@
     shards[city] = { idx: idx, docs: byId };
   };
   window.rbTermsMeta = function (data) {
+    // Doc numbers run through the cities in order; each city's run is k (articles 1..k) or its ordinals.
+    docCity = new Int32Array(data.n_docs);
+    docN = new Int32Array(data.n_docs);
+    var d = 0;
+    data.runs.forEach(function (run, ci) {
+      var k = typeof run === "number" ? run : run.length;
+      for (var i = 0; i < k; i++, d++) { docCity[d] = ci; docN[d] = typeof run === "number" ? i + 1 : run[i]; }
+    });
     tmeta = data;
-    avg = { b: mean(data.dl_b), w: mean(data.dl_w) };
     data.vocab.forEach(function (w) { vocab.add(w); });
   };
   window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  window.rbTermsTail = function (k, flat) { ttails[k] = flat; };
+  window.rbTermsTopic = function (k, deltas) {  // the docs of one topic, for the topic filter
+    var docs = new Set(), d = 0;
+    deltas.forEach(function (x) { d += x; docs.add(d); });
+    ttopics[k] = docs;
+  };
   window.rbLookupDocs = function (k, docs) {  // one chunk of the document store, by doc number
     docs.forEach(function (d) { tdocs[d.id] = d; });
   };
@@ -142,7 +162,6 @@
   }
 
   function unique(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
-  function mean(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t / (xs.length || 1); }
 
   // --- lunr shards ----------------------------------------------------------------------------
   function run(idx, terms, required) {
@@ -212,56 +231,102 @@
     return { exact: unique(exact), words: unique(wordTerms) };
   }
 
-  function loadBuckets(a) {
-    var k = termKeys(a), extra = a.extra.map(function (t) { return "w" + t; });
-    var need = unique(k.exact.concat(k.words, extra).map(function (t) { return fnv1a(t) % tmeta.buckets; }));
-    return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }));
+  function queryTerms(a) {
+    var k = termKeys(a);
+    return unique(k.exact.concat(k.words, a.extra.map(function (t) { return "w" + t; })));
   }
 
+  function entry(term) { return (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term]; }
+
+  // The query's buckets; with `complete`, also the tail files of its very common terms (whose
+  // buckets hold only their heaviest postings), so the list has every matching article.
+  function loadBuckets(a, complete) {
+    var terms = queryTerms(a);
+    var need = unique(terms.map(function (t) { return fnv1a(t) % tmeta.buckets; }));
+    return Promise.all(need.map(function (b) { return loadOnce("bucket:" + b, base + "lookup/terms/" + b + ".js"); }))
+      .then(function () {
+        if (!complete) return null;
+        return Promise.all(terms.map(function (t) {
+          var flat = entry(t);
+          return flat && flat[0] < 0 ? loadOnce("tail:" + flat[1], base + "lookup/terms/tail-" + flat[1] + ".js") : null;
+        }));
+      });
+  }
+
+  function loadTopic(topic) {
+    var k = topic ? tmeta.topic_ids.indexOf(topic) : -1;
+    return k < 0 ? null : loadOnce("topic:" + k, base + "lookup/terms/topic-" + k + ".js");
+  }
+
+  // A term's postings: {docs: doc numbers, weights: their BM25 term weights (times
+  // tmeta.weight_scale), df, partial: only the heaviest postings are known (a very common term
+  // whose tail is not loaded)}.
   function postings(term) {
-    var flat = (tbuckets[fnv1a(term) % tmeta.buckets] || {})[term];
-    var out = new Map(), doc = 0;
-    if (!flat) return out;
-    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; out.set(doc, flat[i + 1]); }
-    return out;
+    var flat = entry(term), docs = [], weights = [];
+    if (!flat) return { docs: docs, weights: weights, df: 0, partial: false };
+    var start = 0, df = flat.length / 2, tail = null;
+    if (flat[0] < 0) { start = 2; df = -flat[0]; tail = ttails[flat[1]] || null; }
+    [[flat, start], [tail || [], 0]].forEach(function (part) {
+      var list = part[0];
+      for (var i = part[1], doc = 0; i < list.length; i += 2) { doc += list[i]; docs.push(doc); weights.push(list[i + 1]); }
+    });
+    return { docs: docs, weights: weights, df: df, partial: start > 0 && !tail };
   }
 
+  // A ranked hit of the term index: {ref, score, doc, d}, with ref and doc derived on first read.
+  function TermHit(d, score) { this.d = d; this.score = score; this._doc = null; }
+  Object.defineProperty(TermHit.prototype, "ref", {
+    get: function () { return meta.cities[docCity[this.d]].city + "/" + docN[this.d]; }
+  });
+  Object.defineProperty(TermHit.prototype, "doc", {
+    get: function () { return this._doc || tdocs[this.ref] || null; },
+    set: function (v) { this._doc = v; }
+  });
+
+  // Scores and tier counts live in arrays over all doc numbers: at 3,000 cities a common term's
+  // complete list is ~10^5 postings, which Maps made the bulk of 条文检索's ranking time.
   function rankTerms(a, city, topic) {
     var k = termKeys(a), exact = k.exact, wordTerms = k.words;
-    var N = tmeta.docs.length, K1 = 1.2, B = 0.75;
-    var cityIndex = city ? tmeta.cities.indexOf(city) : -1;
-    var topicBit = topic ? tmeta.topic_ids.indexOf(topic) : -1;
-    var lists = {}, scores = new Map(), hitsExact = new Map(), hitsWords = new Map();
-    var extra = a.extra.map(function (t) { return "w" + t; });
-    unique(exact.concat(wordTerms, extra)).forEach(function (term) {
-      var p = postings(term), field = term[0], df = p.size;
+    var N = tmeta.n_docs, scale = tmeta.weight_scale;
+    var cityIndex = city ? meta.cities.findIndex(function (c) { return c.city === city; }) : -1;
+    var topicDocs = topic ? ttopics[tmeta.topic_ids.indexOf(topic)] || new Set() : null;
+    var lists = {}, scores = new Float64Array(N), touched = [], partial = false;
+    var hitsExact = new Uint8Array(N), hitsWords = new Uint8Array(N);
+    queryTerms(a).forEach(function (term) {
+      var p = postings(term), field = term[0], df = p.df;
       lists[term] = p;
+      partial = partial || p.partial;
       if (!df) return;
       var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
-      p.forEach(function (tf, d) {
-        var dl = field === "w" ? tmeta.dl_w[d] : tmeta.dl_b[d];
-        var s = boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg[field]));
-        scores.set(d, (scores.get(d) || 0) + s);
-      });
+      for (var i = 0; i < p.docs.length; i++) {
+        var d = p.docs[i];
+        if (scores[d] === 0) touched.push(d);  // every weight and idf is > 0
+        scores[d] += boost * idf * p.weights[i] / scale;
+      }
     });
+    // A tier needs every term of its kind; a term known only by its heaviest postings is taken as
+    // present (it is in a large share of all articles), so the rarer terms decide.
     function count(terms, into) {
-      terms.forEach(function (t) { lists[t].forEach(function (_, d) { into.set(d, (into.get(d) || 0) + 1); }); });
+      var known = terms.filter(function (t) { return !lists[t].partial; });
+      known.forEach(function (t) { lists[t].docs.forEach(function (d) { into[d]++; }); });
+      return known.length;
     }
-    count(exact, hitsExact);
-    count(wordTerms, hitsWords);
-    var ranked = [];
-    scores.forEach(function (score, d) {
-      if (cityIndex >= 0 && tmeta.docs[d][0] !== cityIndex) return;
-      if (topicBit >= 0 && !((tmeta.topics[d] >> topicBit) & 1)) return;
-      var tier = exact.length && hitsExact.get(d) === exact.length ? 0
-        : (wordTerms.length && hitsWords.get(d) === wordTerms.length ? 1 : 2);
-      ranked.push({ d: d, tier: tier, score: score });
+    var needExact = count(exact, hitsExact), needWords = count(wordTerms, hitsWords);
+    var tiers = new Uint8Array(N), order = [];
+    touched.forEach(function (d) {
+      if (cityIndex >= 0 && docCity[d] !== cityIndex) return;
+      if (topicDocs && !topicDocs.has(d)) return;
+      tiers[d] = exact.length && hitsExact[d] === needExact ? 0
+        : (wordTerms.length && hitsWords[d] === needWords ? 1 : 2);
+      order.push(d);
     });
-    ranked.sort(function (x, y) { return x.tier - y.tier || y.score - x.score || x.d - y.d; });
-    return ranked.map(function (r) {
-      var ref = tmeta.cities[tmeta.docs[r.d][0]] + "/" + tmeta.docs[r.d][1];
-      return { ref: ref, score: r.score, doc: tdocs[ref] || null, d: r.d };
-    });
+    // Sorted as doc numbers keyed into the arrays, and each hit's ref and document are worked out
+    // only when read: a UI reads the few it shows (a common term has ~10^5 hits at 3,000 cities).
+    order = Int32Array.from(order).sort(function (x, y) { return tiers[x] - tiers[y] || scores[y] - scores[x] || x - y; });
+    var out = new Array(order.length);
+    for (var i = 0; i < order.length; i++) out[i] = new TermHit(order[i], scores[order[i]]);
+    out.partial = partial;
+    return out;
   }
 
   // The documents (snippets) of the top hits, fetched after the ranked list is shown, in small
@@ -278,9 +343,11 @@
   }
 
   // --- the one search function ----------------------------------------------------------------
-  // opts: {city, topic, engine, docs (how many top hits need their documents; default 20)}.
+  // opts: {city, topic, engine, docs (how many top hits need their documents; default 20),
+  // complete (every matching article, not only those the very common terms' heaviest postings find)}.
   // Resolves to {results: [{ref, score, doc}], analysis, engine, docsReady (a promise or null),
-  // loadMs, rankMs}: the ranked list is complete; docsReady, if set, fills in missing r.doc.
+  // partial (the list may lack articles: complete was not asked for and a term is very common),
+  // loadMs, rankMs}; docsReady, if set, fills in missing r.doc.
   function search(q, opts) {
     opts = opts || {};
     var t0 = performance.now();
@@ -289,9 +356,10 @@
       if (terms) {
         return loadOnce("terms", base + "lookup/terms/meta.js").then(function () {
           var a = analyse(q);
-          return loadBuckets(a).then(function () {
+          return Promise.all([loadBuckets(a, !!opts.complete), loadTopic(opts.topic)]).then(function () {
             var t1 = performance.now(), results = rankTerms(a, opts.city, opts.topic);
             return { results: results, analysis: a, engine: "terms", loadMs: t1 - t0, rankMs: performance.now() - t1,
+              partial: results.partial,
               docsReady: fetchDocs(results, opts.docs === undefined ? SNIPPET_DOCS : opts.docs) };
           });
         });
