@@ -85,7 +85,12 @@ def derived(root: Path, name: str, extra: str, make: Callable[[], T], dists: tup
     value = make()
     for old in path.parent.glob(f"{name}-*.pickle"):
         old.unlink()
-    write_cache_file(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    # Streamed to the file, not pickled into one bytes object first: at scale the value is hundreds of MB.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)  # whole or not at all, as write_cache_file
     return value
 
 

@@ -262,7 +262,10 @@ def _csv(fields: list[str], rows: list[dict[str, object]]) -> str:
 
 
 def _json(model: BaseModel) -> str:
-    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    # pydantic writes the JSON itself: the same text as json.dumps(model_dump(), ensure_ascii=False,
+    # indent=1) (checked), without a dict copy of the whole file (at 1,000 cities the downloads' peak
+    # memory was about 900 MB above the rest of the build).
+    return model.model_dump_json(indent=1) + "\n"
 
 
 def download_files(book: Rulebook, base_url: str | None = None, memo: Memo | None = None) -> dict[str, str | bytes]:
