@@ -58,21 +58,22 @@ def _edit_text(root: Path, slug: str, clause: str) -> None:
     _import(root, slug)
 
 
-def _rename(root: Path, slug: str, name: str) -> None:
+def _set_input(root: Path, slug: str, section: str, key: str, value: str) -> None:
+    """Change one field of a city's input file and re-import the city."""
     inp = Layout(root).inputs / f"{slug}.yaml"
     data = yamlio.load(inp.read_text(encoding="utf-8"))
-    data["metadata"]["name"] = name
+    data[section][key] = value
     inp.write_text(yamlio.dump(data), encoding="utf-8")
     _import(root, slug)
+
+
+def _rename(root: Path, slug: str, name: str) -> None:
+    _set_input(root, slug, "metadata", "name", name)
 
 
 def _note(root: Path, slug: str, captured_from: str) -> None:
     """Change where the source was captured from: shown on the city page only."""
-    inp = Layout(root).inputs / f"{slug}.yaml"
-    data = yamlio.load(inp.read_text(encoding="utf-8"))
-    data["source"]["captured_from"] = captured_from
-    inp.write_text(yamlio.dump(data), encoding="utf-8")
-    _import(root, slug)
+    _set_input(root, slug, "source", "captured_from", captured_from)
 
 
 def _remove(root: Path, slug: str) -> None:
