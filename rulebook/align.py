@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import jieba
 import numpy as np
 
+from . import scale
 from .cache import fingerprint, write_cache_file
 from .data import Rulebook
 from .jsdata import js_call
@@ -41,7 +42,6 @@ MIN_SCORE = 0.1  # below this two articles share little more than the genre's co
 # cities' 常务会议 articles rather than their 全体会议 ones, which share its long list of duties.
 NEIGHBOUR = 0.25
 BONUS = 0.05
-STRUCTURED_MAX_CITIES = 60  # beyond this, city pairs grow too many: plain best match per city
 TOP = 8  # matches kept per article (at most one per other city)
 BLOCK = 512  # rows multiplied at once: memory is BLOCK × articles floats
 # Beyond EXACT_MAX_ARTICLES, candidates come from clusters (_blocked): each article is compared with the
@@ -163,7 +163,7 @@ class Corpus:
         if not texts:
             return cls(keys, texts, sparse.csr_matrix((0, 0)), None)
         # jieba on every article is most of the cost at scale: words only where order-aware matching runs
-        vec, matrix = Vectorizer.fit_transform(texts, with_words=len(book.cities) <= STRUCTURED_MAX_CITIES)
+        vec, matrix = Vectorizer.fit_transform(texts, with_words=not scale.large(len(book.cities)))
         return cls(keys, texts, matrix, vec)
 
     def rows(self, city: str) -> list[int]:
@@ -181,8 +181,9 @@ def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> dict[
 
 
 def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[tuple[str, int], list[Match]]:
-    """align() on a prepared corpus: document-order-aware for up to STRUCTURED_MAX_CITIES cities."""
-    if len({s for s, _ in corpus.keys}) <= STRUCTURED_MAX_CITIES:
+    """align() on a prepared corpus: document-order-aware unless the corpus is large (rulebook.scale:
+    city pairs grow too many, so plain best match per city)."""
+    if not scale.large(len({s for s, _ in corpus.keys})):
         return _structured(corpus, top, min_score)
     if len(corpus.keys) <= EXACT_MAX_ARTICLES:
         return _blockwise(corpus, top, min_score)
@@ -350,15 +351,13 @@ def similar_links(
     return out
 
 
-# Up to this many cities a city page lists its articles' counterparts in its HTML. Beyond, the lists
-# (8 links with snippets per article: two thirds of a page) come from one script per city, loaded when a
-# reader opens a list, so a page stays light however large the corpus (issue 20: < 100 kB at 3,000).
-SIMILAR_INLINE_MAX_CITIES = 60
-
-
+# Unless the corpus is large (rulebook.scale), a city page lists its articles' counterparts in its
+# HTML. In a large one the lists (8 links with snippets per article: two thirds of a page) come from
+# one script per city, loaded when a reader opens a list, so a page stays light however large the
+# corpus (issue 20: < 100 kB at 3,000).
 def similar_inline(book: Rulebook) -> bool:
     """Whether city pages carry their 他市相似条文 lists in the HTML (else: similar_files)."""
-    return len(book.cities) <= SIMILAR_INLINE_MAX_CITIES
+    return not scale.large(len(book.cities))
 
 
 def similar_script_path(slug: str) -> str:

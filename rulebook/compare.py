@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import markupsafe
 
+from . import scale
 from .data import Rulebook
 from .links import DEFAULT_LINKS, Links, topic_downloads
 from .models import Cell, CellStatus, City, Topic
@@ -35,14 +36,13 @@ STATUS_CLASS = {
 # static page per province (compare/<topic>/<province key>/): a page whose size follows one
 # province, not the corpus, that works without JavaScript, prints and opens from disk. Below it (the
 # real five cities) the single page is kept as it is: one page is easier to read and print.
-PROVINCE_PAGES_ABOVE = 60
 # Where the per-city data of 两市对照 goes when pages are split (see two_city_files).
 TWO_CITY_DIR = "assets/two"
 
 
 def paged(book: Rulebook) -> bool:
-    """Whether topic pages are split by province (more than PROVINCE_PAGES_ABOVE cities)."""
-    return len(book.cities) > PROVINCE_PAGES_ABOVE
+    """Whether topic pages are split by province (a large corpus: rulebook.scale)."""
+    return scale.large(len(book.cities))
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,7 @@ def topic_page(
 ) -> str:
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare
     (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired).
-    Above PROVINCE_PAGES_ABOVE cities, the overview of topic_overview() instead."""
+    In a large corpus (rulebook.scale), the overview of topic_overview() instead."""
     if paged(book):
         return topic_overview(book, topic_id, links)
     t = topic(book, topic_id)

@@ -50,7 +50,7 @@ from benchlib import (
     timed_build,
 )
 
-from rulebook import align
+from rulebook import align, scale
 from rulebook.browser import Browser, serve
 from rulebook.synthetic import make_synthetic
 
@@ -244,7 +244,7 @@ def print_tables(results: dict) -> None:
         total = cost["vectorize"] + cost["match"]
         arts = int(cost["articles"])
         exact = "逐块全比" if arts <= align.EXACT_MAX_ARTICLES else "聚类分块"
-        method = "按文档顺序" if n <= align.STRUCTURED_MAX_CITIES else exact
+        method = "按文档顺序" if not scale.large(n) else exact
         print(
             f"| {n} | {arts} | {method} | {cost['vectorize']:.1f} s | {cost['match']:.1f} s | {total:.1f} s "
             f"| {1000 * total / max(1, arts):.2f} s | {100 * total / r['build']['ours']['cold_s']:.0f}% |"
