@@ -205,6 +205,10 @@ def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
     return render.accessible_tables(html)
 
 
+def on_post_page(output: str, page, config) -> str:  # noqa: ANN001
+    return render.trim_indentation(output)
+
+
 def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.

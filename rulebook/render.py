@@ -360,3 +360,26 @@ def accessible_tables(html_text: str) -> str:
         return re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", '<th scope="col"', m.group(0))
 
     return re.sub(r"<thead>.*?</thead>", scope_head, result, flags=re.S)
+
+
+# Elements whose text keeps its spaces and newlines (or is code): left exactly as written.
+_VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
+_INDENT = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def trim_indentation(page_html: str) -> str:
+    """The page without the spaces and tabs next to its line breaks (the theme's template indentation,
+    about a sixth of a page), every line break kept.
+
+    Outside <pre>, <textarea>, <script> and <style> a browser collapses a run of white space into one
+    space, and with `white-space: pre-line` it drops the spaces around a line break while keeping the
+    break, so neither rendering nor text content changes; those four elements are copied untouched
+    (a script's hash in the CSP stays valid)."""
+    parts = _VERBATIM.split(page_html)
+    # split() with two groups yields [text, element, tag name, text, element, tag name, ..., text]
+    out = []
+    for i in range(0, len(parts), 3):
+        out.append(_INDENT.sub("\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)

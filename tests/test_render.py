@@ -129,3 +129,48 @@ def test_an_unclosed_fence_before_another_is_given_back():
     page = [rawblock.OPEN, "<div>first</div>", "", "## 标题", "", rawblock.OPEN, "<div>x</div>", rawblock.CLOSE]
     html = _markdown("\n".join(page), True)
     assert "<h2" in html and "first" in html and "<div>x</div>" in html
+
+
+_TRIM_CASES = """<!doctype html><html><head><style>
+  .pl { white-space: pre-line; }
+  .pw { white-space: pre-wrap; }
+</style></head><body>
+  <p>
+      <span>第一</span>
+      <span>第二</span><b>紧</b>
+  </p>
+  <p class="pl">甲
+      乙
+
+      丙</p>
+  <pre>  缩进
+    保留  </pre>
+  <div class="pw"><pre>  a
+      b</pre></div>
+  <textarea id="t">  一
+      二</textarea>
+  <script>window.kept = `a
+      b`;</script>
+</body></html>
+"""
+
+
+def test_trim_indentation_changes_bytes_not_what_a_browser_shows(browser, tmp_path):
+    """Rendered text, the pre/textarea contents and a script's string are the same after trimming, in
+    Chromium; the page is smaller and keeps every line break."""
+    trimmed = render.trim_indentation(_TRIM_CASES)
+    assert len(trimmed) < len(_TRIM_CASES) and trimmed.count("\n") == _TRIM_CASES.count("\n")
+    seen = []
+    for name, text in (("before", _TRIM_CASES), ("after", trimmed)):
+        (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+        page = browser.page()
+        page.goto((tmp_path / f"{name}.html").as_uri())
+        seen.append(
+            page.evaluate(
+                "() => [document.body.innerText, document.getElementById('t').value, window.kept,"
+                " [...document.querySelectorAll('pre')].map(p => p.textContent)]"
+            )
+        )
+        page.context.close()
+    assert seen[0] == seen[1]
+    assert "第一 第二紧" in seen[0][0] and "乙\n\n丙" in seen[0][0]  # the cases exercise both rules
