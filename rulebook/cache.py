@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import pickle
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 
 from .data import Rulebook, load_rulebook, settings_key
 from .layout import Layout
-
-T = TypeVar("T")
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
 
@@ -70,28 +69,65 @@ def _content_key(root: Path) -> str:
     return add_data(key, root).hexdigest()[:24]
 
 
-def derived(root: Path, name: str, extra: str, make: Callable[[], T], dists: tuple[str, ...] = ()) -> T:
-    """A value made from the book, kept in .cache/<name>-<key>.pickle between builds. The key is what
-    the book's own cache key covers (every byte of rules_data/ and of this package, the settings) plus
-    `extra` and the versions of `dists`; a stale or unreadable entry is only a miss."""
+_FILES_LIST = ".files.json"
+
+
+def read_stored(folder: Path) -> dict[str, Path] | None:
+    """The files store_files() kept in `folder` ({name: path}, in their order), or None if it holds no
+    complete set."""
+    try:
+        names = json.loads((folder / _FILES_LIST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no entry, or an unreadable one
+    if not all((folder / n).is_file() for n in names):
+        return None
+    return {n: folder / n for n in names}
+
+
+def store_files(folder: Path, items: Iterable[tuple[str, str | bytes]], replaces: str = "") -> dict[str, Path]:
+    """Write each (name, content) of `items` into `folder` as soon as it is made, so only one is held in
+    memory (at 3,000 cities the downloads and the search index are hundreds of MB each); {name: path}.
+
+    The folder is complete or absent: it is filled under a temporary name, its list of names written
+    last, then renamed. `replaces`: a glob of the folder's siblings it supersedes (older keys), removed."""
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    names = []
+    try:
+        for name, data in items:
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data.encode() if isinstance(data, str) else data)
+            names.append(name)
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / _FILES_LIST).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in folder.parent.glob(replaces) if replaces else ():
+        if old.is_dir() and old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+    return {n: folder / n for n in names}
+
+
+def derived_files(
+    root: Path,
+    name: str,
+    extra: str,
+    make: Callable[[], Iterable[tuple[str, str | bytes]]],
+    dists: tuple[str, ...] = (),
+) -> dict[str, Path]:
+    """Files made from the book, kept in .cache/<name>-<key>/ (store_files): {file name: its path there},
+    in the order `make` yields them; made again only when the key changes. The key is what the book's
+    own cache key covers (every byte of rules_data/ and of this package, the settings) plus `extra` and
+    the versions of `dists`."""
     key = fingerprint(dists, [])
     key.update(_content_key(root).encode() + b"\0" + extra.encode())
-    path = root / ".cache" / f"{name}-{key.hexdigest()[:24]}.pickle"
-    if path.exists():
-        try:
-            return pickle.loads(path.read_bytes())
-        except Exception:  # an outdated entry is only a miss
-            pass
-    value = make()
-    for old in path.parent.glob(f"{name}-*.pickle"):
-        old.unlink()
-    # Streamed to the file, not pickled into one bytes object first: at scale the value is hundreds of MB.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)  # whole or not at all, as write_cache_file
-    return value
+    folder = root / ".cache" / f"{name}-{key.hexdigest()[:24]}"
+    kept = read_stored(folder)
+    return kept if kept is not None else store_files(folder, make(), replaces=f"{name}-*")
 
 
 def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:

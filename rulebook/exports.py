@@ -13,8 +13,9 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
@@ -273,8 +274,22 @@ def download_files(book: Rulebook, base_url: str | None = None, memo: Memo | Non
 
     `memo(name, data, make)`: the workbook `name` made from `data` (a cache returns the bytes it kept for
     equal data; writing workbooks is most of this function); None makes every one."""
+    return dict(iter_download_files(book, base_url, memo))
+
+
+def iter_download_files(
+    book: Rulebook, base_url: str | None = None, memo: Memo | None = None
+) -> Iterator[tuple[str, str | bytes]]:
+    """download_files() one file at a time, each made only when asked for, so a caller that writes
+    each file before asking for the next holds one in memory (at 3,000 cities the whole-corpus files
+    are hundreds of MB each)."""
     keep = memo or (lambda name, data, make: make())
     articles = article_rows(book)
+    yield "articles.json", _json(ArticlesFile(articles))
+    article_fields = list(ArticleRow.model_fields)
+    yield "articles.csv", _csv(article_fields, [{**r.model_dump(), "topics": "；".join(r.topics)} for r in articles])
+    del articles
+    yield "cities.json", _json(CitiesFile(city_records(book)))
     comparisons = ComparisonsFile.model_validate(
         {
             "attributes": [
@@ -285,42 +300,39 @@ def download_files(book: Rulebook, base_url: str | None = None, memo: Memo | Non
             "rows": comparison_rows(book),
         }
     )
+    yield "comparisons.json", _json(comparisons)
+    comparison_fields = list(ComparisonRow.model_fields)
+    yield (
+        "comparisons.csv",
+        _csv(
+            comparison_fields,
+            [{**r.model_dump(), "more": "；".join(f"{q.article}:{q.quote}" for q in r.more)} for r in comparisons.rows],
+        ),
+    )
+    del comparisons
     corrections = [
         {"city": c.id, "where": x.where, "kind": x.kind.value, "before": x.before, "after": x.after, "reason": x.reason}
         for c in book.ordered_cities()
         for x in c.corrections
     ]
-    article_fields = list(ArticleRow.model_fields)
-    comparison_fields = list(ComparisonRow.model_fields)
-    files: dict[str, str | bytes] = {
-        "articles.json": _json(ArticlesFile(articles)),
-        "articles.csv": _csv(article_fields, [{**r.model_dump(), "topics": "；".join(r.topics)} for r in articles]),
-        "cities.json": _json(CitiesFile(city_records(book))),
-        "comparisons.json": _json(comparisons),
-        "comparisons.csv": _csv(
-            comparison_fields,
-            [{**r.model_dump(), "more": "；".join(f"{q.article}:{q.quote}" for q in r.more)} for r in comparisons.rows],
-        ),
-        "corrections.csv": _csv(["city", "where", "kind", "before", "after", "reason"], corrections),
-        "alignment.json": _json(alignment_file(book)),
-    }
+    yield "corrections.csv", _csv(["city", "where", "kind", "before", "after", "reason"], corrections)
+    yield "alignment.json", _json(alignment_file(book))
     for name, model in JSON_FILES.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"{name} — 市政府工作规则汇编"
-        files[f"schema/{name.removesuffix('.json')}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=1)
+        yield f"schema/{name.removesuffix('.json')}.schema.json", json.dumps(schema, ensure_ascii=False, indent=1)
     for t in book.topics():
         if t.id not in book.facts:
             continue
         sheet = topic_sheet(book, t.id, base_url)
         paths = topic_downloads(t.id)
-        files[paths["xlsx"]] = keep(paths["xlsx"], sheet, lambda sheet=sheet: sheet_xlsx(sheet))
-        files[paths["csv"]] = sheet_csv(sheet)
-        files[paths["quotes"]] = quotes_csv(sheet)
+        yield paths["xlsx"], keep(paths["xlsx"], sheet, lambda sheet=sheet: sheet_xlsx(sheet))
+        yield paths["csv"], sheet_csv(sheet)
+        yield paths["quotes"], quotes_csv(sheet)
         table = concordance_table(book, t.id, base_url)
-        files[paths["concordance"]] = keep(paths["concordance"], table, lambda table=table: concordance_workbook(table))
-        files[f"schema/topics/{t.id}.schema.json"] = json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
-    return files
+        yield paths["concordance"], keep(paths["concordance"], table, lambda table=table: concordance_workbook(table))
+        yield f"schema/topics/{t.id}.schema.json", json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
 
 
 def _describe(name: str) -> str:
@@ -341,19 +353,25 @@ def _describe(name: str) -> str:
     return ""
 
 
-def listing(files: dict[str, str | bytes], topics: dict[str, str] | None = None) -> list[dict[str, object]]:
-    """Name, description, size and SHA-256 of each download (what the data page shows)."""
+def listing(files: Mapping[str, str | bytes | Path], topics: dict[str, str] | None = None) -> list[dict[str, object]]:
+    """Name, description, size and SHA-256 of each download (what the data page shows); a value is
+    the file's content or the path of a file holding it."""
     out = []
     for name, text in files.items():
-        data = text.encode("utf-8") if isinstance(text, str) else text
+        if isinstance(text, Path):
+            with text.open("rb") as f:
+                digest, size = hashlib.file_digest(f, "sha256").hexdigest(), text.stat().st_size
+        else:
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            digest, size = hashlib.sha256(data).hexdigest(), len(data)
         topic = name.removeprefix("topics/").split(".")[0].removesuffix("-quotes") if name.startswith("topics/") else ""
         out.append(
             {
                 "name": name,
                 "description": (f"{topics[topic]}：" if topics and topic in topics else "") + _describe(name),
                 "topic": topic,
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": size,
+                "sha256": digest,
             }
         )
     return out

@@ -128,7 +128,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in draftcheck.check_files(book).items():
         files.append(File.generated(config, dest, content=text))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
-        if isinstance(text, Path):  # a cached shard: copied from its cache file, never held in memory
+        if isinstance(text, Path):  # a cache file (shard, term index): copied from there, never held in memory
             files.append(File.generated(config, dest, abs_src_path=str(text)))
         else:
             files.append(File.generated(config, dest, content=text))
@@ -144,7 +144,10 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     _plan_pages(files, config, book, matches, root)
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
-        files.append(File.generated(config, f"data/{name}", content=text))
+        if isinstance(text, Path):  # made into .cache/ one file at a time: copied from there
+            files.append(File.generated(config, f"data/{name}", abs_src_path=str(text)))
+        else:
+            files.append(File.generated(config, f"data/{name}", content=text))
     phases.mark("similar lists, basket data, downloads")
     return files
 

@@ -27,7 +27,8 @@ import lunr.builder
 from lunr.builder import Builder
 from lunr.token import Token
 
-from .cache import fingerprint, write_cache_file
+from . import scale
+from .cache import fingerprint, read_stored, store_files, write_cache_file
 from .data import Rulebook
 from .jsdata import js_call as _js_call
 from .models import CHAIN_LABELS, MAX_TERM_CHARS, Article, City
@@ -281,15 +282,31 @@ def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str
     }
 
 
-# One city's build input: (city JSON, its tags, topic labels, dictionary terms).
-_Job = tuple[str, dict[str, list[str]], dict[str, str], list[str]]
+def _city_counts(city: City, tags: dict[str, list[str]], labels: dict[str, str]) -> list[list[dict[str, int]]]:
+    """Only the per-article term counts (a large corpus has no lunr shards)."""
+    return [_term_counts(_analyse(city, chapter, a, topics, labels)) for chapter, a, topics in _articles(city, tags)]
+
+
+def shards_wanted(book: Rulebook) -> bool:
+    """Whether each city gets a lunr shard. In a large corpus (rulebook.scale) the term index alone
+    serves every search, a city filter included (search-engine.js then never asks for a shard): the
+    shards were half of the search build and 1.4 GB of output at 3,000 cities, and read only when a
+    search names its city."""
+    return not scale.large(len(book.cities))
+
+
+# One city's build input: (city JSON, its tags, topic labels, dictionary terms, whether it gets a shard).
+_Job = tuple[str, dict[str, list[str]], dict[str, str], list[str], bool]
 
 
 def _shard_script(job: _Job) -> tuple[str, str]:
-    """One city's shard script and its term counts as JSON (runs in a worker when many cities need building)."""
-    city_json, tags, labels, terms = job
+    """One city's shard script ("" without a shard) and its term counts as JSON (runs in a worker
+    when many cities need building)."""
+    city_json, tags, labels, terms, shard = job
     use_terms(terms)
     city = City.model_validate_json(city_json)
+    if not shard:
+        return "", json.dumps(_city_counts(city, tags, labels), ensure_ascii=False)
     index, store, counts = _city_shard(city, tags, labels)
     return _js_call("rbLookupShard", city.id, index, store), json.dumps(counts, ensure_ascii=False)
 
@@ -303,10 +320,10 @@ _CODE_VERSION = fingerprint(
 
 def _city_jobs(book: Rulebook, terms: list[str]) -> dict[str, tuple[_Job, str]]:
     """Each city's build input and its cache key (the input, the dictionary and the code)."""
-    labels = _labels(book)
+    labels, shard = _labels(book), shards_wanted(book)
     out = {}
     for city in book.ordered_cities():
-        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms)
+        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms, shard)
         out[city.id] = job, hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
     return out
 
@@ -355,8 +372,9 @@ def _city_builds(
 
 
 def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str | Path]:
-    """Every file of 条文检索: lookup/meta.js, one lunr shard script per city, and the term index.
-    A value is the file's text, or (a shard, with `cache_dir`) the path of the cache file holding it.
+    """Every file of 条文检索: lookup/meta.js, one lunr shard script per city (not in a large corpus:
+    shards_wanted), and the term index.
+    A value is the file's text, or (with `cache_dir`) the path of the cache file holding it.
 
     With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
     module change (incremental builds and `mkdocs serve`); the term index is merged again from the
@@ -366,15 +384,17 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     city_jobs = _city_jobs(book, terms)
     # The term index depends on exactly the cities' inputs, in reading order: key it on their keys.
     key = hashlib.sha256("".join(key for _, key in city_jobs.values()).encode()).hexdigest()
-    term_cache = cache_dir / f"terms-{key}.json" if cache_dir else None
-    term_files = json.loads(term_cache.read_text(encoding="utf-8")) if term_cache and term_cache.exists() else None
+    term_dir = cache_dir / f"terms-{key}" if cache_dir else None
+    term_files: dict[str, str] | dict[str, Path] | None = read_stored(term_dir) if term_dir else None
     builder = None if term_files else TermIndexBuilder(book)
     files: dict[str, str | Path] = {}
     shards = []
+    shard = shards_wanted(book)
     builds = _city_builds(book, city_jobs, cache_dir, need_counts=builder is not None)
     try:  # close the generator on error at once, so its worker pool stops now
         for city, text, counts in builds:
-            files[f"lookup/shards/{city.id}.js"] = text
+            if shard:
+                files[f"lookup/shards/{city.id}.js"] = text
             if builder:
                 builder.add(city, counts or [])
             shards.append(
@@ -389,15 +409,15 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         builds.close()
     meta = {
         "version": 1,
+        "shards": shard,
         "cities": shards,
         "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
         "direct": direct_hits(book),
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
     if builder:
-        term_files = builder.files()
-        if term_cache:
-            write_cache_file(term_cache, json.dumps(term_files, ensure_ascii=False))
+        # with a cache, each file goes to disk as it is made (at 3,000 cities the index is ~1 GB)
+        term_files = store_files(term_dir, builder.iter_files(), "terms-*") if term_dir else builder.files()
     files.update(term_files or {})
     return files
 
@@ -526,12 +546,13 @@ class TermIndexBuilder:
         self.runs.append(doc_runs([a.n for _, a, _ in articles]))
 
     def files(self) -> dict[str, str]:
-        files: dict[str, str] = {}
+        return dict(self.iter_files())
+
+    def iter_files(self) -> Iterator[tuple[str, str]]:
+        """Each file of the index, made when asked for (a caller can write it before the next)."""
         store = self.store
         for k in range(0, len(store), DOC_CHUNK):
-            files[f"lookup/docs/{k // DOC_CHUNK}.js"] = _js_call(
-                "rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK]
-            )
+            yield f"lookup/docs/{k // DOC_CHUNK}.js", _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
         n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in self.postings.values())
         buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
         avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
@@ -546,14 +567,14 @@ class TermIndexBuilder:
                 by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
                 weighted, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
                 head = [-(len(plist) // 2), len(tails)]  # [-df, tail number]: the bucket holds only a part
-                files[f"lookup/terms/tail-{len(tails)}.js"] = _js_call("rbTermsTail", len(tails), _deltas(tail))
+                yield f"lookup/terms/tail-{len(tails)}.js", _js_call("rbTermsTail", len(tails), _deltas(tail))
                 tails.append(term)
             parts[fnv1a(term) % buckets][term] = head + _deltas(weighted)
         for k, part in enumerate(parts):
-            files[f"lookup/terms/{k}.js"] = _js_call("rbTermsBucket", k, part)
+            yield f"lookup/terms/{k}.js", _js_call("rbTermsBucket", k, part)
         for k, docs in enumerate(self.by_topic):
             deltas = [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)]
-            files[f"lookup/terms/topic-{k}.js"] = _js_call("rbTermsTopic", k, deltas)
+            yield f"lookup/terms/topic-{k}.js", _js_call("rbTermsTopic", k, deltas)
         vocab = sorted({t[1:] for t in self.postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
         meta = {
             "version": 2,
@@ -565,5 +586,4 @@ class TermIndexBuilder:
             "topic_ids": self.topic_ids,
             "vocab": vocab,
         }
-        files["lookup/terms/meta.js"] = _js_call("rbTermsMeta", meta)
-        return files
+        yield "lookup/terms/meta.js", _js_call("rbTermsMeta", meta)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import exports
-from .cache import _cache, cached, derived, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
+from .cache import _cache, cached, derived_files, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
 from .data import Rulebook
-from .exports import download_files
+from .exports import download_files, iter_download_files
 from .links import DEFAULT_LINKS, Links, root_prefix, topic_downloads  # noqa: F401 - re-exported
 from .models import CHAIN_LABELS, City, Topic
 from .pages import Page, html_text, kind, nav  # noqa: F401 - re-exported
@@ -70,7 +70,7 @@ def commonjs_global(source: str, name: str) -> str:
     return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
 
 
-_downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes]]] = []
+_downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes | Path]]] = []
 
 
 def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:
@@ -94,18 +94,24 @@ def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], b
     return memo
 
 
-def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes]:
+def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes | Path]:
     """The data/ files of this build, made once (the hooks write them, the data page lists them).
 
     `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
-    paths relative to the site root. With `root`, they are kept in .cache/ until the data or the code
-    changes (writing the workbooks was a third of a warm five-city build)."""
+    paths relative to the site root. With `root`, each file is written to .cache/downloads-<key>/ as it
+    is made and given as its path there, kept until the data or the code changes (writing the workbooks
+    was a third of a warm five-city build; at 3,000 cities holding every file at once was +3 GB)."""
     # identity, not id(): a reload may reuse an id
     if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
-
-        def make() -> dict[str, str | bytes]:
-            return download_files(book, site_url, _workbook_memo(root) if root else None)
-
-        made = derived(root, "downloads", site_url or "", make, ("openpyxl",)) if root else make()
+        made: dict[str, str | bytes | Path]
+        if root:
+            memo = _workbook_memo(root)
+            made = dict(
+                derived_files(
+                    root, "downloads", site_url or "", lambda: iter_download_files(book, site_url, memo), ("openpyxl",)
+                )
+            )
+        else:
+            made = dict(download_files(book, site_url))
         _downloads[:] = [(book, site_url, made)]
     return _downloads[0][2]

@@ -154,3 +154,34 @@ def test_concordance_workbook_lists_each_provision_with_its_sources(book):
     assert sources["株洲市"] == "《株洲市人民政府工作规则》（株政发〔2022〕1号）"
     assert "机器建议" in wb["说明"]["A1"].value
     assert data == exports.concordance_xlsx(book, topic, "https://rules.example.org/")  # reproducible
+
+
+def test_downloads_are_made_one_file_at_a_time_into_a_cache_folder_that_is_whole_or_absent(tmp_path):
+    """cache.derived_files writes each file as it is made (the next is asked for only after), keeps them for
+    the next build, and a make that fails half-way leaves no folder a later build would take as complete."""
+    from conftest import copy_project
+
+    from rulebook import cache
+
+    project = copy_project(tmp_path / "p")
+    written: list[list[str]] = []
+
+    def make(fail: bool = False):
+        for name in ("a.json", "topics/b.csv", "c.xlsx"):
+            folder = next(project.glob(".cache/.downloads-*.tmp"), None)
+            files = folder.rglob("*") if folder else []
+            written.append(sorted(str(p.relative_to(folder)) for p in files if p.is_file()))
+            if fail and name == "c.xlsx":
+                raise RuntimeError("disk full")
+            yield name, f"{name} 内容" if name != "c.xlsx" else b"\x00\x01"
+
+    with pytest.raises(RuntimeError):
+        cache.derived_files(project, "downloads", "", lambda: make(fail=True))
+    assert not list((project / ".cache").glob("*downloads-*"))  # nothing complete-looking, no half folder
+    written.clear()
+    got = cache.derived_files(project, "downloads", "", make)
+    assert written == [[], ["a.json"], ["a.json", "topics/b.csv"]]  # each written before the next is made
+    assert list(got) == ["a.json", "topics/b.csv", "c.xlsx"]
+    assert got["topics/b.csv"].read_text(encoding="utf-8") == "topics/b.csv 内容"
+    assert got["c.xlsx"].read_bytes() == b"\x00\x01"
+    assert cache.derived_files(project, "downloads", "", lambda: iter(())) == got  # kept: not made again

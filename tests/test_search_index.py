@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from rulebook import search
@@ -38,15 +39,18 @@ def test_search_caches_never_change_the_files(book, tmp_path):
     uncached = search.search_files(book, ROOT)
     cold = search.search_files(book, ROOT, cache_dir=tmp_path)
     warm = search.search_files(book, ROOT, cache_dir=tmp_path)
-    for stale in tmp_path.glob("terms-*.json"):
-        stale.unlink()
+    stale = list(tmp_path.glob("terms-*"))
+    assert len(stale) == 1 and stale[0].is_dir()  # the merged index, one file per index file
+    shutil.rmtree(stale[0])
     merged = search.search_files(book, ROOT, cache_dir=tmp_path)
 
     def texts(files: dict[str, str | Path]) -> dict[str, str]:
         return {k: v.read_text(encoding="utf-8") if isinstance(v, Path) else v for k, v in files.items()}
 
-    # cached shards come as their cache files' paths (so a big corpus is not held in memory)
-    assert any(isinstance(v, Path) for v in cold.values()) and any(isinstance(v, Path) for v in warm.values())
+    # with a cache, shards and term index files come as their cache files' paths (a big corpus is not
+    # held in memory); only meta.js is text
+    for files in (cold, warm, merged):
+        assert [k for k, v in files.items() if not isinstance(v, Path)] == ["lookup/meta.js"]
     assert not any(isinstance(v, Path) for v in uncached.values())
     assert texts(uncached) == texts(cold) == texts(warm) == texts(merged)
     assert len(list(tmp_path.glob("*.counts.json"))) == len(book.cities)

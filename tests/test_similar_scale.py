@@ -1,4 +1,4 @@
-"""他市相似条文 at scale (issue 20: HTML per page < 100 kB): beyond align.SIMILAR_INLINE_MAX_CITIES cities a
+"""他市相似条文 at scale (issue 20: HTML per page < 100 kB): in a large corpus (rulebook.scale) a
 city page carries only the lists' summaries; each city's lists come from one script, loaded when a reader
 opens a list. Built once at 5 real + 61 synthetic cities."""
 
@@ -12,12 +12,12 @@ from urllib.parse import urljoin
 import pytest
 from conftest import copy_project, mkdocs_build
 
-from rulebook import align
+from rulebook import align, scale, search
 from rulebook.data import load_rulebook
 from rulebook.synthetic import make_synthetic
 
 pytestmark = pytest.mark.build
-CITIES = align.SIMILAR_INLINE_MAX_CITIES + 6
+CITIES = scale.LARGE_ABOVE + 6
 
 
 @pytest.fixture(scope="module")
@@ -97,4 +97,33 @@ def test_opening_a_list_loads_the_citys_script_once_and_links_resolve(big, brows
         anchor = target.split("#")[1]
         assert page.url == target and page.locator(f"[id='{anchor}']").count() == 1
         assert page.console_errors == [] and browser.blocked == []
+        page.context.close()
+
+
+def test_a_large_corpus_has_no_lunr_shards_and_its_term_index_answers_a_city_search(big, browser):
+    """Above rulebook.scale.LARGE_ABOVE cities no per-city lunr shard is built; 条文检索 filtered to one
+    city then runs on the term index and lists only that city's articles, the same ones the real
+    five's lunr shard finds for the query (zhuzhou's text is in both corpora)."""
+    from search_eval import lookup_results
+
+    from rulebook.browser import serve
+
+    site, book = big["site"], big["book"]
+    assert not search.shards_wanted(book)
+    assert not (site / "lookup/shards").exists()
+    meta = (site / "lookup/meta.js").read_text(encoding="utf-8")
+    assert '"shards":false' in meta.replace(" ", "")
+    with serve(site) as url:
+        page = browser.page()
+        shard_requests: list[str] = []
+        page.on("request", lambda r: "/lookup/shards/" in r.url and shard_requests.append(r.url))
+        refs = lookup_results(page, url, "常务会议", city="zhuzhou")
+        assert page.get_attribute(".rb-lookup", "data-engine") == "terms"
+        assert refs and all(r.startswith("zhuzhou/") for r in refs)
+        # zhuzhou's 常务会议 articles (by their text) are all found
+        want = {f"zhuzhou/{a.n}" for a in book.city("zhuzhou").articles() if "常务会议" in a.text()}
+        assert want <= set(refs), want - set(refs)
+        header = lookup_results(page, url, "会签")
+        assert len({r.split("/")[0] for r in header}) > 1  # unfiltered: many cities, same engine
+        assert shard_requests == [] and page.console_errors == [] and browser.blocked == []
         page.context.close()

@@ -85,8 +85,10 @@
     return metaReady;
   }
 
+  // A large corpus has no lunr shards (meta.shards false): the term index serves every search.
   function useTerms(opts) {
     var e = opts.engine || "";
+    if (meta.shards === false) return true;
     return e === "terms" || (e !== "lunr" && !opts.city && meta.cities.length > TERMS_ABOVE);
   }
 
