@@ -128,10 +128,7 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in draftcheck.check_files(book).items():
         files.append(File.generated(config, dest, content=text))
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
-        if isinstance(text, Path):  # a cache file (shard, term index): copied from there, never held in memory
-            files.append(File.generated(config, dest, abs_src_path=str(text)))
-        else:
-            files.append(File.generated(config, dest, content=text))
+        files.append(_generated(config, dest, text))
     phases.mark("vendor files, check data, search index")
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
     phases.mark("alignment")
@@ -144,12 +141,16 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     _plan_pages(files, config, book, matches, root)
     # Downloads are generated from the data at build time, never committed.
     for name, text in site.downloads(book, config.site_url, root).items():
-        if isinstance(text, Path):  # made into .cache/ one file at a time: copied from there
-            files.append(File.generated(config, f"data/{name}", abs_src_path=str(text)))
-        else:
-            files.append(File.generated(config, f"data/{name}", content=text))
+        files.append(_generated(config, f"data/{name}", text))
     phases.mark("similar lists, basket data, downloads")
     return files
+
+
+def _generated(config, dest: str, text: str | bytes | Path) -> File:  # noqa: ANN001
+    # A Path is a file in .cache/ (search index, downloads), copied from there: never held in memory.
+    if isinstance(text, Path):
+        return File.generated(config, dest, abs_src_path=str(text))
+    return File.generated(config, dest, content=text)
 
 
 def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
