@@ -151,7 +151,8 @@ def atomic_build(target: Path, steps: Callable[[Path], None]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:
+    """Runs in a child (between fork and exec, or in a forked worker): SIGKILL it when this process dies."""
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG: a build killed with SIGKILL takes its step with it, so nothing writes into
         # a temporary folder the next build may be removing.
@@ -164,7 +165,7 @@ def run_step(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = 
     Raises BuildFailed if it exits non-zero. If this process is interrupted, the step's whole process
     group (e.g. Chromium under the PDF step) is killed before the exception goes on."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True, preexec_fn=die_with_parent)
     try:
         rc = proc.wait()
     except BaseException:

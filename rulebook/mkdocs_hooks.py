@@ -28,6 +28,7 @@ from rulebook import (  # noqa: E402
     incremental,
     lint,
     pages,
+    parallel,
     phases,
     rawblock,
     render,
@@ -64,6 +65,7 @@ def _drop_dirty_warning(record: logging.LogRecord) -> bool:
 def on_startup(command: str, dirty: bool) -> None:
     # Incremental only when scripts/build.py asks for it: --dirty and the previous site to reuse pages from.
     _state["dirty"] = bool(dirty and command == "build" and os.environ.get(incremental.PREVIOUS_ENV))
+    _state["command"] = command
     if _state["dirty"]:
         build_log = logging.getLogger("mkdocs.commands.build")
         if _drop_dirty_warning not in build_log.filters:
@@ -91,6 +93,11 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
     # The book lives for the whole build: keep the collector from rescanning its millions of objects
     # (at 300 cities that scanning was half the time of building the search shards); forked workers too.
     gc.freeze()
+    # The alignment and the downloads are made on the second core while this process configures and
+    # builds the search index (on_files waits for them). They read only the book.
+    _state["worker"] = None
+    if _state.get("command") == "build":
+        _state["worker"] = parallel.start(lambda: _warm(book, config.site_url, root))
     config.nav = pages.nav(book)
     terms = search.search_terms(book, root)
     search.use_terms(terms)
@@ -111,6 +118,31 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         files.append(File.generated(config, src, content=text, inclusion=inclusion))
     phases.mark("page stubs")
     root = _root(config)
+    try:
+        _search_and_vendor(files, config, book, root)
+    except BaseException:
+        _stop_worker()
+        raise
+    worker: parallel.Worker | None = _state.pop("worker", None)  # type: ignore[assignment]
+    if worker:
+        done = worker.wait()  # on failure its cache entries are missing: made below, errors reported here
+        phases.mark(f"waited for the alignment and downloads worker ({'done' if done else 'failed'})")
+    matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
+    phases.mark("alignment")
+    return _finish_files(files, config, book, root, matches)
+
+
+def _stop_worker() -> None:
+    worker: parallel.Worker | None = _state.pop("worker", None)  # type: ignore[assignment]
+    if worker:
+        worker.stop()
+
+
+def on_build_error(error: Exception) -> None:
+    _stop_worker()  # the build failed: what the worker makes is not needed
+
+
+def _search_and_vendor(files: Files, config, book: Rulebook, root: Path) -> None:  # noqa: ANN001
     for dest, src in site.VENDOR.items():
         path = root / src
         if not path.exists():
@@ -130,8 +162,15 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     for dest, text in search.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(_generated(config, dest, text))
     phases.mark("vendor files, check data, search index")
-    matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
-    phases.mark("alignment")
+
+
+def _warm(book: Rulebook, site_url: str | None, root: Path) -> None:
+    # In the worker: fill the cache entries that align.for_book and site.downloads read in on_files.
+    align.for_book(book, root / ".cache" / "align")
+    site.downloads(book, site_url, root)
+
+
+def _finish_files(files: Files, config, book: Rulebook, root: Path, matches: dict) -> Files:  # noqa: ANN001
     for dest, text in align.similar_files(book, matches).items():  # none unless the corpus is large
         files.append(File.generated(config, dest, content=text))
     for dest, text in drafting.basket_files(book, matches).items():

@@ -1,0 +1,78 @@
+"""The build's second core (rulebook/parallel.py): the alignment and the downloads made in a forked worker
+give the same site as a serial build; a worker that fails or is stopped loses nothing and prints nothing."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, mkdocs_build
+from test_incremental import _same
+
+from rulebook import parallel
+from rulebook.synthetic import make_synthetic
+
+WAITED = "[phase] waited for the alignment and downloads worker (done)"
+
+
+def _project(dest: Path) -> Path:
+    root = copy_project(dest)
+    make_synthetic(root, 10)  # 15 cities: similar articles across cities, every download kind
+    return root
+
+
+@pytest.mark.skipif(not parallel.enabled(), reason="one core: builds are serial")
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    # Two copies, each with its own empty .cache: the worker's entries cannot come from the other build.
+    par, ser = _project(tmp_path / "par"), _project(tmp_path / "ser")
+    a = mkdocs_build(par, tmp_path / "site-par", env={"RULEBOOK_PHASES": "1"})
+    assert a.returncode == 0, a.stderr[-3000:]
+    b = mkdocs_build(ser, tmp_path / "site-ser", env={"RULEBOOK_PHASES": "1", parallel.JOBS_ENV: "1"})
+    assert b.returncode == 0, b.stderr[-3000:]
+    assert WAITED in a.stderr  # the worker made the alignment and the downloads …
+    assert "worker" not in b.stderr  # … and the serial build had none
+    # … into the cache, where the parent read them: both kinds of entry exist after the parallel build.
+    assert list((par / ".cache" / "align").glob("align-*.json"))
+    assert list((par / ".cache").glob("downloads-*/.files.json"))
+    _same(tmp_path / "site-par", tmp_path / "site-ser")
+
+
+def test_worker_does_its_work(tmp_path: Path) -> None:
+    out = tmp_path / "made.txt"
+    worker = parallel.start(lambda: out.write_text("已生成", encoding="utf-8"))
+    if worker is None:
+        pytest.skip("one core: no worker")
+    assert worker.wait() is True
+    assert out.read_text(encoding="utf-8") == "已生成"
+
+
+def test_failing_worker_reports_failure_and_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    def work() -> None:
+        print("from the worker")
+        raise RuntimeError("bad data")
+
+    worker = parallel.start(work)
+    if worker is None:
+        pytest.skip("one core: no worker")
+    assert worker.wait() is False  # the caller then makes the entries itself and reports the error
+    out, err = capfd.readouterr()
+    assert "from the worker" not in out and "bad data" not in err and "Traceback" not in err
+
+
+def test_stopped_worker_is_killed_and_reaped(tmp_path: Path) -> None:
+    worker = parallel.start(lambda: time.sleep(60))
+    if worker is None:
+        pytest.skip("one core: no worker")
+    t0 = time.perf_counter()
+    worker.stop()
+    assert time.perf_counter() - t0 < 10
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(worker.pid, 0)
+
+
+def test_serial_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
+    assert parallel.enabled() is False
+    assert parallel.start(lambda: None) is None
