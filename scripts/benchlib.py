@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,14 +38,54 @@ def timed_build(
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty build cannot block on it
         proc = subprocess.Popen(cmd, cwd=config.parent, env=full_env, stdout=subprocess.DEVNULL, stderr=err)
+        sampler = TreeRss(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
+        sampler.done.set()
+        sampler.join()
         err.seek(0)
         text = err.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"build of {config} failed:\n{text[-3000:]}")
     LAST_PHASES[:] = [line for line in text.splitlines() if line.startswith("[phase] ")]
-    return seconds, usage.ru_maxrss // 1024
+    # ru_maxrss is the largest single process; processes running at once (the build's worker, the search
+    # pool) add up, so the peak is the larger of it and the sampled sum over the process tree.
+    return seconds, max(usage.ru_maxrss // 1024, sampler.peak_kb // 1024)
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    # Proportional set size: a page forked workers share with their parent is counted once in the sum.
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+class TreeRss(threading.Thread):
+    """Samples the memory of a process and all its descendants together (summed PSS) every 0.2 s (Linux /proc)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
 
 
 def twin_markdown(city: City) -> str:
