@@ -518,7 +518,8 @@ class TermIndexBuilder:
     def __init__(self, book: Rulebook) -> None:
         self.book = book
         self.topic_ids = book.topic_ids()
-        self.postings: dict[str, list[int]] = defaultdict(list)  # term -> [doc, tf, doc, tf, ...]
+        # per field ("b" bigrams, "w" words): term -> [doc, tf, doc, tf, ...]; `postings` joins them
+        self._by_field: dict[str, defaultdict[str, list[int]]] = {"b": defaultdict(list), "w": defaultdict(list)}
         self.n_docs = 0
         self.dl: dict[str, list[int]] = {"b": [], "w": []}
         self.by_topic: list[list[int]] = [[] for _ in self.topic_ids]
@@ -534,9 +535,12 @@ class TermIndexBuilder:
         for (chapter, a, topics), (b, w) in zip(articles, counts, strict=True):
             d = self.n_docs
             self.n_docs += 1
-            for prefix, tf_of in (("b", b), ("w", w)):
+            for field, tf_of in (("b", b), ("w", w)):
+                postings = self._by_field[field]  # keyed without the field's prefix: no string built per posting
                 for term, tf in tf_of.items():
-                    self.postings[prefix + term] += [d, tf]
+                    plist = postings[term]
+                    plist.append(d)
+                    plist.append(tf)
             self.dl["b"].append(sum(b.values()))
             self.dl["w"].append(sum(w.values()))
             for t in topics:
@@ -544,6 +548,11 @@ class TermIndexBuilder:
                     self.by_topic[self.topic_ids.index(t)].append(d)
             self.store.append(_stored(city, chapter, a, topics))
         self.runs.append(doc_runs([a.n for _, a, _ in articles]))
+
+    @property
+    def postings(self) -> dict[str, list[int]]:
+        """Term (prefixed with its field: "b" or "w") -> [doc, tf, doc, tf, ...]."""
+        return {f + term: plist for f, terms in self._by_field.items() for term, plist in terms.items()}
 
     def files(self) -> dict[str, str]:
         return dict(self.iter_files())
@@ -553,14 +562,23 @@ class TermIndexBuilder:
         store = self.store
         for k in range(0, len(store), DOC_CHUNK):
             yield f"lookup/docs/{k // DOC_CHUNK}.js", _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
-        n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in self.postings.values())
+        all_postings = self.postings
+        n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in all_postings.values())
         buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
         avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
+        # term_weight's length norm, per field and document, computed once: it is per document, not per
+        # posting. The weight below is term_weight's expression, operation for operation (same floats).
+        norms = {f: [_K1 * (1 - _B + _B * dl / avg[f]) if avg[f] else _K1 for dl in x] for f, x in self.dl.items()}
+        scale = WEIGHT_SCALE
+        k1p1 = _K1 + 1
         parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
         tails = []
-        for term in sorted(self.postings):
-            plist, dl, a = self.postings[term], self.dl[term[0]], avg[term[0]]
-            weighted = [(plist[i], term_weight(plist[i + 1], dl[plist[i]], a)) for i in range(0, len(plist), 2)]
+        for term in sorted(all_postings):
+            plist, norm = all_postings[term], norms[term[0]]
+            docs, tfs = plist[0::2], plist[1::2]
+            weighted = [
+                (d, max(1, round(scale * tf * k1p1 / (tf + norm[d])))) for d, tf in zip(docs, tfs, strict=True)
+            ]
             head: list[int] = []
             if len(weighted) > TOP_POSTINGS:
                 # the heaviest postings stay in the bucket; the rest is the term's tail file
@@ -575,7 +593,7 @@ class TermIndexBuilder:
         for k, docs in enumerate(self.by_topic):
             deltas = [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)]
             yield f"lookup/terms/topic-{k}.js", _js_call("rbTermsTopic", k, deltas)
-        vocab = sorted({t[1:] for t in self.postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
+        vocab = sorted({t[1:] for t in all_postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
         meta = {
             "version": 2,
             "buckets": buckets,
