@@ -156,11 +156,16 @@ def alignment_file(book: Rulebook) -> AlignmentFile:
     return AlignmentFile(
         method="TF-IDF（字 1–3 元组 + jieba 词）余弦相似度；每市取最相似一条，最多 8 条",
         min_score=align.MIN_SCORE,
+        # model_construct: the rows are made from typed data (validated cities, align.Match), and
+        # validating 660k counterparts was a seventh of the downloads at 1,000 cities
         rows=[
-            AlignmentRecord(
+            AlignmentRecord.model_construct(
                 city=c.id,
                 n=a.n,
-                counterparts=[Counterpart(city=m.city, n=m.n, score=m.score) for m in matches.get((c.id, a.n), [])],
+                counterparts=[
+                    Counterpart.model_construct(city=m.city, n=m.n, score=m.score)
+                    for m in matches.get((c.id, a.n), [])
+                ],
             )
             for c in book.ordered_cities()
             for a in c.articles()
