@@ -163,8 +163,7 @@ def alignment_file(book: Rulebook) -> AlignmentFile:
                 city=c.id,
                 n=a.n,
                 counterparts=[
-                    Counterpart.model_construct(city=m.city, n=m.n, score=m.score)
-                    for m in matches.get((c.id, a.n), [])
+                    Counterpart.model_construct(city=m.city, n=m.n, score=m.score) for m in matches.get((c.id, a.n), [])
                 ],
             )
             for c in book.ordered_cities()

@@ -576,9 +576,7 @@ class TermIndexBuilder:
         for term in sorted(all_postings):
             plist, norm = all_postings[term], norms[term[0]]
             docs, tfs = plist[0::2], plist[1::2]
-            weighted = [
-                (d, max(1, round(scale * tf * k1p1 / (tf + norm[d])))) for d, tf in zip(docs, tfs, strict=True)
-            ]
+            weighted = [(d, max(1, round(scale * tf * k1p1 / (tf + norm[d])))) for d, tf in zip(docs, tfs, strict=True)]
             head: list[int] = []
             if len(weighted) > TOP_POSTINGS:
                 # the heaviest postings stay in the bucket; the rest is the term's tail file
