@@ -131,9 +131,16 @@ def _analyse(city: City, chapter: str, a: Article, topics: list[str], labels: di
     return {
         "words": words(text),
         "bigrams": bigrams(text),
-        "heading": words(f"{city.name}{chapter}"),
-        "topic_words": [w for t in topics for w in words(labels.get(t, ""))],
+        "heading": list(_repeated_words(f"{city.name}{chapter}", jieba.dt.total)),
+        "topic_words": [w for t in topics for w in _repeated_words(labels.get(t, ""), jieba.dt.total)],
     }
+
+
+@lru_cache(maxsize=4096)
+def _repeated_words(text: str, _total: int) -> tuple[str, ...]:
+    # A chapter heading or topic label, the same for many articles: segmented once (keyed on the
+    # dictionary's size, as _parts_of: use_terms() grows it).
+    return tuple(words(text))
 
 
 def _doc(city: City, a: Article, topics: list[str], tokens: dict[str, list[str]]) -> dict[str, object]:
