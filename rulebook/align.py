@@ -406,13 +406,19 @@ def similar_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]]) -
 _CODE = Path(__file__)
 
 
-def cached_alignment(book: Rulebook, cache_dir: Path | None) -> dict[tuple[str, int], list[Match]]:
-    """align(book), kept in cache_dir keyed by every article's text, this module and the library versions."""
+def cache_path(book: Rulebook, cache_dir: Path) -> Path:
+    """Where cached_alignment keeps this book's alignment: keyed by every article's text, this module
+    and the library versions."""
     key = fingerprint(("scikit-learn", "jieba", "numpy", "scipy"), [_CODE])
     for slug, city in sorted(book.cities.items()):
         for a in city.articles():
             key.update(f"{slug}\0{a.n}\0{a.text()}\0".encode())
-    path = cache_dir / f"align-{key.hexdigest()[:24]}.json" if cache_dir else None
+    return cache_dir / f"align-{key.hexdigest()[:24]}.json"
+
+
+def cached_alignment(book: Rulebook, cache_dir: Path | None) -> dict[tuple[str, int], list[Match]]:
+    """align(book), kept in cache_dir (cache_path)."""
+    path = cache_path(book, cache_dir) if cache_dir else None
     if path and path.exists():
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))

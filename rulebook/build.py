@@ -41,7 +41,7 @@ def temp_dir(target: Path) -> Path:
     return target.with_name(f"{target.name}.tmp-{os.getpid()}")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -63,7 +63,7 @@ def clean_stale(target: Path) -> list[Path]:
     for kind in ("tmp", "old"):
         for path in sorted(target.parent.glob(f"{target.name}.{kind}-*")):
             pid = path.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+            if not pid.isdigit() or (int(pid) != os.getpid() and pid_alive(int(pid))):
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)

@@ -112,6 +112,13 @@ def store_files(folder: Path, items: Iterable[tuple[str, str | bytes]], replaces
     return {n: folder / n for n in names}
 
 
+def derived_folder(root: Path, name: str, extra: str, dists: tuple[str, ...] = ()) -> Path:
+    """The .cache/ folder derived_files keeps these files in (see there for the key)."""
+    key = fingerprint(dists, [])
+    key.update(_content_key(root).encode() + b"\0" + extra.encode())
+    return root / ".cache" / f"{name}-{key.hexdigest()[:24]}"
+
+
 def derived_files(
     root: Path,
     name: str,
@@ -123,9 +130,7 @@ def derived_files(
     in the order `make` yields them; made again only when the key changes. The key is what the book's
     own cache key covers (every byte of rules_data/ and of this package, the settings) plus `extra` and
     the versions of `dists`."""
-    key = fingerprint(dists, [])
-    key.update(_content_key(root).encode() + b"\0" + extra.encode())
-    folder = root / ".cache" / f"{name}-{key.hexdigest()[:24]}"
+    folder = derived_folder(root, name, extra, dists)
     kept = read_stored(folder)
     return kept if kept is not None else store_files(folder, make(), replaces=f"{name}-*")
 

@@ -37,6 +37,8 @@ from rulebook import (  # noqa: E402
 )
 from rulebook.data import DataError, Rulebook  # noqa: E402
 
+log = logging.getLogger("mkdocs.plugins.rulebook")
+
 
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
     return Path(config.config_file_path).resolve().parent
@@ -97,7 +99,8 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
     # builds the search index (on_files waits for them). They read only the book.
     _state["worker"] = None
     if _state.get("command") == "build":
-        _state["worker"] = parallel.start(lambda: _warm(book, config.site_url, root))
+        parallel.clean_stale(root / ".cache")  # what a killed build's worker was writing
+        _state["worker"] = parallel.start(lambda: _warm(book, config.site_url, root), scratch=root / ".cache")
     config.nav = pages.nav(book)
     terms = search.search_terms(book, root)
     search.use_terms(terms)
@@ -126,7 +129,16 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
     worker: parallel.Worker | None = _state.pop("worker", None)  # type: ignore[assignment]
     if worker:
         done = worker.wait()  # on failure its cache entries are missing: made below, errors reported here
-        phases.mark(f"waited for the alignment and downloads worker ({'done' if done else 'failed'})")
+        if not done:
+            log.info("the alignment and downloads worker failed; making them in this process")
+        if phases.enabled():  # profiling (and tests): did it leave what the calls below read?
+            ready = align.cache_path(book, root / ".cache" / "align").exists() and site.downloads_ready(
+                root, config.site_url
+            )
+            phases.mark(
+                f"waited for the alignment and downloads worker ({'done' if done else 'failed'}, "
+                f"cache {'ready' if ready else 'missing'})"
+            )
     matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
     phases.mark("alignment")
     return _finish_files(files, config, book, root, matches)

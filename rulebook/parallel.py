@@ -1,22 +1,25 @@
 """The build's second core: the alignment and the downloads are made in a forked child while this process
-builds the search index (the hooks start it in on_files and wait for it before they need either).
+configures the build and builds the search index (the hooks start it in on_config, wait for it in on_files).
 
 The child only fills cache entries (rulebook/align.py's alignment file, the .cache/downloads-<key>/
 folder); the hooks then read them exactly as on a warm build, so the output is the same as a serial
 build's. Should the child fail or be killed, those entries are simply missing and this process makes
 them itself, reporting any error as it always does: nothing is lost and no error is hidden.
-Serial when RULEBOOK_JOBS=1, on one core, or under `mkdocs serve` (its server threads make fork unsafe).
+Serial when RULEBOOK_JOBS=1, on one core, when fork fails, or under `mkdocs serve` (its server threads
+make fork unsafe).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from .build import die_with_parent
+from .build import die_with_parent, pid_alive
 
 JOBS_ENV = "RULEBOOK_JOBS"  # "1": no child, everything in this process (the test of equal output uses it)
 
@@ -24,6 +27,7 @@ JOBS_ENV = "RULEBOOK_JOBS"  # "1": no child, everything in this process (the tes
 @dataclass
 class Worker:
     pid: int
+    scratch: Path | None = None  # where the child writes (temporary names end in .<pid>.tmp)
 
     def wait(self) -> bool:
         """Wait for the child; True if it did all its work."""
@@ -31,33 +35,73 @@ class Worker:
         return os.waitstatus_to_exitcode(status) == 0
 
     def stop(self) -> None:
-        """Kill the child and reap it (the build failed: what it makes is not needed)."""
+        """Kill the child, reap it and remove what it was writing (the build failed: it is not needed)."""
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(self.pid, 0)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already
+            pass
+        # A killed child cannot clean up: its half-written files (cache.write_cache_file, store_files)
+        # carry its pid, which no later build has, so they would stay.
+        if self.scratch is not None and self.scratch.is_dir():
+            for path in self.scratch.rglob(f".*.{self.pid}.tmp"):
+                _remove(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_stale(scratch: Path) -> list[Path]:
+    """Remove the temporary files (`.<name>.<pid>.tmp`) that processes no longer alive left in `scratch`
+    and the folders directly in it: a build killed with SIGKILL takes its worker with it mid-write."""
+    removed = []
+    folders = [scratch, *(p for p in scratch.iterdir() if p.is_dir())] if scratch.is_dir() else []
+    for folder in folders:
+        for path in folder.glob(".*.tmp"):
+            pid = path.name[: -len(".tmp")].rsplit(".", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+                _remove(path)
+                removed.append(path)
+    return removed
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may run on (a pinned build: fewer)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def enabled() -> bool:
-    return os.environ.get(JOBS_ENV) != "1" and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+    return os.environ.get(JOBS_ENV) != "1" and cores() > 1 and hasattr(os, "fork")
 
 
-def start(work: Callable[[], None]) -> Worker | None:
-    """Run `work` in a forked child (None: it runs nowhere, the caller's own calls will do it)."""
+def start(work: Callable[[], None], scratch: Path | None = None) -> Worker | None:
+    """Run `work` in a forked child (None: it runs nowhere, the caller's own calls will do it).
+    `scratch`: the folder the work writes into, cleaned of the child's temporary files by Worker.stop()."""
     if not enabled():
         return None
     sys.stdout.flush()
     sys.stderr.flush()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process slot for a child: build serially
+        return None
     if pid:
-        return Worker(pid)
+        return Worker(pid, scratch)
     code = 1
     try:
         die_with_parent()  # a killed build takes the child with it
         if os.getppid() != parent:  # it died before that took effect
-            return
+            return None
         # Quiet: an error here is made again, and reported, by the parent.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)

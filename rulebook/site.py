@@ -11,7 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import exports
-from .cache import _cache, cached, derived_files, fingerprint, jinja_cache, rulebook, write_cache_file  # noqa: F401 - re-exported
+from .cache import (  # noqa: F401 - re-exported
+    _cache,
+    cached,
+    derived_files,
+    derived_folder,
+    fingerprint,
+    jinja_cache,
+    read_stored,
+    rulebook,
+    write_cache_file,
+)
 from .data import Rulebook
 from .exports import download_files, iter_download_files
 from .links import DEFAULT_LINKS, Links, root_prefix, topic_downloads  # noqa: F401 - re-exported
@@ -94,6 +104,14 @@ def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], b
     return memo
 
 
+_DISTS = ("openpyxl",)
+
+
+def downloads_ready(root: Path, site_url: str | None = None) -> bool:
+    """Whether .cache/ holds this data's downloads complete (downloads() then only reads them)."""
+    return read_stored(derived_folder(root, "downloads", site_url or "", _DISTS)) is not None
+
+
 def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes | Path]:
     """The data/ files of this build, made once (the hooks write them, the data page lists them).
 
@@ -108,7 +126,7 @@ def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = N
             memo = _workbook_memo(root)
             made = dict(
                 derived_files(
-                    root, "downloads", site_url or "", lambda: iter_download_files(book, site_url, memo), ("openpyxl",)
+                    root, "downloads", site_url or "", lambda: iter_download_files(book, site_url, memo), _DISTS
                 )
             )
         else:

@@ -14,7 +14,7 @@ from test_incremental import _same
 from rulebook import parallel
 from rulebook.synthetic import make_synthetic
 
-WAITED = "[phase] waited for the alignment and downloads worker (done)"
+WAITED = "[phase] waited for the alignment and downloads worker (done, cache ready)"
 
 
 def _project(dest: Path) -> Path:
@@ -32,7 +32,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     b = mkdocs_build(ser, tmp_path / "site-ser", env={"RULEBOOK_PHASES": "1", parallel.JOBS_ENV: "1"})
     assert b.returncode == 0, b.stderr[-3000:]
     assert WAITED in a.stderr  # the worker made the alignment and the downloads …
-    assert "worker" not in b.stderr  # … and the serial build had none
+    assert "[phase] waited for the alignment and downloads worker" not in b.stderr  # … the serial build had none
     # … into the cache, where the parent read them: both kinds of entry exist after the parallel build.
     assert list((par / ".cache" / "align").glob("align-*.json"))
     assert list((par / ".cache").glob("downloads-*/.files.json"))
@@ -76,3 +76,49 @@ def test_serial_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.JOBS_ENV, "1")
     assert parallel.enabled() is False
     assert parallel.start(lambda: None) is None
+
+
+@pytest.mark.skipif(not parallel.enabled(), reason="one core: builds are serial")
+def test_failed_build_stops_the_worker_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    # The vendor check (npm files) fails after the worker has started, while it is still aligning.
+    (root / "node_modules").unlink()
+    (root / "node_modules").mkdir()
+    r = mkdocs_build(root, tmp_path / "site", env={"RULEBOOK_PHASES": "1"})
+    assert r.returncode != 0
+    assert "npm ci" in r.stderr and "Traceback" not in r.stderr
+    assert not list((root / ".cache").rglob("*.tmp"))  # stop() removed what the killed worker was writing
+
+
+def test_stale_temporary_files_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    cache = tmp_path / ".cache"
+    (cache / "align").mkdir(parents=True)
+    dead = 2**22 + 12345  # above any pid this machine hands out (pid_max is at most 2**22)
+    stale = [cache / f".downloads-abc.{dead}.tmp", cache / "align" / f".align-abc.json.{dead}.tmp"]
+    stale[0].mkdir()
+    (stale[0] / "articles.json").write_text("{}", encoding="utf-8")
+    stale[1].write_text("[]", encoding="utf-8")
+    mine = cache / f".lint-abc.ok.{os.getpid()}.tmp"  # a live process's: kept
+    mine.write_text("", encoding="utf-8")
+    assert sorted(parallel.clean_stale(cache)) == sorted(stale)
+    assert not any(p.exists() for p in stale) and mine.exists()
+
+
+def test_stop_removes_what_the_worker_was_writing(tmp_path: Path) -> None:
+    def work() -> None:  # killed mid-write, as cache.store_files would be
+        half = tmp_path / "lookup" / f".terms-abc.{os.getpid()}.tmp"
+        half.mkdir(parents=True)
+        (half / "0.js").write_text("rbTerms(", encoding="utf-8")
+        time.sleep(60)
+
+    worker = parallel.start(work, scratch=tmp_path)
+    if worker is None:
+        pytest.skip("one core: no worker")
+    half = tmp_path / "lookup" / f".terms-abc.{worker.pid}.tmp"
+    for _ in range(200):  # until the child has written it
+        if (half / "0.js").exists():
+            break
+        time.sleep(0.05)
+    assert (half / "0.js").exists()
+    worker.stop()
+    assert not half.exists()
