@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
 from .cache import write_cache_file
 
 # Script types a browser executes (HTML's "JavaScript MIME type essence match", plus modules).
@@ -156,7 +157,11 @@ def _scan_page(text: str) -> tuple[list[str], bool, list[tuple[str, str]]]:
     )
 
 
-def site_policy(site_dir: Path, memo: Path | None = None) -> SitePolicy:
+def _scan_file(page: Path) -> tuple[list[str], bool, list[tuple[str, str]]]:
+    return _scan_page(page.read_text(encoding="utf-8"))
+
+
+def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -> SitePolicy:
     """The policy of a built site: the hashes of its inline scripts, the Mermaid pages, inline handlers.
 
     With `memo` (a JSON file in .cache/), each page's findings are kept by its path, inode, size and
@@ -171,15 +176,19 @@ def site_policy(site_dir: Path, memo: Path | None = None) -> SitePolicy:
         except (OSError, ValueError):
             seen = {}
     found: dict[str, list[object]] = {}
+    pages = []
     for page in sorted(site_dir.rglob("*.html")):
-        rel = page.relative_to(site_dir).as_posix()
         st = page.stat()
-        stat = [st.st_ino, st.st_size, st.st_mtime_ns]
-        hit = seen.get(rel)
-        if hit is not None and hit[0] == stat:
-            page_hashes, chart, handlers = hit[1], hit[2], hit[3]
+        pages.append((page, page.relative_to(site_dir).as_posix(), [st.st_ino, st.st_size, st.st_mtime_ns]))
+    todo = [page for page, rel, stat in pages if (seen.get(rel) or [None])[0] != stat]
+    # `forks`: the pages not in the memo are read and scanned on every core (parallel.map_forked)
+    scanned = dict(zip(todo, parallel.map_forked(_scan_file, todo, forks), strict=True))
+    for page, rel, stat in pages:
+        if page in scanned:
+            page_hashes, chart, handlers = scanned[page]
         else:
-            page_hashes, chart, handlers = _scan_page(page.read_text(encoding="utf-8"))
+            hit = seen[rel]
+            page_hashes, chart, handlers = hit[1], hit[2], hit[3]
         found[rel] = [stat, page_hashes, chart, handlers]
         hashes.update(page_hashes)  # type: ignore[arg-type]
         if chart:

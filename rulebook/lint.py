@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import paths
+from . import parallel, paths
 from .cache import add_data, fingerprint, write_cache_file
 from .data import DataError, Rulebook, check_rulebook, file_memo, read_source, settings_key, validation_lines
 from .importer import ImportFailed, import_city
@@ -19,16 +19,17 @@ from .models import CityInput
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
 
-def lint(root: Path | None = None) -> list[str]:
+def lint(root: Path | None = None, forks: bool = False) -> list[str]:
     """Return every error found (empty list: the data is clean).
 
     The import check runs for every city whose input file and source text can be read, even when
     other files have errors, so a source the importer cannot read shows the importer's reason."""
-    return _lint(root or paths.ROOT)[0]
+    return _lint(root or paths.ROOT, forks=forks)[0]
 
 
-def _lint(root: Path, fresh: dict[str, str] | None = None) -> tuple[list[str], Rulebook | None]:
+def _lint(root: Path, fresh: dict[str, str] | None = None, forks: bool = False) -> tuple[list[str], Rulebook | None]:
     """lint(), and the book it checked when the data is clean (the same as load_rulebook(root)).
+    `forks`: the import checks may run in forked workers (parallel.map_forked).
 
     `fresh`: cities (slug -> key, see _import_key) whose import check passed in a clean lint with
     these very files and code: not imported again. Filled with this run's keys when it is clean."""
@@ -39,12 +40,16 @@ def _lint(root: Path, fresh: dict[str, str] | None = None) -> tuple[list[str], R
     if book.boilerplate is None:
         return errors, None  # the importer cannot run; boilerplate.yaml's own errors are reported
     keys = {}
+    todo = []
     for slug, inp in sorted(book.inputs.items()):
         if fresh is not None:
             keys[slug] = _import_key(root, slug, inp)
             if fresh.get(slug) == keys[slug]:
                 continue
-        errors += _check_generated(root, book, slug, inp)
+        todo.append(slug)
+    # Re-importing every city is most of a cold lint: on every core (workers inherit the book), in order.
+    for found in parallel.map_forked(lambda slug: _check_generated(root, book, slug, book.inputs[slug]), todo, forks):
+        errors += found
     if fresh is not None:
         fresh.clear()
         if not errors:
@@ -71,7 +76,9 @@ def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
     return check_and_load(root, cache_dir)[0]
 
 
-def check_and_load(root: Path | None = None, cache_dir: Path | None = None) -> tuple[list[str], Rulebook | None]:
+def check_and_load(
+    root: Path | None = None, cache_dir: Path | None = None, forks: bool = False
+) -> tuple[list[str], Rulebook | None]:
     """check(), and the clean book it loaded when it had to lint (None on a cache hit or with errors), so the
     build need not load the data a second time (cache.rulebook(root, loaded=book)).
 
@@ -83,7 +90,7 @@ def check_and_load(root: Path | None = None, cache_dir: Path | None = None) -> t
     Errors are never cached."""
     root = root or paths.ROOT
     if cache_dir is None:
-        return _lint(root)
+        return _lint(root, forks=forks)
     key = fingerprint(("pydantic", "PyYAML"), sorted(Path(__file__).parent.glob("*.py")))
     key.update(settings_key().encode())  # RULEBOOK_ALLOW_MARKUP and the source size limit change the verdict
     add_data(key, root)
@@ -102,7 +109,7 @@ def check_and_load(root: Path | None = None, cache_dir: Path | None = None) -> t
     except (OSError, ValueError):
         fresh = {}
     with file_memo(cache_dir / f"models-{tag}.pickle"):
-        errors, book = _lint(root, fresh)
+        errors, book = _lint(root, fresh, forks)
     if not errors:
         for old in [*cache_dir.glob("lint-*.ok"), *cache_dir.glob("imported-*.json")]:
             old.unlink(missing_ok=True)

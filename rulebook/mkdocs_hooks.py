@@ -80,7 +80,8 @@ def on_config(config):  # noqa: ANN001, ANN201
     root = _root(config)
     gc.unfreeze()  # `mkdocs serve`: the previous build's book may be collected (frozen in _configure)
     phases.mark("start (imports, MkDocs config)")
-    errors, book = lint.check_and_load(root, cache_dir=root / ".cache")
+    # Forked workers only in `mkdocs build`: `mkdocs serve` runs server threads (fork is unsafe there).
+    errors, book = lint.check_and_load(root, cache_dir=root / ".cache", forks=_state.get("command") == "build")
     phases.mark("lint and load")
     if errors:
         raise _refused(errors)
@@ -178,8 +179,13 @@ def _search_and_vendor(files: Files, config, book: Rulebook, root: Path) -> None
 
 def _warm(book: Rulebook, site_url: str | None, root: Path) -> None:
     # In the worker: fill the cache entries that align.for_book and site.downloads read in on_files.
-    align.for_book(book, root / ".cache" / "align")
-    site.downloads(book, site_url, root)
+    from threadpoolctl import threadpool_limits
+
+    # One thread: the build process and its search pool hold the other core, and BLAS/OpenMP threads
+    # competing with them spin (at 3,000 cities the parallel part was no faster than running serially).
+    with threadpool_limits(limits=1):
+        align.for_book(book, root / ".cache" / "align")
+        site.downloads(book, site_url, root)
 
 
 def _finish_files(files: Files, config, book: Rulebook, root: Path, matches: dict) -> Files:  # noqa: ANN001
@@ -274,7 +280,8 @@ def on_post_build(config) -> None:  # noqa: ANN001
         incremental.link_outputs(Path(str(_state["previous"])), site_dir, [e.dest for e in skipped.values()])
     root = _root(config)
     target = Path(str(_state.get("previous") or site_dir))  # the site folder this build will stand at
-    policy = csp.site_policy(site_dir, memo=root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json")
+    memo = root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json"
+    policy = csp.site_policy(site_dir, memo=memo, forks=_state.get("command") == "build")
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):

@@ -15,11 +15,15 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .build import die_with_parent, pid_alive
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 JOBS_ENV = "RULEBOOK_JOBS"  # "1": no child, everything in this process (the test of equal output uses it)
 
@@ -113,3 +117,31 @@ def start(work: Callable[[], None], scratch: Path | None = None) -> Worker | Non
         pass
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+_shared: list[Callable[..., object]] = []  # map_forked's function, inherited by its forked workers
+
+
+def _call(item: object) -> object:
+    return _shared[0](item)
+
+
+def map_forked(fn: Callable[[T], R], items: Iterable[T], allowed: bool, min_items: int = 16) -> Iterator[R]:
+    """fn over items, in order: in forked workers (one per core) when `allowed` (the caller's process has
+    no threads: not under `mkdocs serve`), enabled() and there are at least `min_items`; else here.
+    The workers inherit fn and everything it reads (a loaded book) instead of receiving it pickled;
+    only the items and results are."""
+    todo = list(items)
+    if not (allowed and enabled() and len(todo) >= min_items):
+        yield from map(fn, todo)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = cores()
+    _shared[:] = [fn]
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_call, todo, chunksize=max(1, len(todo) // (4 * n)))  # type: ignore[misc]
+    finally:
+        _shared.clear()

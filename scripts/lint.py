@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_source_bytes is not None:
         os.environ[MAX_SOURCE_ENV] = str(args.max_source_bytes)
     try:
-        errors = lint(args.root)
+        errors = lint(args.root, forks=True)  # a script: no threads, fork is safe
     except DataError as e:
         if args.debug:
             raise

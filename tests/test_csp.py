@@ -120,3 +120,19 @@ def test_the_memoised_scan_equals_a_fresh_one_and_sees_a_rewritten_page(tmp_path
     assert again == csp.site_policy(site_dir)
     assert csp.script_hash("y()") in again.hashes and MDN_HASH not in again.hashes
     assert any(p.startswith("index.html: <img onerror=") for p in again.problems)
+
+
+def test_the_forked_scan_equals_a_serial_one(tmp_path):
+    # scripts/build.py's builds scan pages on every core (parallel.map_forked): same policy, memo too.
+    site_dir, memo = tmp_path / "site", tmp_path / "csp-scan.json"
+    site_dir.mkdir()
+    _site(site_dir)
+    for i in range(30):
+        page = site_dir / f"p{i}" / "index.html"
+        page.parent.mkdir()
+        page.write_text(f"<script>f({i})</script><a onclick='g({i % 2})'>", encoding="utf-8")
+    serial = csp.site_policy(site_dir)
+    assert csp.site_policy(site_dir, forks=True) == serial
+    assert csp.site_policy(site_dir, memo=memo, forks=True) == serial  # memo written from the forked scan
+    assert csp.site_policy(site_dir, memo=memo) == serial  # and read back
+    assert len(serial.hashes) == 32 and len(serial.problems) == 31

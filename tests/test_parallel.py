@@ -122,3 +122,36 @@ def test_stop_removes_what_the_worker_was_writing(tmp_path: Path) -> None:
     assert (half / "0.js").exists()
     worker.stop()
     assert not half.exists()
+
+
+def _whose(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_map_forked_keeps_order_and_runs_in_workers() -> None:
+    out = list(parallel.map_forked(_whose, range(40), allowed=True))
+    assert [sq for sq, _ in out] == [x * x for x in range(40)]
+    pids = {pid for _, pid in out}
+    if parallel.enabled():
+        assert os.getpid() not in pids  # forked workers did it
+    assert list(parallel.map_forked(_whose, range(40), allowed=False)) == [(x * x, os.getpid()) for x in range(40)]
+    assert [pid for _, pid in parallel.map_forked(_whose, range(3), allowed=True)] == [os.getpid()] * 3  # few: here
+
+
+def test_forked_lint_reports_what_a_serial_lint_does(tmp_path: Path) -> None:
+    from rulebook.lint import check_and_load, lint
+
+    root = copy_project(tmp_path / "p")
+    make_synthetic(root, 20)  # 25 cities: enough for the import checks to be forked
+    for slug in ("ziyang", "syn007"):  # stale city files, one curated and one synthetic
+        path = root / "rules_data" / "cities" / f"{slug}.yaml"
+        text = path.read_text(encoding="utf-8")
+        line = next(x for x in text.splitlines() if x.strip().startswith("- text: ") and len(x) > 20)
+        path.write_text(text.replace(line, line + "多出的字", 1), encoding="utf-8")
+    serial = lint(root)
+    assert [e for e in serial if "stale" in e] == [
+        "rules_data/cities/syn007.yaml: (file): stale; run scripts/import_city.py syn007",
+        "rules_data/cities/ziyang.yaml: (file): stale; run scripts/import_city.py ziyang",
+    ]
+    assert lint(root, forks=True) == serial
+    assert check_and_load(root, tmp_path / "cache", forks=True)[0] == serial
