@@ -157,6 +157,9 @@ def _scan_page(text: str) -> tuple[list[str], bool, list[tuple[str, str]]]:
     )
 
 
+FORK_MIN_PAGES = 400  # fewer pages scan faster than a pool of workers starts
+
+
 def _scan_file(page: Path) -> tuple[list[str], bool, list[tuple[str, str]]]:
     return _scan_page(page.read_text(encoding="utf-8"))
 
@@ -182,7 +185,7 @@ def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -
         pages.append((page, page.relative_to(site_dir).as_posix(), [st.st_ino, st.st_size, st.st_mtime_ns]))
     todo = [page for page, rel, stat in pages if (seen.get(rel) or [None])[0] != stat]
     # `forks`: the pages not in the memo are read and scanned on every core (parallel.map_forked)
-    scanned = dict(zip(todo, parallel.map_forked(_scan_file, todo, forks), strict=True))
+    scanned = dict(zip(todo, parallel.map_forked(_scan_file, todo, forks, FORK_MIN_PAGES), strict=True))
     for page, rel, stat in pages:
         if page in scanned:
             page_hashes, chart, handlers = scanned[page]

@@ -16,6 +16,7 @@ from .importer import ImportFailed, import_city
 from .layout import Layout
 from .models import CityInput
 
+FORK_MIN_CITIES = 64  # fewer re-imports finish before a pool of workers has started
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
 
@@ -48,7 +49,10 @@ def _lint(root: Path, fresh: dict[str, str] | None = None, forks: bool = False) 
                 continue
         todo.append(slug)
     # Re-importing every city is most of a cold lint: on every core (workers inherit the book), in order.
-    for found in parallel.map_forked(lambda slug: _check_generated(root, book, slug, book.inputs[slug]), todo, forks):
+    checks = parallel.map_forked(
+        lambda slug: _check_generated(root, book, slug, book.inputs[slug]), todo, forks, FORK_MIN_CITIES
+    )
+    for found in checks:
         errors += found
     if fresh is not None:
         fresh.clear()

@@ -122,7 +122,8 @@ def test_the_memoised_scan_equals_a_fresh_one_and_sees_a_rewritten_page(tmp_path
     assert any(p.startswith("index.html: <img onerror=") for p in again.problems)
 
 
-def test_the_forked_scan_equals_a_serial_one(tmp_path):
+def test_the_forked_scan_equals_a_serial_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(csp, "FORK_MIN_PAGES", 8)  # fork at this test's size
     # scripts/build.py's builds scan pages on every core (parallel.map_forked): same policy, memo too.
     site_dir, memo = tmp_path / "site", tmp_path / "csp-scan.json"
     site_dir.mkdir()

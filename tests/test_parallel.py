@@ -138,9 +138,11 @@ def test_map_forked_keeps_order_and_runs_in_workers() -> None:
     assert [pid for _, pid in parallel.map_forked(_whose, range(3), allowed=True)] == [os.getpid()] * 3  # few: here
 
 
-def test_forked_lint_reports_what_a_serial_lint_does(tmp_path: Path) -> None:
+def test_forked_lint_reports_what_a_serial_lint_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rulebook import lint as lint_module
     from rulebook.lint import check_and_load, lint
 
+    monkeypatch.setattr(lint_module, "FORK_MIN_CITIES", 8)  # fork at this test's size
     root = copy_project(tmp_path / "p")
     make_synthetic(root, 20)  # 25 cities: enough for the import checks to be forked
     for slug in ("ziyang", "syn007"):  # stale city files, one curated and one synthetic
