@@ -126,11 +126,14 @@ def _call(item: object) -> object:
     return _shared[0](item)
 
 
-def map_forked(fn: Callable[[T], R], items: Iterable[T], allowed: bool, min_items: int = 16) -> Iterator[R]:
+def map_forked(
+    fn: Callable[[T], R], items: Iterable[T], allowed: bool, min_items: int = 16, chunksize: int | None = None
+) -> Iterator[R]:
     """fn over items, in order: in forked workers (one per core) when `allowed` (the caller's process has
     no threads: not under `mkdocs serve`), enabled() and there are at least `min_items`; else here.
-    The workers inherit fn and everything it reads (a loaded book) instead of receiving it pickled;
-    only the items and results are."""
+    The workers inherit fn and everything it reads (a loaded book, the jieba dictionary) instead of
+    receiving it pickled; only the items and results are. Closing the iterator early cancels what is
+    not started. `chunksize`: items per task (default: four tasks per worker)."""
     todo = list(items)
     if not (allowed and enabled() and len(todo) >= min_items):
         yield from map(fn, todo)
@@ -140,8 +143,9 @@ def map_forked(fn: Callable[[T], R], items: Iterable[T], allowed: bool, min_item
 
     n = cores()
     _shared[:] = [fn]
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_call, todo, chunksize=max(1, len(todo) // (4 * n)))  # type: ignore[misc]
+        yield from pool.map(_call, todo, chunksize=chunksize or max(1, len(todo) // (4 * n)))  # type: ignore[misc]
     finally:
+        pool.shutdown(cancel_futures=True)
         _shared.clear()

@@ -11,12 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import multiprocessing
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +24,7 @@ import lunr.builder
 from lunr.builder import Builder
 from lunr.token import Token
 
-from . import scale
+from . import parallel, scale
 from .cache import fingerprint, read_stored, store_files, write_cache_file
 from .data import Rulebook
 from .jsdata import js_call as _js_call
@@ -349,12 +346,9 @@ def _city_builds(
         hit = cache_dir / f"{keys[city.id]}.js" if cache_dir else None
         if not (hit and hit.exists() and hit.with_suffix(".counts.json").exists()):
             jobs[city.id] = city_jobs[city.id][0]
-    if len(jobs) > 4 and (os.cpu_count() or 1) > 1:
-        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded jieba dictionary
-        pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx)
-        built = pool.map(_shard_script, jobs.values(), chunksize=4)
-    else:
-        pool, built = None, map(_shard_script, jobs.values())
+    # In forked workers from five cities on (they inherit the loaded jieba dictionary). `allowed`: as
+    # before the pool was shared, also under `mkdocs serve`.
+    built = parallel.map_forked(_shard_script, jobs.values(), allowed=True, min_items=5, chunksize=4)
     try:
         for city in cities:
             if city.id in jobs:
@@ -374,8 +368,7 @@ def _city_builds(
                     counts = json.loads(hit.with_suffix(".counts.json").read_text(encoding="utf-8"))
                 yield city, hit, counts
     finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+        built.close()  # stops the workers now (on an error, or a caller that stopped early)
 
 
 def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str | Path]:
@@ -498,7 +491,16 @@ def term_weight(tf: int, dl: int, avg: float) -> int:
 
     Stored in each posting instead of tf, so the browser needs no per-document lengths: those were
     two numbers per article in the index's entry file, which then grew with the corpus."""
-    norm = _K1 * (1 - _B + _B * dl / avg) if avg else _K1
+    return weight(tf, length_norm(dl, avg))
+
+
+def length_norm(dl: int, avg: float) -> float:
+    """term_weight's per-document part: BM25's k1 * (1 - b + b * dl / avg)."""
+    return _K1 * (1 - _B + _B * dl / avg) if avg else _K1
+
+
+def weight(tf: int, norm: float) -> int:
+    """term_weight from a document's length_norm (computed once per document, not per posting)."""
     return max(1, round(WEIGHT_SCALE * tf * (_K1 + 1) / (tf + norm)))
 
 
@@ -573,17 +575,13 @@ class TermIndexBuilder:
         n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in all_postings.values())
         buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
         avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
-        # term_weight's length norm, per field and document, computed once: it is per document, not per
-        # posting. The weight below is term_weight's expression, operation for operation (same floats).
-        norms = {f: [_K1 * (1 - _B + _B * dl / avg[f]) if avg[f] else _K1 for dl in x] for f, x in self.dl.items()}
-        scale = WEIGHT_SCALE
-        k1p1 = _K1 + 1
+        norms = {f: [length_norm(dl, avg[f]) for dl in x] for f, x in self.dl.items()}  # once per document
         parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
         tails = []
         for term in sorted(all_postings):
             plist, norm = all_postings[term], norms[term[0]]
             docs, tfs = plist[0::2], plist[1::2]
-            weighted = [(d, max(1, round(scale * tf * k1p1 / (tf + norm[d])))) for d, tf in zip(docs, tfs, strict=True)]
+            weighted = [(d, weight(tf, norm[d])) for d, tf in zip(docs, tfs, strict=True)]
             head: list[int] = []
             if len(weighted) > TOP_POSTINGS:
                 # the heaviest postings stay in the bucket; the rest is the term's tail file
