@@ -40,6 +40,10 @@ from rulebook.data import DataError, Rulebook  # noqa: E402
 log = logging.getLogger("mkdocs.plugins.rulebook")
 
 
+def _align_dir(root: Path) -> Path:
+    return root / ".cache" / "align"
+
+
 def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
     return Path(config.config_file_path).resolve().parent
 
@@ -74,14 +78,18 @@ def on_startup(command: str, dirty: bool) -> None:
             build_log.addFilter(_drop_dirty_warning)
 
 
+def _forks() -> bool:
+    # Forked workers only in `mkdocs build`: `mkdocs serve` runs server threads (fork is unsafe there).
+    return _state.get("command") == "build"
+
+
 def on_config(config):  # noqa: ANN001, ANN201
     # on_config runs before MkDocs cleans the site directory: bad or stale data (a generated city file
     # that is not what the importer makes from its source and input now) never replaces a site.
     root = _root(config)
     gc.unfreeze()  # `mkdocs serve`: the previous build's book may be collected (frozen in _configure)
     phases.mark("start (imports, MkDocs config)")
-    # Forked workers only in `mkdocs build`: `mkdocs serve` runs server threads (fork is unsafe there).
-    errors, book = lint.check_and_load(root, cache_dir=root / ".cache", forks=_state.get("command") == "build")
+    errors, book = lint.check_and_load(root, cache_dir=root / ".cache", forks=_forks())
     phases.mark("lint and load")
     if errors:
         raise _refused(errors)
@@ -99,7 +107,7 @@ def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, AN
     # The alignment and the downloads are made on the second core while this process configures and
     # builds the search index (on_files waits for them). They read only the book.
     _state["worker"] = None
-    if _state.get("command") == "build":
+    if _forks():
         parallel.clean_stale(root / ".cache")  # what a killed build's worker was writing
         _state["worker"] = parallel.start(lambda: _warm(book, config.site_url, root), scratch=root / ".cache")
     config.nav = pages.nav(book)
@@ -133,14 +141,12 @@ def on_files(files: Files, config) -> Files:  # noqa: ANN001
         if not done:
             log.info("the alignment and downloads worker failed; making them in this process")
         if phases.enabled():  # profiling (and tests): did it leave what the calls below read?
-            ready = align.cache_path(book, root / ".cache" / "align").exists() and site.downloads_ready(
-                root, config.site_url
-            )
+            ready = align.cache_path(book, _align_dir(root)).exists() and site.downloads_ready(root, config.site_url)
             phases.mark(
                 f"waited for the alignment and downloads worker ({'done' if done else 'failed'}, "
                 f"cache {'ready' if ready else 'missing'})"
             )
-    matches = align.for_book(book, root / ".cache" / "align")  # once per build, before downloads and pages
+    matches = align.for_book(book, _align_dir(root))  # once per build, before downloads and pages
     phases.mark("alignment")
     return _finish_files(files, config, book, root, matches)
 
@@ -184,7 +190,7 @@ def _warm(book: Rulebook, site_url: str | None, root: Path) -> None:
     # One thread: the build process and its search pool hold the other core, and BLAS/OpenMP threads
     # competing with them spin (at 3,000 cities the parallel part was no faster than running serially).
     with threadpool_limits(limits=1):
-        align.for_book(book, root / ".cache" / "align")
+        align.for_book(book, _align_dir(root))
         site.downloads(book, site_url, root)
 
 
@@ -281,7 +287,7 @@ def on_post_build(config) -> None:  # noqa: ANN001
     root = _root(config)
     target = Path(str(_state.get("previous") or site_dir))  # the site folder this build will stand at
     memo = root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json"
-    policy = csp.site_policy(site_dir, memo=memo, forks=_state.get("command") == "build")
+    policy = csp.site_policy(site_dir, memo=memo, forks=_forks())
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):
