@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from rulebook.analysis import align
+from rulebook.build import bookcache, pages, printing, site_files
+from rulebook.model.schema import ChainType
+from rulebook.views import article_grid, basket, chains, draft_check, exports, legal_basis, render, similar, topics
+from rulebook.views.links import Links, root_prefix
 
-from rulebook import (  # noqa: E402
-    align,
-    cache,
-    chains,
-    compare,
-    concordance,
-    draftcheck,
-    drafting,
-    exports,
-    pages,
-    printing,
-    references,
-    render,
-    site,
-)
-from rulebook.links import Links, root_prefix  # noqa: E402
-from rulebook.models import ChainType  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 
 def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     root = Path(env.conf["config_file_path"]).resolve().parent
 
     def book():  # noqa: ANN202
-        return cache.cached(root)
+        return bookcache.cached(root)
 
     def links() -> Links:
         """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""
@@ -46,10 +31,10 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         if printing.pdf_requested():  # PDFs are printed from the built site by scripts/pdf.py into downloads/
             extra += render.city_pdf_link(slug, links())
         matches = align.for_book(b, root / ".cache" / "align")
-        if align.similar_inline(b):
-            return render.city_page(b.city(slug), extra=extra, similar=align.similar_links(b, slug, matches, links()))
+        if similar.similar_inline(b):
+            return render.city_page(b.city(slug), extra=extra, similar=similar.similar_links(b, slug, matches, links()))
         return render.city_page(
-            b.city(slug), extra=extra, similar_source=align.similar_source(b, slug, matches, links())
+            b.city(slug), extra=extra, similar_source=similar.similar_source(b, slug, matches, links())
         )
 
     @env.macro
@@ -65,17 +50,17 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def compare_index() -> str:
         """The compare/ index page."""
-        return compare.compare_index(book(), links())
+        return topics.compare_index(book(), links())
 
     @env.macro
     def topic_page(topic_id: str) -> str:
         """One topic: comparison table, every city's articles, two-city compare."""
         b = book()
-        if compare.paged(b):  # the overview: tables, texts and 逐条对照 are on the province pages
-            return compare.topic_overview(b, topic_id, links())
+        if topics.paged(b):  # the overview: tables, texts and 逐条对照 are on the province pages
+            return topics.topic_overview(b, topic_id, links())
         matches = align.for_book(b, root / ".cache" / "align")
-        grid = concordance.concordance(b, topic_id, matches, links())
-        return compare.topic_page(b, topic_id, links(), matches) + (
+        grid = article_grid.concordance(b, topic_id, matches, links())
+        return topics.topic_page(b, topic_id, links(), matches) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
         )
 
@@ -85,9 +70,9 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         b = book()
         topic_id, key = arg.split("/")
         matches = align.for_book(b, root / ".cache" / "align")
-        cities = compare.province(b, key).cities
-        grid = concordance.concordance(b, topic_id, matches, links(), cities)
-        return compare.province_page(b, topic_id, key, links()) + (
+        cities = topics.province(b, key).cities
+        grid = article_grid.concordance(b, topic_id, matches, links(), cities)
+        return topics.province_page(b, topic_id, key, links()) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
         )
 
@@ -105,7 +90,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def basket_page() -> str:
         """The 起草助手 (条文篮) page; clauses come from the basket/*.js files (rulebook/drafting.py)."""
-        return drafting.basket_page()
+        return basket.basket_page()
 
     @env.macro
     def lookup_page() -> str:
@@ -115,19 +100,19 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def check_page() -> str:
         """The 对标检查 page: a draft checked against the peer cities, in the reader's browser."""
-        return draftcheck.check_page(book(), links())
+        return draft_check.check_page(book(), links())
 
     @env.macro
     def data_page() -> str:
         """The downloads table: every data file with its size and SHA-256."""
         b = book()
         labels = {t.id: t.label for t in b.topics()}
-        return render.data_table(exports.listing(site.downloads(b, env.conf["site_url"]), labels))
+        return render.data_table(exports.listing(site_files.downloads(b, env.conf["site_url"]), labels))
 
     @env.macro
     def references_page() -> str:
         """The 依据与参照 page: the higher rules each city cites, grouped by rule."""
-        return references.references_page(book(), links())
+        return legal_basis.references_page(book(), links())
 
     @env.macro
     def home_downloads() -> str:

@@ -23,14 +23,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rulebook.analysis.curation import add_pending, add_suggestions
+from rulebook.data import yamlio
+from rulebook.data.importer import ImportFailed
+from rulebook.data.layout import Layout
+from rulebook.data.load import load_rulebook, read_yaml, validate
+from rulebook.data.pipeline import import_checked
+from rulebook.model.schema import SLUG_RE, CityInput, Level, Status
 
-from rulebook import paths, yamlio
-from rulebook.curation import add_pending, add_suggestions
-from rulebook.data import load_rulebook, read_yaml, validate
-from rulebook.importer import ImportFailed
-from rulebook.models import SLUG_RE, CityInput, Level, Status
-from rulebook.pipeline import import_checked
+ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
+LAYOUT = Layout(ROOT)
 
 INPUT_HEADER = "# Hand-written input for the importer: facts the text lacks, and corrections.\n"
 # command-line option -> key under metadata (None: not set on the command line)
@@ -86,7 +88,7 @@ def _input_data(args: argparse.Namespace, input_path: Path, raw: bytes, source_n
     rel = f"rules_data/inputs/{args.slug}.yaml"
     if input_path.exists():
         errors: list[str] = []
-        data: Any = read_yaml(input_path, paths.ROOT, errors)
+        data: Any = read_yaml(input_path, ROOT, errors)
         if errors:
             raise Refused(*errors, f"fix {rel} and re-run: python scripts/add_city.py {args.slug} --resume")
         changed = False
@@ -124,8 +126,8 @@ def add(args: argparse.Namespace) -> int:
     if not re.fullmatch(SLUG_RE, args.slug):
         raise Refused(f"{args.slug}: slug must match {SLUG_RE}")
     slug = args.slug
-    source = paths.SOURCES / f"{slug}.txt"
-    input_path = paths.INPUTS / f"{slug}.yaml"
+    source = LAYOUT.sources / f"{slug}.txt"
+    input_path = LAYOUT.inputs / f"{slug}.yaml"
     rerun = f"python scripts/add_city.py {slug} --resume"
     if args.raw is None:
         if not (args.resume and source.exists()):
@@ -149,7 +151,7 @@ def add(args: argparse.Namespace) -> int:
             )
     data, changed = _input_data(args, input_path, raw, source.name)
     errors: list[str] = []
-    inp = validate(CityInput, data, input_path, paths.ROOT, errors)
+    inp = validate(CityInput, data, input_path, ROOT, errors)
     if inp is None:
         hint = "pass --province and --level" if any(".province" in e or ".level" in e for e in errors) else ""
         raise Refused(*errors, f"nothing written; {hint or 'fix the values'} and re-run")
@@ -158,13 +160,13 @@ def add(args: argparse.Namespace) -> int:
     if changed:
         input_path.write_text(INPUT_HEADER + yamlio.dump(inp), encoding="utf-8")
     try:
-        text, report = import_checked(slug)
+        text, report = import_checked(slug, ROOT)
     except ImportFailed as e:
         raise Refused(*e.errors, *_what_to_fix(e.errors, slug, rerun)) from None
-    (paths.CITIES / f"{slug}.yaml").write_text(text, encoding="utf-8")
-    changed_files = add_pending(paths.ROOT, slug)
+    (LAYOUT.cities / f"{slug}.yaml").write_text(text, encoding="utf-8")
+    changed_files = add_pending(ROOT, slug)
     if not args.no_suggest:  # what the curated cities teach, as labelled 待核 suggestions
-        changed_files += add_suggestions(paths.ROOT, load_rulebook(paths.ROOT), slug)
+        changed_files += add_suggestions(ROOT, load_rulebook(ROOT), slug)
     print(f"== {slug}: imported; wrote rules_data/cities/{slug}.yaml and {len(changed_files)} other file(s)")
     print(report.render())
     return 0

@@ -11,10 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from rulebook.data import load_rulebook
-from rulebook.suggest import Scores, Suggester, leave_one_out
+from rulebook.analysis.suggest import Scores, Suggester, leave_one_out
+from rulebook.data.load import load_rulebook
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,9 +50,10 @@ from benchlib import (
     timed_build,
 )
 
-from rulebook import align, scale
-from rulebook.browser import Browser, serve
-from rulebook.synthetic import make_synthetic
+from rulebook.analysis import align
+from rulebook.devtools.browser import Browser, serve
+from rulebook.devtools.synthetic import make_synthetic
+from rulebook.model import scale
 
 EDIT_CITY = "zhuzhou"  # the city edited before the rebuild: a real one, quoted by curated comparison cells
 COMPARE_PAGE = "compare/meetings/"

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from benchlib import ROOT, copy_project, median, timed_build
 
-from rulebook.browser import Browser, serve
-from rulebook.synthetic import make_synthetic
+from rulebook.devtools.browser import Browser, serve
+from rulebook.devtools.synthetic import make_synthetic
 
 CITIES = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
 DRAFT = """t => { const c = rbCheckCorpus.cities.find(x => x.id === 'chenzhou');
@@ -103,5 +103,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

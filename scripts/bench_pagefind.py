@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from benchlib import median
-from search_eval import ART_HREF, load_queries
 
-from rulebook.browser import Browser, serve
+from rulebook.devtools.browser import Browser, serve
+from rulebook.devtools.search_eval import ART_HREF, load_queries
 
 TOP_PAGES = 20  # pages whose data (sub-results) is fetched per query, like the 20 results 条文检索 shows
 
@@ -105,7 +105,7 @@ def measure(site: Path, browser: Browser, n_queries: int) -> dict[str, object]:
 
 def print_table(rows: list[tuple[int, dict[str, object]]], queries: int) -> None:
     """Markdown table of Pagefind per corpus size (quality only where the expected articles exist: 5)."""
-    from search_eval import score
+    from rulebook.devtools.search_eval import score
 
     print(f"\n## Pagefind（对照；Python http.server；中位数，{queries} 次查询）\n")
     print(

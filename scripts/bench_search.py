@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 from benchlib import (
-    ROOT,
     copy_project,
     fmt_bytes,
     median,
@@ -33,10 +32,10 @@ from benchlib import (
     plain_material_twin,
     timed_build,
 )
-from search_eval import ART_HREF, header_results, load_queries, lookup_results, score
 
-from rulebook.browser import Browser, serve, serve_nginx
-from rulebook.synthetic import make_synthetic
+from rulebook.devtools.browser import Browser, serve, serve_nginx
+from rulebook.devtools.search_eval import ART_HREF, header_results, load_queries, lookup_results, score
+from rulebook.devtools.synthetic import make_synthetic
 
 
 def material_results(page, q: str) -> list[str]:  # noqa: ANN001 - a Playwright page
@@ -240,5 +239,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "scripts"))
     sys.exit(main())

@@ -13,13 +13,11 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from rulebook.data import yamlio
+from rulebook.devtools.projects import PARTS, copy_project  # noqa: F401 - shared by the benchmark scripts
+from rulebook.model.schema import City
 
-from rulebook import yamlio  # noqa: E402
-from rulebook.models import City  # noqa: E402
-from rulebook.projects import PARTS, copy_project  # noqa: E402, F401 - shared with the tests
+ROOT = Path(__file__).resolve().parent.parent
 
 LAST_PHASES: list[str] = []  # the `[phase]` lines (RULEBOOK_PHASES=1) of the last timed build
 

@@ -20,10 +20,9 @@ import sys
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm
 
-from rulebook.build import BuildFailed, Interrupted, build_site, on_sigterm  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,10 +18,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm
 
-from rulebook.build import BuildFailed, Interrupted, build_site, on_sigterm  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_offline(out_dir: Path) -> None:

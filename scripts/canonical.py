@@ -11,14 +11,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import yaml
 
-from rulebook import paths
-from rulebook.curation import canonicalize
-from rulebook.data import DataError, load_file
-from rulebook.models import CityChains, CityTags, TopicFacts
+from rulebook.analysis.curation import canonicalize
+from rulebook.data.layout import Layout
+from rulebook.data.load import DataError, load_file
+from rulebook.model.schema import CityChains, CityTags, TopicFacts
+
+ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
+LAYOUT = Layout(ROOT)
 
 KINDS = {"tags": CityTags, "comparisons": TopicFacts, "chains": CityChains}
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = ap.parse_args(argv)
     try:
-        _loadable(paths.ROOT)
+        _loadable(ROOT)
         return _run(args.check)
     except (DataError, OSError, ValueError, yaml.YAMLError) as e:
         if args.debug:
@@ -52,13 +53,13 @@ def _loadable(root: Path) -> None:
 def _run(check: bool) -> int:
     if check:
         with tempfile.TemporaryDirectory() as tmp:
-            shutil.copytree(paths.DATA, Path(tmp) / "rules_data")
+            shutil.copytree(LAYOUT.data, Path(tmp) / "rules_data")
             changed = canonicalize(Path(tmp))
         for p in changed:
             print(f"not canonical: rules_data/{p.relative_to(Path(tmp) / 'rules_data')}")
         return 1 if changed else 0
-    for p in canonicalize(paths.ROOT):
-        print(f"rewrote {p.relative_to(paths.ROOT)}")
+    for p in canonicalize(ROOT):
+        print(f"rewrote {p.relative_to(ROOT)}")
     return 0
 
 

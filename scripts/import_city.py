@@ -13,11 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rulebook.data.importer import ImportFailed
+from rulebook.data.layout import Layout
+from rulebook.data.pipeline import import_checked
 
-from rulebook import paths
-from rulebook.importer import ImportFailed
-from rulebook.pipeline import import_checked
+ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
+LAYOUT = Layout(ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,12 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="do not print the review report")
     ap.add_argument("--debug", action="store_true", help="let exceptions through with their traceback")
     args = ap.parse_args(argv)
-    slugs = args.slugs or sorted(p.stem for p in paths.INPUTS.glob("*.yaml"))
+    slugs = args.slugs or sorted(p.stem for p in LAYOUT.inputs.glob("*.yaml"))
     stale: list[str] = []
     errors: list[str] = []
     for slug in slugs:
         try:
-            text, report = import_checked(slug)
+            text, report = import_checked(slug, ROOT)
         except ImportFailed as e:
             if args.debug:
                 raise
@@ -43,14 +44,14 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             errors.append(f"rules_data/inputs/{slug}.yaml: (import): {type(e).__name__}: {e} (re-run with --debug)")
             continue
-        target = paths.CITIES / f"{slug}.yaml"
+        target = LAYOUT.cities / f"{slug}.yaml"
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                stale.append(str(target.relative_to(paths.ROOT)))
+                stale.append(str(target.relative_to(ROOT)))
             continue
         target.write_text(text, encoding="utf-8")
         if not args.quiet:
-            print(f"== {slug}: wrote {target.relative_to(paths.ROOT)}")
+            print(f"== {slug}: wrote {target.relative_to(ROOT)}")
             print(report.render())
     for err in errors:
         print(err, file=sys.stderr)

@@ -10,15 +10,15 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rulebook.data.lint import lint
+from rulebook.data.load import MAX_SOURCE_ENV, DataError
 
-from rulebook.data import MAX_SOURCE_ENV, DataError
-from rulebook.lint import lint
+ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--root", type=Path, default=None, help="repository root (default: this checkout)")
+    ap.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     ap.add_argument(
         "--max-source-bytes",
         type=int,

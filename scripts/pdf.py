@@ -20,15 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from pypdf import PdfReader, PdfWriter  # noqa: E402
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject  # noqa: E402
-
-from rulebook.browser import Browser, serve  # noqa: E402
-from rulebook.data import load_rulebook  # noqa: E402
-from rulebook.printing import (  # noqa: E402
+from rulebook.build.printing import (
     FOOTER_TEMPLATE,
     PAGE_LINK,
     Part,
@@ -38,6 +33,10 @@ from rulebook.printing import (  # noqa: E402
     overlay_html,
     parts,
 )
+from rulebook.data.load import load_rulebook
+from rulebook.devtools.browser import Browser, serve
+
+ROOT = Path(__file__).resolve().parent.parent
 
 MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 

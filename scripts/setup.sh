@@ -34,6 +34,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# The rulebook package itself, editable: scripts, tests and the MkDocs hooks import it from this checkout.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 
 # Browser files (Mermaid, lunr.js) at the versions pinned in package-lock.json; copied into the site by the build.
 stamp=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -13,11 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rulebook.analysis.curation import add_suggestions
+from rulebook.data.layout import Layout
+from rulebook.data.load import DataError, load_rulebook
 
-from rulebook import paths
-from rulebook.curation import add_suggestions
-from rulebook.data import DataError, load_rulebook
+ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
+LAYOUT = Layout(ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,20 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--debug", action="store_true", help="show tracebacks")
     args = ap.parse_args(argv)
     try:
-        book = load_rulebook(paths.ROOT)
+        book = load_rulebook(ROOT)
         if args.slug not in book.cities:
             print(
                 f"rules_data/cities/{args.slug}.yaml: (file): missing; run scripts/add_city.py first", file=sys.stderr
             )
             return 1
-        changed = add_suggestions(paths.ROOT, book, args.slug)
+        changed = add_suggestions(ROOT, book, args.slug)
     except DataError as e:
         if args.debug:
             raise
         print("\n".join(e.errors), file=sys.stderr)
         return 1
     for path in changed:
-        print(f"wrote {path.relative_to(paths.ROOT)}")
+        print(f"wrote {path.relative_to(ROOT)}")
     print(f"== {args.slug}: {len(changed)} file(s) with machine suggestions (待核); review them before curating")
     return 0
 

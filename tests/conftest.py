@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rulebook.data.load import Rulebook, load_rulebook
+from rulebook.devtools.projects import copy_project  # noqa: F401 - shared by the tests
 
-from rulebook.data import Rulebook, load_rulebook  # noqa: E402
-from rulebook.projects import copy_project  # noqa: E402, F401 - shared with the benchmarks
+ROOT = Path(__file__).resolve().parent.parent
 
 SLUGS = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
 
@@ -68,7 +67,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
     with serve(built_site) as url:
         yield url
@@ -77,7 +76,7 @@ def site_url(built_site: Path):
 @pytest.fixture(scope="session")
 def nginx_url(built_site: Path):
     """The built site behind real nginx (deploy/nginx.conf) under the sub-path /rules/."""
-    from rulebook.browser import serve_nginx
+    from rulebook.devtools.browser import serve_nginx
 
     with serve_nginx(built_site, "/rules/") as url:
         yield url
@@ -98,7 +97,7 @@ def offline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    from rulebook.browser import Browser, available
+    from rulebook.devtools.browser import Browser, available
 
     if not available():
         if os.environ.get("CI"):

@@ -6,8 +6,9 @@ import itertools
 
 import pytest
 
-from rulebook import align
-from rulebook.models import CellStatus
+from rulebook.analysis import align
+from rulebook.model.schema import CellStatus
+from rulebook.views import similar
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +52,9 @@ def test_cached_alignment_equals_a_fresh_one(book, tmp_path, matches):
 
 
 def test_similar_links_point_at_articles(book, matches):
-    from rulebook.links import Links
+    from rulebook.views.links import Links
 
-    links = align.similar_links(book, "zhuzhou", matches, Links("../../", True))
+    links = similar.similar_links(book, "zhuzhou", matches, Links("../../", True))
     entry = next(x for x in links[44] if x.city == "郴州市")
     assert entry.label == "第三十五条"
     assert entry.url == "../../cities/chenzhou/#art_35"
@@ -73,9 +74,9 @@ def test_city_page_lists_counterparts_under_the_article(built_site):
 
 
 def test_concordance_groups_the_standing_meeting_articles(book, matches):
-    from rulebook import concordance
+    from rulebook.views import article_grid
 
-    rows = concordance.groups(book, "meetings", matches)
+    rows = article_grid.groups(book, "meetings", matches)
     assert {"chenzhou": 35, "zhuzhou": 44, "jixi": 40, "ziyang": 38, "liyang": 41} in rows
     # Every article tagged with the topic appears exactly once.
     for slug in book.cities:

@@ -1,7 +1,7 @@
-"""The package's import graph: one direction (models -> data -> views -> build glue), no cycle.
+"""The package's layers: every module sits in one layer package, imports run one way, no cycle.
 
 Read from the source with `ast`, so an import inside a function (a "late" import that hides a
-cycle from Python) counts as much as one at the top of a module."""
+cycle from Python) counts as much as one at the top of a module. ARCHITECTURE.md describes the layers."""
 
 from __future__ import annotations
 
@@ -10,35 +10,98 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "rulebook"
-# The data layer: the only modules that may spell where files under rules_data/ are.
-DATA_LAYER = {"data", "paths", "layout"}
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "rulebook"
+# Bottom to top. A module may import its own layer and the layers below; peers (same rank) may not
+# import each other. The order is the one of ARCHITECTURE.md's diagram.
+LAYERS = {
+    "core": 0,  # stdlib-level utilities: cache files, fork pools, process helpers, settings, phases
+    "model": 1,  # the schema and the domain's pure knowledge (numerals, structure patterns, quantities)
+    "data": 2,  # files on disk <-> models: layout, YAML, loading and cross-checks, lint, importer
+    "analysis": 3,  # machine results computed from the data: alignment, suggestions, curation
+    "search": 3,  # the search indexes
+    "views": 4,  # pure generators: data in, Markdown/HTML/JSON/xlsx out
+    "build": 5,  # MkDocs glue, page registry, caches of a build, incremental builds, CSP, atomic swap
+    "devtools": 6,  # for tests, benchmarks and scripts only: browser, synthetic corpora, link check
+}
+# The only modules that may spell where files under rules_data/ are.
+DATA_LAYOUT = {"rulebook.data.layout"}
 
 
-def _modules() -> dict[str, ast.Module]:
-    return {p.stem: ast.parse(p.read_text(encoding="utf-8"), str(p)) for p in sorted(PACKAGE.glob("*.py"))}
+def _modules(package: Path = PACKAGE) -> dict[str, ast.Module]:
+    """Every module of the package by dotted name (rulebook.views.render), parsed."""
+    out = {}
+    for p in sorted(package.rglob("*.py")):
+        if "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(package.parent).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        out[".".join(parts)] = ast.parse(p.read_text(encoding="utf-8"), str(p))
+    return out
 
 
-def _imports(tree: ast.Module, names: set[str]) -> set[str]:
-    """Package modules a module imports, at any depth (top level, in functions, under TYPE_CHECKING)."""
+def _imports(name: str, tree: ast.Module, names: set[str]) -> set[str]:
+    """Package modules `name` imports, at any depth (top level, in functions, under TYPE_CHECKING)."""
+    package = name if name in names and any(n.startswith(name + ".") for n in names) else name.rsplit(".", 1)[0]
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 or node.module == "rulebook" or (node.module or "").startswith("rulebook."):
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                base = f"{base}.{node.module}" if node.module else base
+            else:
                 base = node.module or ""
-                base = base.removeprefix("rulebook").lstrip(".") if node.level == 0 else base
-                if base:
-                    out.add(base.split(".")[0])
-                else:  # from . import x / from rulebook import x
-                    out |= {a.name for a in node.names if a.name in names}
+            if base != "rulebook" and not base.startswith("rulebook."):
+                continue
+            for a in node.names:
+                sub = f"{base}.{a.name}"
+                out.add(sub if sub in names else base)
         elif isinstance(node, ast.Import):
-            out |= {a.name.split(".")[1] for a in node.names if a.name.startswith("rulebook.")}
-    return out & names
+            out |= {a.name for a in node.names if a.name.startswith("rulebook.")}
+    return {m for m in out if m in names} - {name}
 
 
-def _graph() -> dict[str, set[str]]:
-    mods = _modules()
-    return {name: _imports(tree, set(mods)) - {name} for name, tree in mods.items()}
+def _graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    mods = _modules(package)
+    return {name: _imports(name, tree, set(mods)) for name, tree in mods.items()}
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def _placement_errors(graph: dict[str, set[str]]) -> list[str]:
+    """A module outside every layer package: where it belongs (the lowest layer its imports allow)."""
+    errors = []
+    for name, deps in sorted(graph.items()):
+        if name == "rulebook" or (len(name.split(".")) == 2 and name.split(".")[1] in LAYERS):
+            continue  # the package and the layer packages themselves
+        if _layer(name) is None:
+            ranks = [LAYERS[layer] for d in deps if (layer := _layer(d))]
+            lowest = max(ranks, default=0)
+            fits = [layer for layer, r in LAYERS.items() if r >= lowest]
+            errors.append(
+                f"{name} is in no layer: move it into rulebook/<layer>/ — by its imports one of "
+                f"{', '.join(fits)} (see ARCHITECTURE.md), and add its line to ARCHITECTURE.md"
+            )
+    return errors
+
+
+def _upward(graph: dict[str, set[str]]) -> list[str]:
+    """Imports that go to a higher layer, or sideways to a peer layer."""
+    bad = []
+    for name, deps in sorted(graph.items()):
+        mine = _layer(name)
+        if mine is None:
+            continue
+        for d in sorted(deps):
+            theirs = _layer(d)
+            if theirs is None or theirs == mine:
+                continue
+            if LAYERS[theirs] >= LAYERS[mine]:
+                bad.append(f"{name} ({mine}) imports {d} ({theirs})")
+    return bad
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -48,7 +111,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     def visit(n: str) -> list[str] | None:
         state[n] = 1
         path.append(n)
-        for m in sorted(graph[n]):
+        for m in sorted(graph.get(n, ())):
             if state.get(m) == 1:
                 return [*path[path.index(m) :], m]
             if m not in state and (found := visit(m)):
@@ -65,27 +128,64 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_cycle_finder_finds_a_cycle():
     # the checker itself can fail: a late import back into a module is a cycle
-    tree = ast.parse("def f():\n    from .b import x\n")
-    graph = {"a": _imports(tree, {"a", "b"}), "b": _imports(ast.parse("from . import a\n"), {"a", "b"})}
-    assert _cycle(graph) == ["a", "b", "a"]
+    names = {"rulebook.a", "rulebook.b"}
+    graph = {
+        "rulebook.a": _imports("rulebook.a", ast.parse("def f():\n    from rulebook.b import x\n"), names),
+        "rulebook.b": _imports("rulebook.b", ast.parse("from rulebook import a\n"), names),
+    }
+    assert _cycle(graph) == ["rulebook.a", "rulebook.b", "rulebook.a"]
+
+
+def test_the_checks_find_an_unplaced_module_and_an_upward_import(tmp_path):
+    pkg = tmp_path / "rulebook"
+    for d in ("", "model", "views"):
+        (pkg / d).mkdir(exist_ok=True)
+        (pkg / d / "__init__.py").write_text("")
+    (pkg / "model" / "schema.py").write_text("from rulebook.views.render import x\n")
+    (pkg / "views" / "render.py").write_text("x = 1\n")
+    (pkg / "helper.py").write_text("from rulebook.views import render\n")
+    graph = _graph(pkg)
+    assert graph["rulebook.model.schema"] == {"rulebook.views.render"}
+    assert _upward(graph) == ["rulebook.model.schema (model) imports rulebook.views.render (views)"]
+    [placed] = _placement_errors(graph)
+    assert placed.startswith("rulebook.helper is in no layer") and "views, build, devtools" in placed
+
+
+def test_every_module_is_in_a_layer():
+    graph = _graph()
+    assert len(graph) > 40 and "rulebook.views.render" in graph, "the graph was read"
+    assert _placement_errors(graph) == []
+    packages = {
+        p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__" and (p / "__init__.py").exists()
+    }
+    assert packages <= set(LAYERS), f"packages that are no layer: {sorted(packages - set(LAYERS))}"
+
+
+def test_imports_run_one_way():
+    assert _upward(_graph()) == []
 
 
 def test_package_imports_have_no_cycle():
     graph = _graph()
-    assert "site" in graph and graph["exports"], "the graph was read"
+    assert graph["rulebook.views.exports"], "the graph was read"
     assert _cycle(graph) is None, f"import cycle: {' -> '.join(_cycle(graph) or [])}"
 
 
-@pytest.mark.parametrize(
-    ("view", "forbidden"),
-    [
-        (v, g)
-        for v in ("compare", "chains", "concordance", "exports", "printing", "search", "render")
-        for g in ("site", "mkdocs_hooks")
-    ],
-)
-def test_views_do_not_import_build_glue(view, forbidden):
-    assert forbidden not in _graph()[view]
+def test_architecture_md_names_every_module():
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in _graph()
+        if name.count(".") == 2 and f"`{name.split('.', 1)[1].replace('.', '/')}.py`" not in text
+    ]
+    assert missing == [], f"ARCHITECTURE.md has no line for: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_says_what_it_is_for(layer):
+    init = PACKAGE / layer / "__init__.py"
+    doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+    assert doc and len(doc) > 20, f"{init} needs a docstring saying what the layer holds"
 
 
 def _spells_rules_data(tree: ast.Module) -> list[int]:
@@ -111,6 +211,17 @@ def test_only_the_data_layer_spells_rules_data_paths():
     offenders = {
         name: lines
         for name, tree in _modules().items()
-        if name not in DATA_LAYER and (lines := _spells_rules_data(tree))
+        if name not in DATA_LAYOUT and (lines := _spells_rules_data(tree))
     }
     assert offenders == {}
+
+
+def test_no_module_edits_the_import_path():
+    # The package is installed (pip install -e .): nothing needs sys.path.insert
+    offenders = [
+        str(p.relative_to(ROOT))
+        for folder in ("rulebook", "scripts", "tests")
+        for p in (ROOT / folder).rglob("*.py")
+        if "sys.path.insert" in p.read_text(encoding="utf-8") and p.name != "test_architecture.py"
+    ]
+    assert offenders == []

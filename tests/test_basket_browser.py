@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT
 from docx.oxml.ns import qn
 
-from rulebook import align, citations
+from rulebook.analysis import align
+from rulebook.views import citations
 
 pytestmark = pytest.mark.build
 AXE = ROOT / "node_modules/axe-core/axe.min.js"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rulebook import yamlio
+from rulebook.data import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (5, 12)

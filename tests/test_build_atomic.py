@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from rulebook import build, lint
+from rulebook.build import atomic
+from rulebook.data import lint
 
 DEAD_PID = 99_999_999  # above Linux's largest pid_max (2**22): never a live process
 
@@ -269,7 +270,7 @@ def _tree(folder: Path, text: str) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("exc", [build.BuildFailed("step failed"), KeyboardInterrupt(), build.Interrupted("TERM")])
+@pytest.mark.parametrize("exc", [atomic.BuildFailed("step failed"), KeyboardInterrupt(), atomic.Interrupted("TERM")])
 def test_atomic_build_removes_its_folder_on_any_failure(tmp_path: Path, exc: BaseException) -> None:
     target = _tree(tmp_path / "site", "旧")
     before = snapshot(target)
@@ -281,7 +282,7 @@ def test_atomic_build_removes_its_folder_on_any_failure(tmp_path: Path, exc: Bas
         raise exc
 
     with pytest.raises(type(exc)):
-        build.atomic_build(target, steps)
+        atomic.atomic_build(target, steps)
     assert seen == [tmp_path / f"site.tmp-{os.getpid()}"]
     assert snapshot(target) == before
     assert leftovers(target) == []
@@ -290,8 +291,8 @@ def test_atomic_build_removes_its_folder_on_any_failure(tmp_path: Path, exc: Bas
 def test_atomic_build_refuses_a_target_that_is_not_a_folder(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "site").symlink_to(tmp_path / "real")
-    with pytest.raises(build.BuildFailed, match="is not a folder"):
-        build.atomic_build(tmp_path / "site", lambda tmp: None)
+    with pytest.raises(atomic.BuildFailed, match="is not a folder"):
+        atomic.atomic_build(tmp_path / "site", lambda tmp: None)
     assert leftovers(tmp_path / "site") == []
 
 
@@ -302,20 +303,20 @@ def test_clean_stale_keeps_live_builds(tmp_path: Path) -> None:
         names = [f"site.tmp-{DEAD_PID}", f"site.old-{DEAD_PID}", f"site.tmp-{live.pid}", "site.tmp-x", "other.tmp-1"]
         for name in names:
             (tmp_path / name).mkdir()
-        removed = build.clean_stale(target)
+        removed = atomic.clean_stale(target)
     finally:
         live.kill()
         live.wait()
     assert sorted(p.name for p in removed) == [f"site.old-{DEAD_PID}", f"site.tmp-{DEAD_PID}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])
     # once that build is dead, its folder is stale too
-    assert [p.name for p in build.clean_stale(target)] == [f"site.tmp-{live.pid}"]
+    assert [p.name for p in atomic.clean_stale(target)] == [f"site.tmp-{live.pid}"]
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "two-renames"])
 def test_swap_replaces_the_site_and_a_reader_always_finds_one(tmp_path: Path, monkeypatch, exchange: bool) -> None:
     if not exchange:
-        monkeypatch.setattr(build, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
     target = _tree(tmp_path / "site", "0")
     missing = []
     stop = threading.Event()
@@ -330,7 +331,7 @@ def test_swap_replaces_the_site_and_a_reader_always_finds_one(tmp_path: Path, mo
     try:
         for i in range(1, 51):
             new = _tree(tmp_path / f"new{i}", str(i))
-            old = build.swap(new, target)
+            old = atomic.swap(new, target)
             assert (target / "index.html").read_text(encoding="utf-8") == str(i)
             shutil.rmtree(old)
     finally:
@@ -357,10 +358,10 @@ def test_lint_check_caches_a_clean_result_by_content(project: Path, edit, monkey
 
 
 def test_run_step_reports_the_exit_status(tmp_path: Path) -> None:
-    build.run_step([sys.executable, "-c", "open('ran', 'w').write('yes')"], tmp_path, "step")
+    atomic.run_step([sys.executable, "-c", "open('ran', 'w').write('yes')"], tmp_path, "step")
     assert (tmp_path / "ran").read_text() == "yes"
-    with pytest.raises(build.BuildFailed, match=r"^PDF step failed \(exit 4\)$"):
-        build.run_step([sys.executable, "-c", "raise SystemExit(4)"], tmp_path, "PDF step")
+    with pytest.raises(atomic.BuildFailed, match=r"^PDF step failed \(exit 4\)$"):
+        atomic.run_step([sys.executable, "-c", "raise SystemExit(4)"], tmp_path, "PDF step")
     kill_self = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
-    with pytest.raises(build.BuildFailed, match=r"^mkdocs build was killed by SIGKILL$"):
-        build.run_step([sys.executable, "-c", kill_self], tmp_path, "mkdocs build")
+    with pytest.raises(atomic.BuildFailed, match=r"^mkdocs build was killed by SIGKILL$"):
+        atomic.run_step([sys.executable, "-c", kill_self], tmp_path, "mkdocs build")

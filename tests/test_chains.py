@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import SLUGS
 
-from rulebook import chains
-from rulebook.links import Links
-from rulebook.models import CellStatus, ChainType, StepStatus
+from rulebook.model.schema import CellStatus, ChainType, StepStatus
+from rulebook.views import chains
+from rulebook.views.links import Links
 
 
 def _stated(book):
@@ -90,7 +90,7 @@ def test_summary_lists_every_city(book):
 
 
 def test_end_steps_keep_the_default_decider_when_an_escalation_leaves_it():
-    from rulebook.models import Chain
+    from rulebook.model.schema import Chain
 
     chain = Chain.model_validate(
         {

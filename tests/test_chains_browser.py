@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rulebook.models import CellStatus
+from rulebook.model.schema import CellStatus
 
 pytestmark = pytest.mark.build
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rulebook import draftcheck, importer, quantity, segment
-from rulebook.models import CellStatus
+from rulebook.data import importer
+from rulebook.model import quantity, segment
+from rulebook.model.schema import CellStatus
+from rulebook.views import draft_check
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
@@ -36,7 +38,7 @@ def test_patterns_read_alike_in_javascript():
 
 
 def test_corpus_holds_every_article_and_only_curated_cells(book):
-    data = draftcheck.corpus(book)
+    data = draft_check.corpus(book)
     by_id = {c["id"]: c for c in data["cities"]}
     for slug, city in book.cities.items():
         assert [a[0] for a in by_id[slug]["articles"]] == [a.n for a in city.articles()]

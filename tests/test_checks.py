@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rulebook.data import check_rulebook
+from rulebook.data.load import check_rulebook
 
 DATA = Path(__file__).resolve().parent.parent / "rules_data"
 FILE = "rules_data/comparisons/emergency.yaml"

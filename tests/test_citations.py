@@ -7,7 +7,7 @@ import json
 import jsonschema
 from conftest import ROOT
 
-from rulebook import citations
+from rulebook.views import citations
 
 SCHEMA = json.loads((ROOT / "tests/fixtures/csl-data.json").read_text(encoding="utf-8"))
 URL = "http://intranet.example/rules/cities/zhuzhou/#art_44"

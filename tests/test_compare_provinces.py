@@ -15,10 +15,12 @@ import markupsafe
 import pytest
 from conftest import copy_project, mkdocs_build
 
-from rulebook import compare, pages, yamlio
-from rulebook.data import load_rulebook
-from rulebook.provinces import GB2260, province_key
-from rulebook.synthetic import make_synthetic
+from rulebook.build import pages
+from rulebook.data import yamlio
+from rulebook.data.load import load_rulebook
+from rulebook.devtools.synthetic import make_synthetic
+from rulebook.model.provinces import GB2260, province_key
+from rulebook.views import topics
 
 pytestmark = pytest.mark.build
 SYNTHETIC = 65  # 70 cities: above the threshold of 60
@@ -68,13 +70,13 @@ def test_two_spellings_of_one_province_fail_loudly():
 
     cities = [SimpleNamespace(id=i, province=p) for i, p in enumerate(["湖南省", "湖南省", "湖南省 "])]
     with pytest.raises(ValueError, match="same key '43'"):
-        compare._group_provinces(SimpleNamespace(ordered_cities=lambda: cities))
+        topics._group_provinces(SimpleNamespace(ordered_cities=lambda: cities))
 
 
 def test_the_five_real_cities_keep_one_page_per_topic(book):
-    assert not compare.paged(book)
+    assert not topics.paged(book)
     assert pages.kind("topic-province").pages(book) == [] and pages.not_in_nav(book) == set()
-    assert compare.two_city_files(book) == {}
+    assert topics.two_city_files(book) == {}
 
 
 def _topic(site: Path, topic_id: str, key: str | None = None) -> str:
@@ -91,7 +93,7 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
     html = _topic(site, "meetings")
     body = _content(html)
     assert 'class="rb-compare"' not in body and "rb-two-data" not in body and "rb-topic-article" not in body
-    for p in compare.provinces(book):
+    for p in topics.provinces(book):
         row = re.search(
             rf'<tr data-province="{p.key}"><th scope="row"><a href="([^"]+)">([^<]*)</a></th>'
             r"<td>(\d+)</td><td>(\d+)</td><td>(\d+) / (\d+)</td></tr>",
@@ -100,7 +102,7 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
         assert row, p.name
         href, name, count, articles, valued, cells = row.groups()
         facts = book.facts["meetings"].attributes
-        assert int(articles) == sum(len(compare.topic_articles(book, "meetings", c)) for c in p.cities)
+        assert int(articles) == sum(len(topics.topic_articles(book, "meetings", c)) for c in p.cities)
         assert int(cells) == len(facts) * len(p.cities)
         assert int(valued) == sum(a.cells[c.id].status.value == "有规定" for a in facts for c in p.cities)
         assert (int(valued) > 0) == any(c.id in {"zhuzhou", "chenzhou", "jixi", "ziyang", "liyang"} for c in p.cities)
@@ -115,7 +117,7 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
 
 def test_a_province_page_holds_exactly_its_cities_with_cited_cells(big):
     site, book = big["site"], big["book"]
-    hunan = compare.province(book, "43")
+    hunan = topics.province(book, "43")
     assert {"zhuzhou", "chenzhou"} <= {c.id for c in hunan.cities}
     body = _content(_topic(site, "meetings", "43"))
     table = body[body.index('<table class="rb-sortable">') : body.index("</table>")]
@@ -141,7 +143,7 @@ def test_province_pages_are_not_in_the_nav_and_pages_stay_small(big):
         assert len(html.encode()) < 60_000, (topic.id, len(html.encode()))
     city = (site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
     assert "compare/meetings/43/" not in city
-    biggest = max(len(_topic(site, "meetings", p.key).encode()) for p in compare.provinces(book))
+    biggest = max(len(_topic(site, "meetings", p.key).encode()) for p in topics.provinces(book))
     assert biggest < 200_000, biggest
 
 
@@ -152,15 +154,15 @@ def test_the_overview_does_not_grow_with_the_corpus(big, tmp_path):
     make_synthetic(project, 135)
     small, large = big["book"], load_rulebook(project)
     for topic_id in ("meetings", "scope"):
-        a = compare.topic_overview(small, topic_id)
-        b = compare.topic_overview(large, topic_id)
+        a = topics.topic_overview(small, topic_id)
+        b = topics.topic_overview(large, topic_id)
         print(f"\n{topic_id}: overview {len(a.encode())} B at 70 cities, {len(b.encode())} B at 140")
         assert len(b.encode()) - len(a.encode()) < 200  # at most the digits of the counts
-        assert b.count("<tr data-province=") == len(compare.provinces(large)) == 10
+        assert b.count("<tr data-province=") == len(topics.provinces(large)) == 10
 
 
 def test_province_names_are_escaped_everywhere(big, browser):
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
     site, book = big["site"], big["book"]
     key = province_key(EVIL)
@@ -189,9 +191,9 @@ def _rows(page) -> list[str]:
 
 
 def test_picker_and_sorting_work_on_a_province_page(big, browser, tmp_path):
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
-    hunan = [c.id for c in compare.province(big["book"], "43").cities]
+    hunan = [c.id for c in topics.province(big["book"], "43").cities]
     with serve(big["site"]) as url:
         page = browser.page()
         page.goto(url + "compare/meetings/43/")
@@ -215,7 +217,7 @@ def test_picker_and_sorting_work_on_a_province_page(big, browser, tmp_path):
 
 
 def test_two_city_compare_loads_only_the_two_cities_under_nginx(big, browser):
-    from rulebook.browser import serve_nginx
+    from rulebook.devtools.browser import serve_nginx
 
     with serve_nginx(big["site"], "/rules/") as url:
         page = browser.page()
@@ -225,13 +227,13 @@ def test_two_city_compare_loads_only_the_two_cities_under_nginx(big, browser):
         page.wait_for_selector(".rb-two-rows[data-rendered='zhuzhou/jixi']")
         assert sorted(loaded) == ["index.js", "jixi.js", "zhuzhou.js"]
         assert page.locator(".rb-two-table caption").text_content() == "株洲市与鸡西市相对应的条文"
-        zhuzhou = compare.two_city_record(big["book"], big["book"].city("zhuzhou"))
+        zhuzhou = topics.two_city_record(big["book"], big["book"].city("zhuzhou"))
         left = page.locator(".rb-two-table tbody td:first-child a.rb-two-link").all_text_contents()
         assert left == [a["label"] for a in zhuzhou["articles"] if a["n"] in zhuzhou["topics"]["meetings"]]
         assert page.locator(".rb-two-table a.rb-two-link").first.get_attribute("href").startswith("../../cities/")
         # Another province on the right: its first city's file, and nothing else, is loaded.
         page.select_option(".rb-two-pb", "51")
-        ziyang_province = [c.id for c in compare.province(big["book"], "51").cities]
+        ziyang_province = [c.id for c in topics.province(big["book"], "51").cities]
         first = ziyang_province[0]
         page.wait_for_selector(f".rb-two-rows[data-rendered='zhuzhou/{first}']")
         assert sorted(loaded) == sorted(["index.js", "jixi.js", "zhuzhou.js", f"{first}.js"])
@@ -248,7 +250,7 @@ def test_two_city_compare_works_from_disk(big, browser):
     # best 8 matches per article, mostly the synthetic copies, so these two are rarely paired).
     book = big["book"]
     for slug, side in (("chenzhou", "first"), ("zhuzhou", "last")):
-        n = len(compare.topic_articles(book, "meetings", book.city(slug)))
+        n = len(topics.topic_articles(book, "meetings", book.city(slug)))
         assert page.locator(f".rb-two-table tbody td:{side}-child a.rb-two-link").count() == n > 0
     assert page.console_errors == [] and browser.blocked == []
 
@@ -256,7 +258,7 @@ def test_two_city_compare_works_from_disk(big, browser):
 def test_city_and_attribute_labels_stay_on_screen_on_a_province_page(big, browser):
     from test_compare_browser import _LABELS_ON_SCREEN
 
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
     with serve(big["site"]) as url:
         page = browser.page()
@@ -281,17 +283,17 @@ def test_city_and_attribute_labels_stay_on_screen_on_a_province_page(big, browse
 def test_chain_pages_list_provinces_and_each_province_page_holds_its_charts(big):
     """At scale a 审批流程 page lists provinces; each province page has exactly its cities' sections, and
     every city page links its charts there."""
-    from rulebook import chains
-    from rulebook.models import ChainType
+    from rulebook.model.schema import ChainType
+    from rulebook.views import chains
 
     site, book = big["site"], big["book"]
     html = (site / "chains/outgoing/index.html").read_text(encoding="utf-8")
     assert "rb-chart" not in html  # no chart on the overview
-    provs = compare.provinces(book)
+    provs = topics.provinces(book)
     assert html.count('<tr><th scope="row"><a href=') == len(provs)
     for p in provs:
         assert f'href="../../chains/outgoing/{p.key}/"' in html
-    hunan = compare.province(book, "43")
+    hunan = topics.province(book, "43")
     page = (site / "chains/outgoing/43/index.html").read_text(encoding="utf-8")
     sections = re.findall(r'<h2 id="([a-z0-9]+)"', page)
     assert sections[1:] == [c.id for c in hunan.cities]  # after 各市差异概览 (#summary)
@@ -304,7 +306,7 @@ def test_chain_pages_list_provinces_and_each_province_page_holds_its_charts(big)
 def test_a_province_chain_page_draws_its_charts_under_the_csp(big, browser):
     from test_intranet import CSP_RECORDER
 
-    from rulebook.browser import serve_nginx
+    from rulebook.devtools.browser import serve_nginx
 
     with serve_nginx(big["site"], "/rules/") as url:
         page = browser.page()

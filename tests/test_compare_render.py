@@ -10,9 +10,10 @@ import re
 import markupsafe
 import pytest
 
-from rulebook import align, compare, exports
-from rulebook.links import Links
-from rulebook.models import CellStatus
+from rulebook.analysis import align
+from rulebook.model.schema import CellStatus
+from rulebook.views import exports, topics
+from rulebook.views.links import Links
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def alignment(book):
 
 def test_topic_page_links_every_cell_to_an_article(book):
     for topic_id, facts in book.facts.items():
-        out = compare.topic_page(book, topic_id, Links())
+        out = topics.topic_page(book, topic_id, Links())
         for attr in facts.attributes:
             for slug, cell in attr.cells.items():
                 if cell.status == CellStatus.value:
@@ -31,19 +32,19 @@ def test_topic_page_links_every_cell_to_an_article(book):
 
 
 def test_unknown_cells_are_marked_by_text(book):
-    out = compare.topic_page(book, "documents")
+    out = topics.topic_page(book, "documents")
     assert '<strong class="rb-status-label">原文缺失</strong>' in out
     assert "rb-status-missing" in out
 
 
 def test_safe_json_cannot_close_the_script_element():
-    text = compare.safe_json({"t": "</script><b>&"})
+    text = topics.safe_json({"t": "</script><b>&"})
     assert "</script>" not in text and "<" not in text and "&" not in text
     assert json.loads(str(text)) == {"t": "</script><b>&"}
 
 
 def test_two_city_data_holds_the_tagged_articles(book):
-    data = compare.two_city_data(book, "meetings")
+    data = topics.two_city_data(book, "meetings")
     assert set(data) == set(book.cities)
     assert all(entry["articles"] for entry in data.values())  # every city has meeting articles
     for slug, entry in data.items():
@@ -53,7 +54,7 @@ def test_two_city_data_holds_the_tagged_articles(book):
 
 
 def test_two_city_data_pairs_articles_from_the_alignment(book, alignment):
-    data = compare.two_city_data(book, "meetings", alignment)
+    data = topics.two_city_data(book, "meetings", alignment)
     by_n = {slug: {a["n"]: a for a in entry["articles"]} for slug, entry in data.items()}
     # 常务会议: 郴州 35 ↔ 株洲 44 (composition and tasks of the standing meeting, issue 17's example)
     n, score = by_n["chenzhou"][35]["m"]["zhuzhou"]
@@ -91,6 +92,6 @@ def test_json_export_round_trips(book):
 
 
 def test_compare_index_lists_every_topic(book):
-    out = compare.compare_index(book, Links(prefix="../"))
+    out = topics.compare_index(book, Links(prefix="../"))
     for t in book.taxonomy.topics:
         assert f'<a href="../compare/{t.id}/">{t.label}</a>' in out

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from rulebook.models import CellStatus
+from rulebook.model.schema import CellStatus
 
 pytestmark = pytest.mark.build
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SLUGS
 
-from rulebook.models import CellStatus
+from rulebook.model.schema import CellStatus
 
 
 def _cells(book):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rulebook import csp
+from rulebook.build import csp
 
 # MDN's example: the hash a browser expects for this exact inline script text.
 MDN_SCRIPT = "alert('Hello, world.');"

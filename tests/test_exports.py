@@ -11,8 +11,9 @@ import re
 import jsonschema
 import pytest
 
-from rulebook import exports, links
-from rulebook.models import CellStatus
+from rulebook.build import bookcache
+from rulebook.model.schema import CellStatus
+from rulebook.views import exports, links
 
 pytestmark = pytest.mark.build
 
@@ -130,7 +131,8 @@ def test_spreadsheet_links_are_absolute_with_site_url(book):
 def test_concordance_workbook_lists_each_provision_with_its_sources(book):
     import openpyxl
 
-    from rulebook import align, concordance, exports
+    from rulebook.analysis import align
+    from rulebook.views import article_grid, exports
 
     topic = "meetings"
     data = exports.concordance_xlsx(book, topic, "https://rules.example.org/")
@@ -139,7 +141,7 @@ def test_concordance_workbook_lists_each_provision_with_its_sources(book):
     ws = wb["逐条对照"]
     names = [c.name for c in book.ordered_cities()]
     assert [c.value for c in ws[1]] == ["组", *names]
-    rows = concordance.groups(book, topic, align.for_book(book))
+    rows = article_grid.groups(book, topic, align.for_book(book))
     assert ws.max_row == len(rows) + 1
     # the 常务会议 row: each city's article, its text, linked to the article on the site
     first = rows[0]
@@ -161,8 +163,6 @@ def test_downloads_are_made_one_file_at_a_time_into_a_cache_folder_that_is_whole
     the next build, and a make that fails half-way leaves no folder a later build would take as complete."""
     from conftest import copy_project
 
-    from rulebook import cache
-
     project = copy_project(tmp_path / "p")
     written: list[list[str]] = []
 
@@ -176,12 +176,12 @@ def test_downloads_are_made_one_file_at_a_time_into_a_cache_folder_that_is_whole
             yield name, f"{name} 内容" if name != "c.xlsx" else b"\x00\x01"
 
     with pytest.raises(RuntimeError):
-        cache.derived_files(project, "downloads", "", lambda: make(fail=True))
+        bookcache.derived_files(project, "downloads", "", lambda: make(fail=True))
     assert not list((project / ".cache").glob("*downloads-*"))  # nothing complete-looking, no half folder
     written.clear()
-    got = cache.derived_files(project, "downloads", "", make)
+    got = bookcache.derived_files(project, "downloads", "", make)
     assert written == [[], ["a.json"], ["a.json", "topics/b.csv"]]  # each written before the next is made
     assert list(got) == ["a.json", "topics/b.csv", "c.xlsx"]
     assert got["topics/b.csv"].read_text(encoding="utf-8") == "topics/b.csv 内容"
     assert got["c.xlsx"].read_bytes() == b"\x00\x01"
-    assert cache.derived_files(project, "downloads", "", lambda: iter(())) == got  # kept: not made again
+    assert bookcache.derived_files(project, "downloads", "", lambda: iter(())) == got  # kept: not made again

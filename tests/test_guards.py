@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from rulebook import chains, data, yamlio
-from rulebook.data import DataError, check_rulebook, load_rulebook, validate
-from rulebook.lint import lint
-from rulebook.models import BoilerplateRules, City, CityInput, SearchTerms, Source, Taxonomy
-from rulebook.pipeline import import_one
+from rulebook.data import load, yamlio
+from rulebook.data.lint import lint
+from rulebook.data.load import DataError, check_rulebook, load_rulebook, validate
+from rulebook.data.pipeline import import_one
+from rulebook.model.schema import BoilerplateRules, City, CityInput, SearchTerms, Source, Taxonomy
+from rulebook.views import chains
 
 SHA = "0" * 64
 JIXI_SHA = "b7be1d2e5e206adfcd4c8e7cc7990f37b5c464a500ebf9fdd1bb2f700c34221c"
@@ -98,7 +99,7 @@ def test_search_terms_have_size_limits():
 
 
 def test_search_terms_come_from_the_book(project):
-    from rulebook.search import search_terms
+    from rulebook.search.index import search_terms
 
     (project / "rules_data/search_terms.yaml").write_text("terms:\n  extra:\n    - 测试专用词\n", encoding="utf-8")
     book = load_rulebook(project)
@@ -108,7 +109,7 @@ def test_search_terms_come_from_the_book(project):
 
 
 def test_long_label_parts_are_not_search_terms(project):
-    from rulebook.search import search_terms
+    from rulebook.search.index import search_terms
 
     _edit(project / "rules_data/topics.yaml", "label: 总则与指导原则", f"label: 总则与{'指导' * 20_000}")
     terms = search_terms(load_rulebook(project), project)
@@ -223,7 +224,7 @@ def test_a_symlink_out_of_sources_is_refused(project):
 
 
 def test_source_size_limit_names_the_size_and_the_setting(project, monkeypatch):
-    assert data.max_source_bytes() == 2 * 1024 * 1024
+    assert load.max_source_bytes() == 2 * 1024 * 1024
     monkeypatch.setenv("RULEBOOK_MAX_SOURCE_BYTES", "24000")
     size = (project / "rules_data/sources/chenzhou.txt").stat().st_size
     out = lint(project)
@@ -378,7 +379,7 @@ def test_allow_markup_switch_and_environment(project, monkeypatch):
     assert len(check_rulebook(project, allow_markup=False)[1]) == 1
     monkeypatch.setenv("RULEBOOK_ALLOW_MARKUP", "1")
     assert load_rulebook(project).city("jixi").name == "<b>鸡西市</b>"
-    assert "allow_markup=True" in data.settings_key()  # part of the cached book's key (rulebook.site)
+    assert "allow_markup=True" in load.settings_key()  # part of the cached book's key (rulebook.site)
     monkeypatch.setenv("RULEBOOK_ALLOW_MARKUP", "0")
     with pytest.raises(DataError):
         load_rulebook(project)

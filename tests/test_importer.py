@@ -8,11 +8,11 @@ import re
 import pytest
 from conftest import ROOT
 
-from rulebook import yamlio
-from rulebook.importer import ImportError_, ImportFailed, import_city
-from rulebook.models import BoilerplateRules, City, CityInput, CorrectionKind
-from rulebook.numerals import cn_to_int, int_to_cn, parse_date
-from rulebook.pipeline import import_one
+from rulebook.data import yamlio
+from rulebook.data.importer import ImportError_, ImportFailed, import_city
+from rulebook.data.pipeline import import_one
+from rulebook.model.numerals import cn_to_int, int_to_cn, parse_date
+from rulebook.model.schema import BoilerplateRules, City, CityInput, CorrectionKind
 
 RULES = BoilerplateRules.model_validate(yamlio.load((ROOT / "rules_data/boilerplate.yaml").read_text("utf-8")))
 
@@ -501,7 +501,7 @@ def test_old_name_is_the_same_exception():
 
 
 def test_the_city_page_shows_section_headings_with_their_anchors():
-    from rulebook.render import city_page
+    from rulebook.views.render import city_page
 
     page = city_page(_fixture("sections.txt")[0])
     headings = re.findall(r'<h3 class="rb-section" id="([^"]+)">([^<]+)<', page)
@@ -511,7 +511,7 @@ def test_the_city_page_shows_section_headings_with_their_anchors():
 
 
 def test_a_possibly_incomplete_text_says_so_on_its_page():
-    from rulebook.render import city_page
+    from rulebook.views.render import city_page
 
     page = city_page(_fixture("sentence_end_cut.txt")[0])
     assert '<p class="admonition-title">可能不完整</p>' in page

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from rulebook import yamlio
-from rulebook.build import build_site
-from rulebook.incremental import nav_context
-from rulebook.layout import Layout
-from rulebook.projects import copy_project
-from rulebook.synthetic import make_synthetic
+from rulebook.build.atomic import build_site
+from rulebook.build.incremental import nav_context
+from rulebook.data import yamlio
+from rulebook.data.layout import Layout
+from rulebook.devtools.projects import copy_project
+from rulebook.devtools.synthetic import make_synthetic
 
 # sitemap.xml holds the build date (MkDocs' page.update_date): the only output that legitimately differs.
 TIMED = {"sitemap.xml", "sitemap.xml.gz"}

@@ -8,7 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from search_eval import header_results, lookup_results
+
+from rulebook.devtools.search_eval import header_results, lookup_results
 
 pytestmark = pytest.mark.build
 
@@ -81,7 +82,7 @@ def test_the_test_browser_blocks_and_records_external_requests(browser, site_url
 
 
 def test_the_blocker_pattern_lets_only_this_machine_through():
-    from browser import NOT_LOCAL
+    from rulebook.devtools.browser import NOT_LOCAL
 
     local = ["http://127.0.0.1:8000/x.js", "http://localhost/", "http://127.0.0.1", "file:///tmp/a", "data:,x"]
     external = [
@@ -124,7 +125,7 @@ def served(built_site, tmp_path_factory):
     """The built site behind real nginx, plus planted secrets and one page with injected inline script."""
     import shutil
 
-    from browser import nginx
+    from rulebook.devtools.browser import nginx
 
     site = tmp_path_factory.mktemp("served") / "site"
     shutil.copytree(built_site, site)
@@ -196,7 +197,7 @@ def _policy(headers: dict[str, str]) -> dict[str, list[str]]:
 
 
 def test_the_csp_allows_only_the_inline_scripts_the_build_hashed(built_site, nginx_url):
-    from rulebook import csp
+    from rulebook.build import csp
 
     conf = (built_site / "csp.conf").read_text(encoding="utf-8")
     status, headers, _ = _get(nginx_url + "cities/zhuzhou/")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rulebook import render
-from rulebook.linkcheck import check_site
-from rulebook.links import Links
+from rulebook.devtools.linkcheck import check_site
+from rulebook.views import render
+from rulebook.views.links import Links
 
 
 def _site(tmp_path, pages: dict[str, str]):

@@ -106,8 +106,8 @@ def test_lint_reports_broken_comparisons_tags_and_chains_at_once(tmp_path):
 def test_cached_lint_after_an_edit_reports_what_a_fresh_lint_does(tmp_path):
     # The build's lint reuses parsed files and import checks of unchanged cities (data.file_memo,
     # lint._import_key): an edit to one file must still be found, and a fixed file found clean.
-    from rulebook.data import load_rulebook
-    from rulebook.lint import check_and_load, lint
+    from rulebook.data.lint import check_and_load, lint
+    from rulebook.data.load import load_rulebook
 
     project = copy_project(tmp_path)
     cache = project / ".cache"

@@ -8,9 +8,9 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from rulebook import chains
-from rulebook.links import Links
-from rulebook.models import ChainType
+from rulebook.model.schema import ChainType
+from rulebook.views import chains
+from rulebook.views.links import Links
 
 PAYLOAD = '%%{init: {"theme": "dark"}}%%秘书长 %% 注释 `代码`'
 
@@ -26,7 +26,7 @@ mermaid.render("c1", document.getElementById("src").textContent)
 
 
 def test_directive_in_a_label_renders_literally(browser, book, tmp_path):
-    from browser import serve
+    from rulebook.devtools.browser import serve
 
     mermaid_js = ROOT / "node_modules/mermaid/dist/mermaid.min.js"
     if not mermaid_js.exists():

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from conftest import copy_project, mkdocs_build
 
-from rulebook.data import Rulebook, load_rulebook
-from rulebook.synthetic import make_synthetic
+from rulebook.data.load import Rulebook, load_rulebook
+from rulebook.devtools.synthetic import make_synthetic
 
 pytestmark = pytest.mark.build
 SYNTHETIC = 20
@@ -116,7 +116,7 @@ def test_page_html_does_not_grow_with_the_corpus(big, built_site: Path):
 
 
 def test_the_filter_box_narrows_the_list_in_a_browser(big, browser, tmp_path):
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
     book = big["book"]
     with serve(big["site"]) as url:
@@ -147,7 +147,7 @@ def test_the_filter_box_narrows_the_list_in_a_browser(big, browser, tmp_path):
 def test_a_large_province_is_cut_into_runs_named_by_first_and_last(book, monkeypatch):
     """A province of more than NAV_GROUP_MAX cities (a national corpus) becomes runs of that many, so the
     pruned sidebar never lists a whole province."""
-    from rulebook import pages
+    from rulebook.build import pages
 
     monkeypatch.setattr(pages, "NAV_GROUP_MAX", 1)
     section = next(e for e in pages.nav(book) if isinstance(e, dict) and "各市工作规则" in e)["各市工作规则"]

@@ -11,8 +11,8 @@ import pytest
 from conftest import copy_project, mkdocs_build
 from test_incremental import _same
 
-from rulebook import parallel
-from rulebook.synthetic import make_synthetic
+from rulebook.core import parallel
+from rulebook.devtools.synthetic import make_synthetic
 
 WAITED = "[phase] waited for the alignment and downloads worker (done, cache ready)"
 
@@ -139,10 +139,9 @@ def test_map_forked_keeps_order_and_runs_in_workers() -> None:
 
 
 def test_forked_lint_reports_what_a_serial_lint_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rulebook import lint as lint_module
-    from rulebook.lint import check_and_load, lint
+    from rulebook.data.lint import check_and_load, lint
 
-    monkeypatch.setattr(lint_module, "FORK_MIN_CITIES", 8)  # fork at this test's size
+    monkeypatch.setattr(lint, "FORK_MIN_CITIES", 8)  # fork at this test's size
     root = copy_project(tmp_path / "p")
     make_synthetic(root, 20)  # 25 cities: enough for the import checks to be forked
     for slug in ("ziyang", "syn007"):  # stale city files, one curated and one synthetic

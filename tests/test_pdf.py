@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 from pypdf import PdfReader
 
-from rulebook import printing
-from rulebook.linkcheck import check_site
+from rulebook.build import printing
+from rulebook.devtools.linkcheck import check_site
 
 pytestmark = pytest.mark.build
 

@@ -6,13 +6,14 @@ import re
 
 import markupsafe
 
-from rulebook import pages, references
-from rulebook.links import Links
-from rulebook.models import Reference, Relation
+from rulebook.build import pages
+from rulebook.model.schema import Reference, Relation
+from rulebook.views import legal_basis
+from rulebook.views.links import Links
 
 
 def test_every_reference_is_listed_under_its_title(book):
-    rules = references.cited_rules(book)
+    rules = legal_basis.cited_rules(book)
     listed = {(c.city.id, r.title, c.relation) for r in rules for c in r.cities}
     cited = {(c.id, x.title, x.relation) for c in book.cities.values() for x in c.references}
     assert listed == cited and len(listed) == sum(len(c.references) for c in book.cities.values())
@@ -24,7 +25,7 @@ def test_every_reference_is_listed_under_its_title(book):
 
 
 def test_each_citation_links_the_article_it_is_read_from(book):
-    for r in references.cited_rules(book, Links("../", True)):
+    for r in legal_basis.cited_rules(book, Links("../", True)):
         for c in r.cities:
             first = c.city.articles()[0]
             assert c.href == f"../cities/{c.city.id}/#{first.anchor}" and c.article == "第一条"
@@ -34,7 +35,7 @@ def test_reference_titles_are_escaped(book):
     city = book.cities["liyang"]
     payload = '<script>alert(1)</script>{{ x }}"&'
     bad = city.model_copy(update={"references": [Reference(title=payload, relation=Relation.with_reference_to)]})
-    html = references.references_page(type(book)(**{**vars(book), "cities": {**book.cities, "liyang": bad}}))
+    html = legal_basis.references_page(type(book)(**{**vars(book), "cities": {**book.cities, "liyang": bad}}))
     assert "<script>" not in html
     assert f"《{markupsafe.escape(payload)}》" in html
 
@@ -53,7 +54,7 @@ def test_built_page_lists_every_city_with_its_article(built_site, book):
         first = c.articles()[0]
         n = len(re.findall(rf'<a href="\.\./cities/{c.id}/#{first.anchor}">{c.name}</a>', table))
         assert n == len(c.references), c.id
-    assert table.count('<tr><th scope="row">') == len(references.cited_rules(book))
+    assert table.count('<tr><th scope="row">') == len(legal_basis.cited_rules(book))
     # in the navigation of every page, between 审批流程 and 数据下载
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert home.index("审批流程") < home.index("依据与参照") < home.index("数据下载")

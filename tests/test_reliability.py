@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from rulebook import yamlio
-from rulebook.lint import lint
+from rulebook.data import yamlio
+from rulebook.data.lint import lint
 
 ROW = re.compile(r"^\| (R\d+) \|.*\| `([^`]+)` \|$", re.M)
 ROWS = dict(ROW.findall((ROOT / "docs/reliability.md").read_text(encoding="utf-8")))

@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import SLUGS
 
-from rulebook import rawblock, render
-from rulebook.links import Links
-from rulebook.models import City
+from rulebook.model.schema import City
+from rulebook.views import rawblock, render
+from rulebook.views.links import Links
 
 
 def _evil_city(book) -> City:
@@ -96,7 +96,7 @@ def test_markdown_tables_get_caption_and_scopes():
 def _markdown(text: str, raw_blocks: bool) -> str:
     import markdown
 
-    from rulebook.rawblock import RawBlockExtension
+    from rulebook.views.rawblock import RawBlockExtension
 
     extensions = ["attr_list", "tables", "toc"] + ([RawBlockExtension()] if raw_blocks else [])
     return markdown.markdown(text, extensions=extensions)

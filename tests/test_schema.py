@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from rulebook import yamlio
-from rulebook.models import BoilerplateRules, City, CityInput
-from rulebook.pipeline import HEADER
+from rulebook.data import yamlio
+from rulebook.data.pipeline import HEADER
+from rulebook.model.schema import BoilerplateRules, City, CityInput
 
 CITY_FILES = sorted((ROOT / "rules_data/cities").glob("*.yaml"))
 INPUT_FILES = sorted((ROOT / "rules_data/inputs").glob("*.yaml"))

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import pytest
 from conftest import ROOT
-from search_eval import header_results, load_queries, lookup_results, score
+
+from rulebook.devtools.search_eval import header_results, load_queries, lookup_results, score
 
 pytestmark = pytest.mark.build
 QUERIES = load_queries()
@@ -188,7 +189,7 @@ def test_phone_layout_opens_the_box_from_the_header_button(browser, site_url):
 
 
 def test_without_javascript_the_box_submits_to_the_lookup_page(browser, site_url):
-    from browser import NOT_LOCAL
+    from rulebook.devtools.browser import NOT_LOCAL
 
     ctx = browser.browser.new_context(java_script_enabled=False, locale="zh-CN")
     ctx.route(NOT_LOCAL, lambda r: r.abort())

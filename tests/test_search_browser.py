@@ -5,7 +5,8 @@ The header search box, which runs the same engine, is tested in tests/test_searc
 from __future__ import annotations
 
 import pytest
-from search_eval import expected_refs, load_queries, lookup_results, score
+
+from rulebook.devtools.search_eval import expected_refs, load_queries, lookup_results, score
 
 pytestmark = pytest.mark.build
 QUERIES = load_queries()
@@ -76,7 +77,7 @@ def test_term_engine_keeps_the_ranked_list_when_snippets_fail(browser, site_url)
 
 
 def test_article_numbers_in_the_page_match_the_site(browser, site_url):
-    from rulebook.render import int_to_cn
+    from rulebook.views.render import int_to_cn
 
     page = browser.page()
     page.goto(site_url + "lookup/")
@@ -144,16 +145,16 @@ def capped_url(built_site, book, tmp_path_factory):
 
     from conftest import ROOT
 
-    from rulebook import search
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
+    from rulebook.search import index
 
     site = tmp_path_factory.mktemp("capped") / "site"
     shutil.copytree(built_site, site)
-    old, search.TOP_POSTINGS = search.TOP_POSTINGS, 15
+    old, index.TOP_POSTINGS = index.TOP_POSTINGS, 15
     try:
-        files = search.search_files(book, ROOT)  # as the build makes them (with the dictionary)
+        files = index.search_files(book, ROOT)  # as the build makes them (with the dictionary)
     finally:
-        search.TOP_POSTINGS = old
+        index.TOP_POSTINGS = old
     assert sum("/tail-" in k for k in files) > 100
     for name, text in files.items():
         assert isinstance(text, str) and (name.startswith("lookup/terms/") or (site / name).read_text("utf-8") == text)

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from rulebook import search
+from rulebook.search import index
 
 
 def _call(text: str, function: str) -> list:
@@ -15,7 +15,7 @@ def _call(text: str, function: str) -> list:
 
 
 def test_document_chunks_hold_every_article_once_in_index_order(book):
-    files = search.term_index_files(book)
+    files = index.term_index_files(book)
     meta = _call(files["lookup/terms/meta.js"], "rbTermsMeta")[0]
     size = meta["doc_chunk"]
     chunks = sorted((k for k in files if k.startswith("lookup/docs/")), key=lambda k: int(k.split("/")[-1][:-3]))
@@ -36,13 +36,13 @@ def test_search_caches_never_change_the_files(book, tmp_path):
     """Cold, warm, and warm with only the per-city caches (term index re-merged) give the same files."""
     from conftest import ROOT
 
-    uncached = search.search_files(book, ROOT)
-    cold = search.search_files(book, ROOT, cache_dir=tmp_path)
-    warm = search.search_files(book, ROOT, cache_dir=tmp_path)
+    uncached = index.search_files(book, ROOT)
+    cold = index.search_files(book, ROOT, cache_dir=tmp_path)
+    warm = index.search_files(book, ROOT, cache_dir=tmp_path)
     stale = list(tmp_path.glob("terms-*"))
     assert len(stale) == 1 and stale[0].is_dir()  # the merged index, one file per index file
     shutil.rmtree(stale[0])
-    merged = search.search_files(book, ROOT, cache_dir=tmp_path)
+    merged = index.search_files(book, ROOT, cache_dir=tmp_path)
 
     def texts(files: dict[str, str | Path]) -> dict[str, str]:
         return {k: v.read_text(encoding="utf-8") if isinstance(v, Path) else v for k, v in files.items()}
@@ -58,15 +58,15 @@ def test_search_caches_never_change_the_files(book, tmp_path):
 
 def test_a_word_counts_only_the_words_it_is_made_of():
     """The word field must not count a word inside a longer one unless it is one of its parts."""
-    assert "工作日" not in search.words("合理安排工作日程")  # 工作日程 = 工作 + 日程
-    assert "民政" not in search.words("市人民政府")  # 人民政府 = 人民 + 政府
-    found = search.words("一般应当在7个工作日内回复")
+    assert "工作日" not in index.words("合理安排工作日程")  # 工作日程 = 工作 + 日程
+    assert "民政" not in index.words("市人民政府")  # 人民政府 = 人民 + 政府
+    found = index.words("一般应当在7个工作日内回复")
     assert "工作日" in found and "7" in found
-    assert {"会议", "纪要"} <= set(search.words("常务会议纪要"))
+    assert {"会议", "纪要"} <= set(index.words("常务会议纪要"))
 
 
 def test_direct_hits_name_topics_attributes_and_chains(book):
-    hits = search.direct_hits(book)
+    hits = index.direct_hits(book)
     by_label = {(h["kind"], h["label"]): h for h in hits}
     freq = by_label[("比较项", "常务会议频率")]
     assert freq["path"] == "compare/meetings" and freq["hash"].startswith("rb-attr-")
@@ -79,29 +79,29 @@ def test_shards_are_the_index_lunr_itself_builds(book):
     """build_index() writes the serialized lunr index directly; it must equal lunr's Builder's, byte for byte."""
     from conftest import ROOT
 
-    search.use_terms(search.search_terms(book, ROOT))
-    labels = search._labels(book)
+    index.use_terms(index.search_terms(book, ROOT))
+    labels = index._labels(book)
     for city in book.cities.values():
         docs = [
-            search._doc(city, a, topics, search._analyse(city, chapter, a, topics, labels))
-            for chapter, a, topics in search._articles(city, search._tags_of(book, city.id))
+            index._doc(city, a, topics, index._analyse(city, chapter, a, topics, labels))
+            for chapter, a, topics in index._articles(city, index._tags_of(book, city.id))
         ]
-        ours, lunrs = search.build_index(docs), search.lunr_index(docs)
+        ours, lunrs = index.build_index(docs), index.lunr_index(docs)
         assert json.dumps(ours, ensure_ascii=False) == json.dumps(lunrs, ensure_ascii=False), city.id
     empty_field = [{"id": "x/1", "title": ["a"], "words": [], "bigrams": ["b"], "topics": []}]
-    assert search.build_index(empty_field) == search.lunr_index(empty_field)
+    assert index.build_index(empty_field) == index.lunr_index(empty_field)
 
 
 def test_doc_runs_keep_ordinals_that_are_not_one_to_k():
-    assert search.doc_runs([1, 2, 3]) == 3
-    assert search.doc_runs([]) == 0
-    assert search.doc_runs([1, 3, 4]) == [1, 3, 4]
+    assert index.doc_runs([1, 2, 3]) == 3
+    assert index.doc_runs([]) == 0
+    assert index.doc_runs([1, 3, 4]) == [1, 3, 4]
 
 
 def test_postings_carry_bm25_weights_and_topics_have_their_own_files(book):
     """The entry file holds no per-document numbers: lengths are folded into the postings' weights
     (long articles weigh a term less), and each topic's documents are a file loaded with the filter."""
-    files = search.term_index_files(book)
+    files = index.term_index_files(book)
     meta = _call(files["lookup/terms/meta.js"], "rbTermsMeta")[0]
     assert set(meta) == {"version", "buckets", "doc_chunk", "weight_scale", "n_docs", "runs", "topic_ids", "vocab"}
     refs = [f"{c.id}/{a.n}" for c in book.ordered_cities() for a in c.articles()]
@@ -114,11 +114,11 @@ def test_postings_carry_bm25_weights_and_topics_have_their_own_files(book):
             docs.append(refs[d])
         assert got_k == k and docs == [r for r in refs if topic in topics[r]], topic
     term = "w会议"
-    flat = _call(files[f"lookup/terms/{search.fnv1a(term) % meta['buckets']}.js"], "rbTermsBucket")[1][term]
+    flat = _call(files[f"lookup/terms/{index.fnv1a(term) % meta['buckets']}.js"], "rbTermsBucket")[1][term]
     weights = flat[1::2]
     assert len(weights) > 20 and all(1 <= w <= 22 for w in weights) and len(set(weights)) > 3
-    assert search.term_weight(1, 10, 100.0) > search.term_weight(1, 100, 100.0) > search.term_weight(1, 1000, 100.0)
-    assert search.term_weight(3, 100, 100.0) > search.term_weight(1, 100, 100.0)
+    assert index.term_weight(1, 10, 100.0) > index.term_weight(1, 100, 100.0) > index.term_weight(1, 1000, 100.0)
+    assert index.term_weight(3, 100, 100.0) > index.term_weight(1, 100, 100.0)
 
 
 def _flat_pairs(flat: list[int]) -> list[tuple[int, int]]:
@@ -132,10 +132,10 @@ def _flat_pairs(flat: list[int]) -> list[tuple[int, int]]:
 def test_very_common_terms_keep_their_heaviest_postings_in_the_bucket(book, monkeypatch):
     """Above the cap, a bucket holds a term's heaviest postings and its tail file the rest: together
     exactly the uncapped list. No term of the real corpus reaches the real cap."""
-    full = search.term_index_files(book)
+    full = index.term_index_files(book)
     assert not any("/tail-" in k for k in full)
-    monkeypatch.setattr(search, "TOP_POSTINGS", 20)
-    capped = search.term_index_files(book)
+    monkeypatch.setattr(index, "TOP_POSTINGS", 20)
+    capped = index.term_index_files(book)
     assert {k for k in capped if "/tail-" not in k} == set(full)
     meta = _call(full["lookup/terms/meta.js"], "rbTermsMeta")[0]
     buckets = meta["buckets"]

@@ -12,9 +12,12 @@ from urllib.parse import urljoin
 import pytest
 from conftest import copy_project, mkdocs_build
 
-from rulebook import align, scale, search
-from rulebook.data import load_rulebook
-from rulebook.synthetic import make_synthetic
+from rulebook.analysis import align
+from rulebook.data.load import load_rulebook
+from rulebook.devtools.synthetic import make_synthetic
+from rulebook.model import scale
+from rulebook.search import index
+from rulebook.views import similar
 
 pytestmark = pytest.mark.build
 CITIES = scale.LARGE_ABOVE + 6
@@ -31,7 +34,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def _script_rows(site: Path, slug: str) -> dict[str, list[list[object]]]:
-    text = (site / align.similar_script_path(slug)).read_text(encoding="utf-8")
+    text = (site / similar.similar_script_path(slug)).read_text(encoding="utf-8")
     head = f'rbSimilar("{slug}",'
     assert text.startswith(head) and text.endswith(");\n")
     return json.loads(text[len(head) : -3])
@@ -40,7 +43,7 @@ def _script_rows(site: Path, slug: str) -> dict[str, list[list[object]]]:
 def test_city_pages_carry_summaries_not_lists_and_stay_under_100_kb(big):
     """The lists (two thirds of a page at 300 cities) are out of the HTML; the median city page is < 100 kB."""
     site, book = big["site"], big["book"]
-    assert not align.similar_inline(book)
+    assert not similar.similar_inline(book)
     sizes = {}
     for slug in book.cities:
         html = (site / "cities" / slug / "index.html").read_text(encoding="utf-8")
@@ -71,7 +74,7 @@ def test_the_scripts_hold_the_alignment_with_names_labels_and_snippets(big):
 
 
 def test_opening_a_list_loads_the_citys_script_once_and_links_resolve(big, browser):
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
 
     with serve(big["site"]) as url:
         page = browser.page()
@@ -104,12 +107,11 @@ def test_a_large_corpus_has_no_lunr_shards_and_its_term_index_answers_a_city_sea
     """Above rulebook.scale.LARGE_ABOVE cities no per-city lunr shard is built; 条文检索 filtered to one
     city then runs on the term index and lists only that city's articles, the same ones the real
     five's lunr shard finds for the query (zhuzhou's text is in both corpora)."""
-    from search_eval import lookup_results
-
-    from rulebook.browser import serve
+    from rulebook.devtools.browser import serve
+    from rulebook.devtools.search_eval import lookup_results
 
     site, book = big["site"], big["book"]
-    assert not search.shards_wanted(book)
+    assert not index.shards_wanted(book)
     assert not (site / "lookup/shards").exists()
     meta = (site / "lookup/meta.js").read_text(encoding="utf-8")
     assert '"shards":false' in meta.replace(" ", "")

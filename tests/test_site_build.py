@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ROOT, SLUGS, add_city, copy_project, mkdocs_build
 
+from rulebook.build import bookcache
+
 pytestmark = pytest.mark.build
 
 
@@ -192,19 +194,18 @@ def test_links_into_generated_articles_are_checked(tmp_path):
 
 
 def test_cached_book_equals_a_fresh_load_and_follows_data_changes(tmp_path):
-    from rulebook import site
-    from rulebook.data import load_rulebook
+    from rulebook.data.load import load_rulebook
 
     project = copy_project(tmp_path / "p")
-    cold = site.rulebook(project)
-    site._cache.clear()  # as a new build process would start
-    warm = site.rulebook(project)
+    cold = bookcache.rulebook(project)
+    bookcache._cache.clear()  # as a new build process would start
+    warm = bookcache.rulebook(project)
     assert len(list((project / ".cache").glob("book-*.pickle"))) == 1
     assert warm == cold == load_rulebook(project)
     path = project / "rules_data/cities/jixi.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("鸡西市人民政府工作规则", "鸡西市人民政府工作规则（改）", 1), encoding="utf-8")
-    site._cache.clear()
-    changed = site.rulebook(project)
+    bookcache._cache.clear()
+    changed = bookcache.rulebook(project)
     assert changed.city("jixi").title == "鸡西市人民政府工作规则（改）" != warm.city("jixi").title
     assert len(list((project / ".cache").glob("book-*.pickle"))) == 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rulebook import suggest
-from rulebook.models import CellStatus
+from rulebook.analysis import suggest
+from rulebook.model.schema import CellStatus
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +50,14 @@ def test_suggested_quotes_are_verbatim_and_numbers_are_the_quotes(book, suggeste
             made += 1
             assert guess.quote in book.city("zhuzhou").article(guess.article).text()
             if guess.number is not None:
-                from rulebook.quantity import quantities
+                from rulebook.model.quantity import quantities
 
                 assert any(abs(v - guess.number) < 1e-9 and u == attr.unit for v, u in quantities(guess.quote))
     assert made > 20
 
 
 def test_no_candidate_when_most_peers_do_not_regulate_unless_a_quantity_is_stated(book, suggester):
-    from rulebook.quantity import quantities
+    from rulebook.model.quantity import quantities
 
     cases = []
     for facts in book.facts.values():

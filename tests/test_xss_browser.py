@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, mkdocs_build
 
-from rulebook import yamlio
+from rulebook.data import yamlio
 
 pytestmark = pytest.mark.build
 
@@ -98,7 +98,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
 
 
 def test_no_payload_runs_and_every_one_prints_as_text(hostile_site, browser):
-    from browser import serve
+    from rulebook.devtools.browser import serve
 
     out, fields = hostile_site
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("index.html"))

@@ -1,0 +1,94 @@
+"""The build's caches kept in the git-ignored .cache/: the validated book, compiled templates, and files
+derived from the book (kept until the data, the code or the settings change)."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import jinja2
+
+from rulebook.core.cachefiles import fingerprint, package_files, read_stored, store_files, write_cache_file
+from rulebook.data.layout import Layout, add_data
+from rulebook.data.load import Rulebook, load_rulebook, settings_key
+
+_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
+
+
+def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemBytecodeCache:
+    """Where one Jinja environment's compiled templates are kept between builds (git-ignored .cache/).
+
+    Jinja re-checks only each template's source, so the folder is keyed on what else shapes the
+    compiled code: the Jinja, MkDocs and Material versions and `code` (e.g. the module that sets the
+    environment's options, such as autoescape)."""
+    key = fingerprint(("jinja2", "mkdocs", "mkdocs-material"), list(code))
+    path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
+    path.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(path))
+
+
+def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    return tuple((str(p), p.stat().st_mtime) for p in Layout(root).files())
+
+
+def _content_key(root: Path) -> str:
+    key = fingerprint(("pydantic",), package_files())
+    key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
+    return add_data(key, root).hexdigest()[:24]
+
+
+def derived_folder(root: Path, name: str, extra: str, dists: tuple[str, ...] = ()) -> Path:
+    """The .cache/ folder derived_files keeps these files in (see there for the key)."""
+    key = fingerprint(dists, [])
+    key.update(_content_key(root).encode() + b"\0" + extra.encode())
+    return root / ".cache" / f"{name}-{key.hexdigest()[:24]}"
+
+
+def derived_files(
+    root: Path,
+    name: str,
+    extra: str,
+    make: Callable[[], Iterable[tuple[str, str | bytes]]],
+    dists: tuple[str, ...] = (),
+) -> dict[str, Path]:
+    """Files made from the book, kept in .cache/<name>-<key>/ (store_files): {file name: its path there},
+    in the order `make` yields them; made again only when the key changes. The key is what the book's
+    own cache key covers (every byte of rules_data/ and of this package, the settings) plus `extra` and
+    the versions of `dists`."""
+    folder = derived_folder(root, name, extra, dists)
+    kept = read_stored(folder)
+    return kept if kept is not None else store_files(folder, make(), replaces=f"{name}-*")
+
+
+def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:
+    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
+
+    A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
+    rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
+    Bad data is never cached (load_rulebook raises first). `loaded`: the book the caller has just loaded
+    from the same files (lint.check_and_load), used instead of loading again."""
+    stamp = _stamp(root)
+    hit = _cache.get(root)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    path = root / ".cache" / f"book-{_content_key(root)}.pickle"
+    book = None
+    if path.exists():
+        try:
+            book = pickle.loads(path.read_bytes())
+        except Exception:  # an unreadable or outdated cache entry is only a miss
+            book = None
+    if not isinstance(book, Rulebook):
+        book = loaded if loaded is not None else load_rulebook(root)
+        for old in path.parent.glob("book-*.pickle"):
+            old.unlink()
+        write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
+    _cache[root] = (stamp, book)
+    return book
+
+
+def cached(root: Path) -> Rulebook:
+    """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
+    hit = _cache.get(root)
+    return hit[1] if hit else rulebook(root)

@@ -1,0 +1,238 @@
+"""The site's Content-Security-Policy: no inline script runs unless the build saw it and hashed it.
+
+The site's own scripts are files under docs/assets/. The theme (Material) writes small inline scripts
+into every page (`__md_scope`/`__md_get`, the tab restore, palette, …) whose text varies with the page's
+depth; `inline_scripts` finds whatever inline scripts the built pages have, so the policy lists exactly
+their sha256 hashes and an injected `<script>` or `onerror=` handler is refused by the browser.
+`<script type="application/json">` data blocks are not executed, so they need no hash (CSP does not
+stop a script reading them with JSON.parse).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rulebook.core import parallel
+from rulebook.core.cachefiles import write_cache_file
+
+# Script types a browser executes (HTML's "JavaScript MIME type essence match", plus modules).
+_JS_TYPES = {
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+}
+
+POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    # + the hashes of the inline scripts found in the build; a violation report quotes the blocked script
+    "script-src": ["'self'", "'report-sample'"],
+    "script-src-attr": ["'none'"],  # no onclick=/onerror= handlers at all
+    # Inline styles only on the pages that load Mermaid (see CHART_SCRIPT): it writes a <style> element
+    # into every chart's SVG and sets style attributes on its nodes, and without 'unsafe-inline' the
+    # charts render unstyled. Every other page gets style-src 'self' alone.
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # Material's icons are data: SVGs in its CSS
+    "font-src": ["'self'"],
+    "worker-src": ["'self'"],  # Material's search worker is a file of the site
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+CONF_NAME = "csp.conf"  # written into the built site's root; deploy/nginx.conf includes it
+# A page that loads this script (Mermaid) gets style-src 'unsafe-inline'.
+CHART_SCRIPT = re.compile(r"""<script\b[^>]*\ssrc=["']?[^"'\s>]*/mermaid(?:\.min)?\.js""", re.I)
+
+
+@dataclass(frozen=True)
+class InlineHandler:
+    """An event-handler attribute (onclick=…) or javascript: URL in built HTML: CSP blocks it."""
+
+    tag: str
+    attr: str
+
+
+# The HTML tokenizer's view, as regular expressions (the stdlib HTMLParser is far slower on city pages):
+# an attribute is a name with an optional quoted or unquoted value, so a quoted value may hold `>`.
+# A name follows whitespace, a closing quote or `/` (as browsers read `<img/onerror=…>`), so a run of
+# letters has one reading: no catastrophic backtracking.
+_ATTR = re.compile(r"""(?:\s+|(?<=["'/]))([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?|\s*/""")
+_ATTRS = r"""(?:(?:\s+|(?<=["'/]))[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?|\s*/)*"""
+# A comment, a script element (its text runs to the first `</script`, as in a browser), or a start tag.
+_SCRIPTS = rf"<!--.*?-->|<script\b(?P<sattrs>{_ATTRS})\s*>(?P<body>.*?)</script\s*>"
+_TOKEN = re.compile(rf"{_SCRIPTS}|<(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>{_ATTRS})\s*>", re.S | re.I)
+_TOKEN_SCRIPTS = re.compile(rf"{_SCRIPTS}|(?P<tag>(?!))(?P<attrs>(?!))", re.S | re.I)
+_HINT = re.compile(r"""[\s"'/]on[a-z]+\s*=|javascript:""", re.I)  # only pages with one need their tags read
+_URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        if m.group(1):
+            value = next((g for g in m.groups()[1:] if g is not None), "")
+            out.setdefault(m.group(1).lower(), html.unescape(value))
+    return out
+
+
+def scan(text: str) -> tuple[list[str], list[InlineHandler]]:
+    """The executable inline scripts' texts (exactly as the browser hashes them) and inline handlers."""
+    scripts: list[str] = []
+    handlers: list[InlineHandler] = []
+    tokens = _TOKEN if _HINT.search(text) else _TOKEN_SCRIPTS
+    for m in tokens.finditer(text):
+        if m.group("body") is not None:
+            attrs = _attrs(m.group("sattrs"))
+            if "src" not in attrs and attrs.get("type", "").strip().lower() in _JS_TYPES:
+                scripts.append(m.group("body"))
+            tag = "script"
+        elif m.group("tag"):
+            tag, attrs = m.group("tag").lower(), _attrs(m.group("attrs"))
+        else:
+            continue
+        for name, value in attrs.items():
+            js_url = name in _URL_ATTRS and value.strip().lower().startswith("javascript:")
+            if name.startswith("on") or js_url:
+                handlers.append(InlineHandler(tag, name))
+    return scripts, handlers
+
+
+def inline_scripts(text: str) -> list[str]:
+    return scan(text)[0]
+
+
+def script_hash(text: str) -> str:
+    """The CSP source expression that allows one inline script: 'sha256-<base64>' of its UTF-8 text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def policy(hashes: Iterable[str], inline_styles: bool = False) -> str:
+    """The header value: POLICY with the given hash sources (sorted, deduplicated) added to script-src."""
+    directives = {k: list(v) for k, v in POLICY.items()}
+    directives["script-src"] += sorted(set(hashes))
+    if inline_styles:
+        directives["style-src"].append("'unsafe-inline'")
+    return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    hashes: frozenset[str]  # of every inline script in the built pages
+    styled: tuple[str, ...]  # URL paths (relative to the site root) of the pages that need inline styles
+    problems: tuple[str, ...]  # one message per inline handler, which the policy would block
+
+    def header(self, inline_styles: bool = False) -> str:
+        return policy(self.hashes, inline_styles)
+
+
+def page_url(rel: str) -> str:
+    """The URL path of a built file relative to the site root: `chains/meeting/` for its index.html."""
+    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+
+
+def _scan_page(text: str) -> tuple[list[str], bool, list[tuple[str, str]]]:
+    scripts, handlers = scan(text)
+    return (
+        sorted({script_hash(s) for s in scripts}),
+        bool(CHART_SCRIPT.search(text)),
+        [(h.tag, h.attr) for h in handlers],
+    )
+
+
+FORK_MIN_PAGES = 400  # fewer pages scan faster than a pool of workers starts
+
+
+def _scan_file(page: Path) -> tuple[list[str], bool, list[tuple[str, str]]]:
+    return _scan_page(page.read_text(encoding="utf-8"))
+
+
+def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -> SitePolicy:
+    """The policy of a built site: the hashes of its inline scripts, the Mermaid pages, inline handlers.
+
+    With `memo` (a JSON file in .cache/), each page's findings are kept by its path, inode, size and
+    mtime: a page an incremental build hard-linked from the previous site is the same file, not read again."""
+    hashes: set[str] = set()
+    styled: list[str] = []
+    problems: list[str] = []
+    seen: dict[str, list[object]] = {}
+    if memo is not None:
+        try:
+            seen = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = {}
+    found: dict[str, list[object]] = {}
+    pages = []
+    for page in sorted(site_dir.rglob("*.html")):
+        st = page.stat()
+        pages.append((page, page.relative_to(site_dir).as_posix(), [st.st_ino, st.st_size, st.st_mtime_ns]))
+    todo = [page for page, rel, stat in pages if (seen.get(rel) or [None])[0] != stat]
+    # `forks`: the pages not in the memo are read and scanned on every core (parallel.map_forked)
+    scanned = dict(zip(todo, parallel.map_forked(_scan_file, todo, forks, FORK_MIN_PAGES), strict=True))
+    for page, rel, stat in pages:
+        if page in scanned:
+            page_hashes, chart, handlers = scanned[page]
+        else:
+            hit = seen[rel]
+            page_hashes, chart, handlers = hit[1], hit[2], hit[3]
+        found[rel] = [stat, page_hashes, chart, handlers]
+        hashes.update(page_hashes)  # type: ignore[arg-type]
+        if chart:
+            styled.append(page_url(rel))
+        problems += [
+            f"{rel}: <{tag} {attr}=…>: an inline handler is blocked by the "
+            "Content-Security-Policy; move it into a script file under docs/assets/"
+            for tag, attr in handlers  # type: ignore[misc]
+        ]
+    if memo is not None:
+        write_cache_file(memo, json.dumps(found, ensure_ascii=False))
+    return SitePolicy(frozenset(hashes), tuple(styled), tuple(problems))
+
+
+def _quoted(value: str) -> str:
+    if any(c in value for c in '"\\\n\r$'):  # never write broken (or injected) nginx config
+        raise ValueError(f"cannot write {value!r} into nginx config")
+    return f'"{value}"'
+
+
+def _uri_pattern(url: str) -> str:
+    """An nginx map regex for a page's URIs under any prefix: `~/chains/meeting/(?:index\\.html)?$`."""
+    if not re.fullmatch(r"[A-Za-z0-9_./-]*", url):
+        raise ValueError(f"cannot write the page path {url!r} into nginx config")
+    tail = r"(?:index\.html)?$" if url.endswith("/") or not url else "$"
+    return '"~/' + url.replace(".", r"\.") + tail + '"'
+
+
+def nginx_include(site: SitePolicy) -> str:
+    """An http-level nginx include: $rulebook_csp, the policy for each request's URI (the prefix is not
+    known at build time, so a Mermaid page is matched by its path's end)."""
+    styled = _quoted(site.header(inline_styles=True))
+    return "\n".join(
+        [
+            "# Generated by the build (rulebook/csp.py): the Content-Security-Policy of each page, with the",
+            "# hash of every inline script the built pages contain; only the Mermaid pages allow inline",
+            "# styles. Included by deploy/nginx.conf (http level); reload nginx when a rebuild changes it.",
+            "map $uri $rulebook_csp {",
+            f"    default {_quoted(site.header())};",
+            *(f"    {_uri_pattern(url)} {styled};" for url in site.styled),
+            "}",
+            "",
+        ]
+    )

@@ -1,0 +1,254 @@
+"""Incremental rebuilds (scripts/build.py): after one city is edited, only the pages that depend on it are rendered.
+
+MkDocs renders every page, and a generated page always counts as modified. A city page is a pure
+function of its city, its chart links, its similar articles (rulebook/align.py), the navigation it
+shows and the code and settings of the build; `city_fingerprints`, `nav_context` and `global_key`
+hash exactly those. A page whose
+fingerprint equals the one recorded for the previous site, and whose previous output is still the
+file that build wrote (same inode, size and mtime), is not rendered: its output is hard-linked from
+the previous site into the new one after MkDocs has written everything else (so nothing MkDocs writes
+can reach the previous site through a shared inode). Pages that aggregate all cities (topics, charts,
+城市一览, home …) are few and always rendered. `mkdocs build` itself stays a full build: this runs only
+when scripts/build.py passes --dirty and the previous site's folder (RULEBOOK_PREVIOUS_SITE).
+
+Limit: the alignment is a whole-corpus computation (TF-IDF weights over all articles; above 60 cities,
+clusters fitted on all of them), so an edit to any article's text moves similar-article lists in most
+cities and their pages are rendered again; an edit that leaves the texts alone (metadata, tags,
+comparisons, charts) renders only the pages that show it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rulebook.analysis.align import Match
+from rulebook.core.cachefiles import write_cache_file
+from rulebook.data.layout import Layout
+from rulebook.data.load import Rulebook
+from rulebook.views import chains
+from rulebook.views.links import Links, root_prefix
+from rulebook.views.render import snippet
+from rulebook.views.similar import similar_inline
+
+PREVIOUS_ENV = "RULEBOOK_PREVIOUS_SITE"  # set by scripts/build.py: the site this build replaces
+MANIFEST = "pages-manifest"  # in .cache/, one per site folder: what each skippable page was made from
+_DISTS = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
+# What every page depends on besides its own data: code, theme overrides, hand-written docs, the
+# config and the data files every page may read (taxonomy, search terms, boilerplate).
+_TREES = ("rulebook", "overrides", "docs")
+_ENV = ("RULEBOOK_PDF", "RULEBOOK_ALLOW_MARKUP", "RULEBOOK_MAX_SOURCE_BYTES")
+
+
+def global_key(root: Path, config_file: Path, settings: str = "") -> str:
+    """A hash of everything that shapes every page: package versions, code, templates, docs, config, settings."""
+    key = hashlib.sha256()
+    for dist in _DISTS:
+        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+    layout = Layout(root)
+    # Every YAML file next to the config: mkdocs.offline.yml INHERITs mkdocs.yml.
+    configs = sorted({config_file, *config_file.parent.glob("*.yml")})
+    paths = [*configs, root / "macros.py", layout.topics, layout.search_terms, layout.boilerplate]
+    for tree in _TREES:
+        paths += sorted(p for p in (root / tree).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for p in paths:
+        if p.is_file():
+            key.update(str(p.relative_to(root)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    for name in _ENV:
+        key.update(f"{name}={os.environ.get(name, '')};".encode())
+    key.update(settings.encode())
+    return key.hexdigest()
+
+
+def _leaves(entries: list[object]) -> Iterable[tuple[str, str]]:
+    """(title, src) of every page under these nav entries, in order."""
+    for e in entries:
+        if isinstance(e, str):
+            yield "", e
+        else:
+            assert isinstance(e, dict)
+            for title, value in e.items():
+                if isinstance(value, str):
+                    yield title, value
+                else:
+                    yield from _leaves(value)
+
+
+def _skeleton(entries: list[object], depth: int = 0) -> list[object]:
+    """The nav as every page shows it under navigation.prune: a sub-section below the top level
+    (a province) collapsed to its title and first page (where its pruned link points)."""
+    out: list[object] = []
+    for e in entries:
+        if isinstance(e, str):
+            out.append(e)
+            continue
+        assert isinstance(e, dict)
+        for title, value in e.items():
+            if isinstance(value, str):
+                out.append([title, value])
+            elif depth >= 1:
+                out.append([title, "section", next(iter(_leaves(value)), None)])
+            else:
+                out.append([title, _skeleton(value, depth + 1)])
+    return out
+
+
+def _sections(entries: list[object], found: dict[str, list[object]], depth: int = 0) -> None:
+    """The pages of the sections the skeleton collapses (a province's cities), by src: the list holding them."""
+    for e in entries:
+        if isinstance(e, str):
+            if depth >= 2:
+                found[e] = entries
+            continue
+        assert isinstance(e, dict)
+        for value in e.values():
+            if isinstance(value, str):
+                if depth >= 2:
+                    found[value] = entries
+            else:
+                _sections(value, found, depth + 1)
+
+
+def nav_context(nav: list[object]) -> dict[str, str]:
+    """For each page of `nav` (by src), a hash of the navigation it renders: the pruned skeleton, the
+    section it is in (its province's cities) and its previous and next pages (`<link rel=prev/next>`)."""
+    skeleton = json.dumps(_skeleton(nav), ensure_ascii=False)
+    order = list(_leaves(nav))
+    sections: dict[str, list[object]] = {}
+    _sections(nav, sections)
+    out: dict[str, str] = {}
+    for i, (_, src) in enumerate(order):
+        own = json.dumps(list(_leaves(sections.get(src, []))), ensure_ascii=False)
+        around = json.dumps([order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None])
+        out[src] = hashlib.sha256("\0".join([skeleton, own, around]).encode()).hexdigest()
+    return out
+
+
+def fingerprint(base: str, nav: str, *parts: str) -> str:
+    """One page's fingerprint: the global key, its nav context and its own inputs (e.g. a city's JSON)."""
+    key = hashlib.sha256(f"{base}\0{nav}".encode())
+    for part in parts:
+        key.update(b"\0" + part.encode())
+    return key.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A skippable page of a built site: its fingerprint, its output file and that file's stat."""
+
+    fingerprint: str
+    dest: str  # relative to the site folder
+    stat: tuple[int, int, int]  # inode, size, mtime_ns: the very file this build wrote
+    # The page's anchor ids: MkDocs checks links to anchors against them, also when it is not rendered.
+    anchors: tuple[str, ...] | None = None  # None: MkDocs collected none (anchor validation off)
+
+
+def file_stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def site_tag(site: Path) -> str:
+    """A short name for a site folder, for the cache files kept per site (site/ and the offline bundle)."""
+    return hashlib.sha256(str(site).encode()).hexdigest()[:12]
+
+
+def manifest_path(cache_dir: Path, site: Path) -> Path:
+    return cache_dir / f"{MANIFEST}-{site_tag(site)}.json"
+
+
+def load_manifest(cache_dir: Path, site: Path) -> dict[str, Entry]:
+    """The previous build's entries for `site` (empty when there is none, it was another folder, or unreadable)."""
+    try:
+        data = json.loads(manifest_path(cache_dir, site).read_text(encoding="utf-8"))
+        if data["site"] != str(site):
+            return {}
+        return {
+            src: Entry(e[0], e[1], tuple(e[2]), None if e[3] is None else tuple(e[3]))
+            for src, e in data["pages"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return {}
+
+
+def save_manifest(cache_dir: Path, site: Path, built: Path, pages: dict[str, tuple[str, str, Iterable[str]]]) -> None:
+    """Record each page's fingerprint, output and anchor ids (`pages`: src -> (fingerprint, dest, anchors))
+    as built into `built`, for the site that will stand at `site` (renamed there: inodes and mtimes stay)."""
+    rows = {}
+    for src, (fp, dest, anchors) in pages.items():
+        stat = file_stat(built / dest)
+        if stat is not None:
+            rows[src] = [fp, dest, list(stat), None if anchors is None else sorted(anchors)]
+    write_cache_file(manifest_path(cache_dir, site), json.dumps({"site": str(site), "pages": rows}, ensure_ascii=False))
+
+
+def reusable(entry: Entry | None, fp: str, previous: Path) -> bool:
+    """True if the previous site holds this page's output, made from the same inputs."""
+    return entry is not None and entry.fingerprint == fp and file_stat(previous / entry.dest) == entry.stat
+
+
+def link_outputs(previous: Path, new: Path, dests: Iterable[str]) -> int:
+    """Hard-link (copy where links fail) the previous site's outputs of the pages not rendered into the
+    new site. MkDocs has finished writing by then, so no write can reach the previous site's files."""
+    n = 0
+    for dest in dests:
+        target = new / dest
+        if target.exists():  # MkDocs wrote it after all: keep the new file
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous / dest, target)
+        except OSError:
+            import shutil
+
+            shutil.copy2(previous / dest, target)
+        n += 1
+    return n
+
+
+def city_fingerprints(
+    book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str]
+) -> dict[str, str]:
+    """For each city page (by src), everything its macro (macros.city_page) renders from: the city itself,
+    its chart links, and each article's similar articles as listed (city name, number, snippet and the
+    score as articles.html.j2 prints it, to two decimals: a shift in the third moves no page); for a large
+    corpus (lists loaded from a script, align.similar_inline) only the lists' lengths.
+    `urls`: each city page's URL (the relative links depend on it)."""
+    snippets: dict[str, dict[int, str]] = {}
+
+    def similar(m: Match) -> str:
+        if m.city not in snippets:  # City.article(n) walks the whole city: index each city once
+            snippets[m.city] = {a.n: snippet(a.text()) for a in book.cities[m.city].articles()}
+        return snippets[m.city][m.n]
+
+    inline = similar_inline(book)
+    out: dict[str, str] = {}
+    for slug, city in book.cities.items():
+        src = f"cities/{slug}.md"
+        if src not in urls:
+            continue
+        links = Links(root_prefix(urls[src]), not urls[src].endswith(".html"))
+        extra = chains.city_chain_links(book, slug, links) if book.chains else ""
+        if inline:
+            rows = [
+                [
+                    a.n,
+                    [
+                        [m.city, book.cities[m.city].name, m.n, f"{m.score:.2f}", similar(m)]
+                        for m in matches.get((slug, a.n), [])
+                    ],
+                ]
+                for a in city.articles()
+            ]
+        else:  # a large corpus: the page holds only each list's length (its script holds the lists)
+            rows = [[a.n, len(matches.get((slug, a.n), []))] for a in city.articles()]
+        out[src] = "\0".join([city.model_dump_json(), extra, links.prefix, json.dumps(rows, ensure_ascii=False)])
+    return out

@@ -1,0 +1,86 @@
+"""The site's generated files that are not pages: the vendored browser files and the data/ downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from rulebook.build.bookcache import derived_files, derived_folder
+from rulebook.core.cachefiles import fingerprint, read_stored, write_cache_file
+from rulebook.data.load import Rulebook
+from rulebook.views import exports
+from rulebook.views.exports import download_files, iter_download_files
+
+# Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
+VENDOR = {
+    "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
+    "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
+    "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
+    "assets/vendor/docx.js": "node_modules/docx/dist/index.iife.js",
+}
+# CommonJS files (module.exports) wrapped so a plain <script> defines the global instead of throwing.
+VENDOR_COMMONJS = {
+    "assets/vendor/diff_match_patch.js": ("node_modules/diff-match-patch/index.js", "diff_match_patch"),
+}
+
+
+def commonjs_global(source: str, name: str) -> str:
+    """A CommonJS module as a browser script that sets window.<name> to its exports."""
+    return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
+
+
+_downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes | Path]]] = []
+
+
+def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:
+    """Workbooks kept in .cache/xlsx/ by the data they are made from (exports.download_files' `memo`):
+    after one city is edited only the workbooks whose rows changed are written again."""
+    code = fingerprint(("openpyxl",), [Path(exports.__file__)]).hexdigest()[:16]
+    folder = root / ".cache" / "xlsx"
+
+    def memo(name: str, data: object, make: Callable[[], bytes]) -> bytes:
+        key = hashlib.sha256(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
+        stem = name.replace("/", "_")
+        path = folder / f"{stem}-{code}-{key}.xlsx"
+        if path.exists():
+            return path.read_bytes()
+        made = make()
+        for old in folder.glob(f"{stem}-*.xlsx"):
+            old.unlink(missing_ok=True)
+        write_cache_file(path, made)
+        return made
+
+    return memo
+
+
+_DISTS = ("openpyxl",)
+
+
+def downloads_ready(root: Path, site_url: str | None = None) -> bool:
+    """Whether .cache/ holds this data's downloads complete (downloads() then only reads them)."""
+    return read_stored(derived_folder(root, "downloads", site_url or "", _DISTS)) is not None
+
+
+def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes | Path]:
+    """The data/ files of this build, made once (the hooks write them, the data page lists them).
+
+    `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
+    paths relative to the site root. With `root`, each file is written to .cache/downloads-<key>/ as it
+    is made and given as its path there, kept until the data or the code changes (writing the workbooks
+    was a third of a warm five-city build; at 3,000 cities holding every file at once was +3 GB)."""
+    # identity, not id(): a reload may reuse an id
+    if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
+        made: dict[str, str | bytes | Path]
+        if root:
+            memo = _workbook_memo(root)
+            made = dict(
+                derived_files(
+                    root, "downloads", site_url or "", lambda: iter_download_files(book, site_url, memo), _DISTS
+                )
+            )
+        else:
+            made = dict(download_files(book, site_url))
+        _downloads[:] = [(book, site_url, made)]
+    return _downloads[0][2]

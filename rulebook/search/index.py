@@ -1,0 +1,611 @@
+"""Article-level search: the rulebook's own jieba dictionary, and prebuilt lunr indexes sharded per city.
+
+The browser (docs/assets/search-engine.js, used by the header box and 条文检索) loads lookup/meta.js,
+then only the shards or term buckets it needs. Chinese text is
+indexed twice: jieba words (with our dictionary) and character bigrams, so a query can be tokenised
+in the browser without a dictionary and a query that starts mid-word still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import lunr
+import lunr.builder
+from lunr.builder import Builder
+from lunr.token import Token
+
+from rulebook.core import parallel
+from rulebook.core.cachefiles import PACKAGE, fingerprint, read_stored, store_files, write_cache_file
+from rulebook.core.jsdata import js_call as _js_call
+from rulebook.data.load import Rulebook
+from rulebook.model import scale
+from rulebook.model.numerals import article_number
+from rulebook.model.schema import CHAIN_LABELS, MAX_TERM_CHARS, Article, City
+
+HAN = re.compile(r"[\u3400-\u9fff]+")
+ASCII = re.compile(r"[0-9A-Za-z]+")
+WORD_FIELDS = {"title": 10, "words": 2, "bigrams": 1, "topics": 3}
+jieba.setLogLevel(60)  # quiet: the build log is for our messages
+
+
+def search_terms(book: Rulebook, root: Path) -> list[str]:
+    """The rulebook's vocabulary for segmentation: curated terms + topic, attribute and chain labels.
+
+    The curated terms are the book's (rules_data/search_terms.yaml, validated and size-limited by the
+    loader); `root` is no longer read. Label parts longer than a term may be are left out."""
+    terms: set[str] = set(book.search_terms.all_terms() if book.search_terms else ())
+    for t in book.topics():
+        terms.update(x for x in re.split(r"[与、和及]", t.label) if 2 <= len(x) <= MAX_TERM_CHARS)
+    for facts in book.facts.values():
+        for a in facts.attributes:
+            terms.update(x for x in re.split(r"[与、和及的]", a.label) if 2 <= len(x) <= 8)
+    for cc in book.chains.values():
+        for ch in cc.chains:
+            terms.update(n.actor for n in ch.nodes if 2 <= len(n.actor) <= 8 and HAN.fullmatch(n.actor))
+    return sorted(t for t in terms if HAN.fullmatch(t))
+
+
+def jieba_user_dict(terms: list[str]) -> str:
+    """jieba's user-dictionary format: one `word frequency` per line (high frequency: keep it whole)."""
+    return "".join(f"{t} {max(2000, 500 * len(t))}\n" for t in terms)
+
+
+@lru_cache(maxsize=4)
+def _load_terms(terms: tuple[str, ...]) -> None:
+    for line in jieba_user_dict(list(terms)).splitlines():
+        word, freq = line.split()
+        jieba.add_word(word, int(freq))
+
+
+def use_terms(terms: list[str]) -> None:
+    """Teach the process-wide jieba our terms (the Material search plugin uses the same instance)."""
+    _load_terms(tuple(terms))
+
+
+def bigrams(text: str) -> list[str]:
+    out = []
+    for run in HAN.findall(text):
+        out += [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+    return out + [m.lower() for m in ASCII.findall(text)]
+
+
+def _parts(word: str) -> list[str]:
+    return list(_parts_of(word, jieba.dt.total))  # keyed on the dictionary's size: use_terms() grows it
+
+
+@lru_cache(maxsize=200_000)
+def _parts_of(word: str, _total: int) -> tuple[str, ...]:
+    """The word's own parts, recursively: its most probable segmentation into dictionary words other
+    than itself (工作日程 -> 工作 日程; 工作日内 -> 工作日 工作 ...).
+
+    jieba's search mode instead emits every dictionary 2- and 3-gram inside a word, so 工作日程 would
+    also count as 工作日 and 人民政府 as 民政; a part must be one the word is actually made of."""
+    n = len(word)
+    if n < 3:
+        return ()
+    freq, log_total = jieba.dt.FREQ, math.log(jieba.dt.total)
+    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, n + 1):
+            f = freq.get(word[i:j])
+            if (i, j) == (0, n) or (j - i > 1 and not f):
+                continue
+            options.append((math.log(f or 1) - log_total + best[j][0], j))
+        best[i] = max(options)
+    out, i = [], 0
+    while i < n:
+        j = best[i][1]
+        if j - i > 1:
+            out += [*_parts(word[i:j]), word[i:j]]
+        i = j
+    return tuple(out)
+
+
+def words(text: str) -> list[str]:
+    """jieba words, each preceded by the words it is made of (see _parts), plus ASCII words and numbers."""
+    jieba.dt.check_initialized()
+    out = []
+    for run in HAN.findall(text):
+        for w in jieba.cut(run):
+            if w.strip():
+                out += [*_parts(w), w]
+    return out + [m.lower() for m in ASCII.findall(text)]
+
+
+def _analyse(city: City, chapter: str, a: Article, topics: list[str], labels: dict[str, str]) -> dict[str, list[str]]:
+    """An article's tokens, computed once for both indexes (jieba is most of the indexing time)."""
+    text = a.text()
+    return {
+        "words": words(text),
+        "bigrams": bigrams(text),
+        "heading": list(_repeated_words(f"{city.name}{chapter}", jieba.dt.total)),
+        "topic_words": [w for t in topics for w in _repeated_words(labels.get(t, ""), jieba.dt.total)],
+    }
+
+
+@lru_cache(maxsize=4096)
+def _repeated_words(text: str, _total: int) -> tuple[str, ...]:
+    # A chapter heading or topic label, the same for many articles: segmented once (keyed on the
+    # dictionary's size, as _parts_of: use_terms() grows it).
+    return tuple(words(text))
+
+
+def _doc(city: City, a: Article, topics: list[str], tokens: dict[str, list[str]]) -> dict[str, object]:
+    """The article as a lunr document."""
+    return {
+        "id": f"{city.id}/{a.n}",
+        "title": [*tokens["heading"], a.label, article_number(a), city.id],
+        "words": tokens["words"],
+        "bigrams": tokens["bigrams"],
+        "topics": topics + tokens["topic_words"],
+    }
+
+
+def _term_counts(tokens: dict[str, list[str]]) -> list[dict[str, int]]:
+    """The article's term frequencies for the term index: [bigrams, words (text, heading, topics)]."""
+    return [
+        dict(Counter(tokens["bigrams"])),
+        dict(Counter(tokens["words"] + tokens["heading"] + tokens["topic_words"])),
+    ]
+
+
+def _fast_tokenizer(obj: object, metadata: dict | None = None) -> list[Token]:
+    """Our fields are already token lists; lunr's tokenizer would deep-copy empty metadata per token."""
+    assert isinstance(obj, list)
+    return [Token(str(t).lower(), {}) for t in obj]
+
+
+@contextmanager
+def _pre_tokenized() -> Iterator[None]:
+    original = lunr.builder.Tokenizer
+    lunr.builder.Tokenizer = _fast_tokenizer
+    try:
+        yield
+    finally:
+        lunr.builder.Tokenizer = original
+
+
+_K1, _B = 1.2, 0.75  # lunr's BM25 defaults (lunr.builder.Builder)
+
+
+def build_index(docs: list[dict[str, object]]) -> dict[str, object]:
+    """A lunr index with no English pipeline (no stemmer, no stop words, no trimmer), serialized.
+
+    The same dict, key for key and float for float, as lunr_index(docs) makes with lunr's own Builder
+    (tests/test_search_index.py compares them): lunr's builder was three quarters of the search build
+    (vectors kept as sorted lists with an insert per term, a token set that serialize() drops)."""
+    fields = list(WORD_FIELDS)
+    inverted: dict[str, dict[str, object]] = {}
+    vectors: list[tuple[str, str, dict[str, int]]] = []  # (field ref, field, term frequencies) in lunr's order
+    lengths: dict[str, int] = {f: 0 for f in fields}
+    for d in docs:
+        ref = str(d["id"])
+        for name in fields:
+            terms = [str(t).lower() for t in d[name]]  # type: ignore[attr-defined]
+            lengths[name] += len(terms)
+            tf: dict[str, int] = {}
+            for term in terms:
+                tf[term] = tf.get(term, 0) + 1
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {f: {} for f in fields}
+                    posting["_index"] = len(inverted)
+                    inverted[term] = posting
+                posting[name].setdefault(ref, {})  # type: ignore[union-attr]
+            vectors.append((f"{name}/{ref}", name, tf))
+    n_docs = len(docs)
+    avg = {f: lengths[f] / n_docs for f in fields} if n_docs else {}
+    idf: dict[str, float] = {}
+    for term, posting in inverted.items():
+        with_term = sum(len(posting[f]) for f in fields)  # type: ignore[arg-type]
+        x = (n_docs - with_term + 0.5) / (with_term + 0.5)
+        idf[term] = math.log(1 + abs(x))
+    field_vectors = []
+    for ref, name, tf in vectors:
+        boost = WORD_FIELDS[name]
+        # an empty field has no terms to score (and a zero average length if no document has it)
+        norm = _K1 * (1 - _B + _B * (sum(tf.values()) / avg[name])) if tf else 0.0
+        elements = sorted(
+            (inverted[term]["_index"], round(round(idf[term] * ((_K1 + 1) * f) / (norm + f) * boost * 1, 3), 3))
+            for term, f in tf.items()
+        )
+        field_vectors.append([ref, [x for pair in elements for x in pair]])
+    return {
+        "version": lunr.__TARGET_JS_VERSION__,
+        "fields": fields,
+        "fieldVectors": field_vectors,
+        "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+        "pipeline": [],
+    }
+
+
+def lunr_index(docs: list[dict[str, object]]) -> dict[str, object]:
+    """build_index() by lunr's own Builder: the reference it is tested against."""
+    b = Builder()
+    b.pipeline.reset()
+    b.search_pipeline.reset()
+    b.ref("id")
+    for name, boost in WORD_FIELDS.items():
+        b.field(name, boost=boost)
+    with _pre_tokenized():
+        for d in docs:
+            b.add(d)
+    return b.build().serialize()
+
+
+def _tags_of(book: Rulebook, slug: str) -> dict[str, list[str]]:
+    return dict(book.tags[slug].tags) if slug in book.tags else {}
+
+
+def _labels(book: Rulebook) -> dict[str, str]:
+    return {t.id: t.label for t in book.topics()}
+
+
+def _articles(city: City, tags: dict[str, list[str]]) -> Iterator[tuple[str, Article, list[str]]]:
+    """(chapter heading, article, its topic ids) in reading order: what every index is built from."""
+    for ch in city.chapters:
+        chapter = ch.heading()
+        for a in ch.articles:
+            yield chapter, a, tags.get(a.anchor, [])
+
+
+def _city_shard(
+    city: City, tags: dict[str, list[str]], labels: dict[str, str]
+) -> tuple[dict[str, object], list[dict[str, object]], list[list[dict[str, int]]]]:
+    """One city's lunr index, document store and per-article term counts (for the term index)."""
+    docs, store, counts = [], [], []
+    for chapter, a, topics in _articles(city, tags):
+        tokens = _analyse(city, chapter, a, topics, labels)
+        docs.append(_doc(city, a, topics, tokens))
+        store.append(_stored(city, chapter, a, topics))
+        counts.append(_term_counts(tokens))
+    return build_index(docs), store, counts
+
+
+def _stored(city: City, chapter: str, a: Article, topics: list[str]) -> dict[str, object]:
+    """What a search result shows about an article (both engines' document stores)."""
+    return {
+        "id": f"{city.id}/{a.n}",
+        "city": city.id,
+        "n": a.n,
+        "label": a.label,
+        "number": article_number(a),
+        "chapter": chapter,
+        "topics": topics,
+        "text": a.text(),
+    }
+
+
+def _city_counts(city: City, tags: dict[str, list[str]], labels: dict[str, str]) -> list[list[dict[str, int]]]:
+    """Only the per-article term counts (a large corpus has no lunr shards)."""
+    return [_term_counts(_analyse(city, chapter, a, topics, labels)) for chapter, a, topics in _articles(city, tags)]
+
+
+def shards_wanted(book: Rulebook) -> bool:
+    """Whether each city gets a lunr shard. In a large corpus (rulebook.scale) the term index alone
+    serves every search, a city filter included (search-engine.js then never asks for a shard): the
+    shards were half of the search build and 1.4 GB of output at 3,000 cities, and read only when a
+    search names its city."""
+    return not scale.large(len(book.cities))
+
+
+# One city's build input: (city JSON, its tags, topic labels, dictionary terms, whether it gets a shard).
+_Job = tuple[str, dict[str, list[str]], dict[str, str], list[str], bool]
+
+
+def _shard_script(job: _Job) -> tuple[str, str]:
+    """One city's shard script ("" without a shard) and its term counts as JSON (runs in a worker
+    when many cities need building)."""
+    city_json, tags, labels, terms, shard = job
+    use_terms(terms)
+    city = City.model_validate_json(city_json)
+    if not shard:
+        return "", json.dumps(_city_counts(city, tags, labels), ensure_ascii=False)
+    index, store, counts = _city_shard(city, tags, labels)
+    return _js_call("rbLookupShard", city.id, index, store), json.dumps(counts, ensure_ascii=False)
+
+
+# What the cached index files depend on besides their data: this code, the model layer's modules that
+# shape documents (article numbers, article text), and the tokeniser and index library versions.
+_CODE_VERSION = fingerprint(("jieba", "lunr"), [Path(__file__), *sorted((PACKAGE / "model").glob("*.py"))]).hexdigest()[
+    :16
+]
+
+
+def _city_jobs(book: Rulebook, terms: list[str]) -> dict[str, tuple[_Job, str]]:
+    """Each city's build input and its cache key (the input, the dictionary and the code)."""
+    labels, shard = _labels(book), shards_wanted(book)
+    out = {}
+    for city in book.ordered_cities():
+        job = (city.model_dump_json(), _tags_of(book, city.id), labels, terms, shard)
+        out[city.id] = job, hashlib.sha256(json.dumps([_CODE_VERSION, *job], ensure_ascii=False).encode()).hexdigest()
+    return out
+
+
+def _city_builds(
+    book: Rulebook, city_jobs: dict[str, tuple[_Job, str]], cache_dir: Path | None, need_counts: bool
+) -> Iterator[tuple[City, str | Path, list[list[dict[str, int]]] | None]]:
+    """(city, shard script, term counts) in reading order: from the cache when the city's inputs are
+    unchanged, else built in parallel. Cached counts are read only when the term index must be
+    rebuilt, one city at a time as the caller merges them. With a cache, the script is the path of its
+    cache file, not its text: at 3,000 cities the shards are 1.4 GB, too much to hold until MkDocs writes them."""
+    cities = book.ordered_cities()
+    keys = {slug: key for slug, (_, key) in city_jobs.items()}
+    jobs = {}
+    for city in cities:
+        hit = cache_dir / f"{keys[city.id]}.js" if cache_dir else None
+        if not (hit and hit.exists() and hit.with_suffix(".counts.json").exists()):
+            jobs[city.id] = city_jobs[city.id][0]
+    # In forked workers from five cities on (they inherit the loaded jieba dictionary). `allowed`: as
+    # before the pool was shared, also under `mkdocs serve`.
+    built = parallel.map_forked(_shard_script, jobs.values(), allowed=True, min_items=5, chunksize=4)
+    try:
+        for city in cities:
+            if city.id in jobs:
+                script, counts_json = next(built)
+                if cache_dir:
+                    write_cache_file(cache_dir / f"{keys[city.id]}.counts.json", counts_json)
+                    write_cache_file(cache_dir / f"{keys[city.id]}.js", script)  # last: a hit needs both files
+                yield (
+                    city,
+                    cache_dir / f"{keys[city.id]}.js" if cache_dir else script,
+                    (json.loads(counts_json) if need_counts else None),
+                )
+            else:
+                hit = cache_dir / f"{keys[city.id]}.js"  # type: ignore[operator]
+                counts = None
+                if need_counts:
+                    counts = json.loads(hit.with_suffix(".counts.json").read_text(encoding="utf-8"))
+                yield city, hit, counts
+    finally:
+        built.close()  # stops the workers now (on an error, or a caller that stopped early)
+
+
+def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> dict[str, str | Path]:
+    """Every file of 条文检索: lookup/meta.js, one lunr shard script per city (not in a large corpus:
+    shards_wanted), and the term index.
+    A value is the file's text, or (with `cache_dir`) the path of the cache file holding it.
+
+    With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
+    module change (incremental builds and `mkdocs serve`); the term index is merged again from the
+    cities' cached term counts only when any of them changed."""
+    terms = search_terms(book, root)
+    use_terms(terms)
+    city_jobs = _city_jobs(book, terms)
+    # The term index depends on exactly the cities' inputs, in reading order: key it on their keys.
+    key = hashlib.sha256("".join(key for _, key in city_jobs.values()).encode()).hexdigest()
+    term_dir = cache_dir / f"terms-{key}" if cache_dir else None
+    term_files: dict[str, str] | dict[str, Path] | None = read_stored(term_dir) if term_dir else None
+    builder = None if term_files else TermIndexBuilder(book)
+    files: dict[str, str | Path] = {}
+    shards = []
+    shard = shards_wanted(book)
+    builds = _city_builds(book, city_jobs, cache_dir, need_counts=builder is not None)
+    try:  # close the generator on error at once, so its worker pool stops now
+        for city, text, counts in builds:
+            if shard:
+                files[f"lookup/shards/{city.id}.js"] = text
+            if builder:
+                builder.add(city, counts or [])
+            shards.append(
+                {
+                    "city": city.id,
+                    "name": city.name,
+                    "province": city.province,
+                    "complete": city.complete,
+                }
+            )
+    finally:
+        builds.close()
+    meta = {
+        "version": 1,
+        "shards": shard,
+        "cities": shards,
+        "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
+        "direct": direct_hits(book),
+    }
+    files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
+    if builder:
+        # with a cache, each file goes to disk as it is made (at 3,000 cities the index is ~1 GB)
+        term_files = store_files(term_dir, builder.iter_files(), "terms-*") if term_dir else builder.files()
+    files.update(term_files or {})
+    return files
+
+
+def _hit(kind: str, label: str, path: str, sub: str = "", hash: str = "", keys: str = "") -> dict[str, str]:
+    return {"kind": kind, "label": label, "sub": sub, "path": path, "hash": hash, "keys": keys or label}
+
+
+def direct_hits(book: Rulebook) -> list[dict[str, str]]:
+    """Pages a query can name outright, for the header box's first rows: topics, comparison
+    attributes and chain pages (the cities, one per entry of meta.js's `cities`, are added by the
+    browser: listing them twice grew the entry file by a line per city). `path` is site-relative
+    without its suffix (the page adds / or .html); `keys` are the words that find it (its label and,
+    for attributes, also its description)."""
+    out: list[dict[str, str]] = []
+    for t in book.topics():
+        out.append(_hit("比较", t.label, f"compare/{t.id}"))
+        facts = book.facts.get(t.id)
+        for a in facts.attributes if facts else []:
+            keys = a.label + "\n" + a.description
+            out.append(_hit("比较项", a.label, f"compare/{t.id}", sub=t.label, hash=f"rb-attr-{a.id}", keys=keys))
+    out += [_hit("流程", label, f"chains/{kind}") for kind, label in CHAIN_LABELS.items()]
+    return out
+
+
+# --- a term-partitioned index for searching many cities at once -------------------------------
+# Per-city lunr shards are ideal when a city is chosen; an unfiltered search over hundreds of cities
+# would have to load every shard. This index splits postings by term into hash buckets instead, so
+# a query loads only the buckets of its own terms, then the documents of its top hits.
+
+
+DOC_CHUNK = 8  # articles per document-store file of the term index
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units (lookup.js computes the same)."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def term_index_files(book: Rulebook) -> dict[str, str]:
+    """lookup/terms/meta.js, the bucket scripts, and the document store in small chunks (lookup/docs/)."""
+    builder = TermIndexBuilder(book)
+    labels = _labels(book)
+    for city in book.ordered_cities():
+        articles = _articles(city, _tags_of(book, city.id))
+        builder.add(city, [_term_counts(_analyse(city, chapter, a, topics, labels)) for chapter, a, topics in articles])
+    return builder.files()
+
+
+# A term in more documents than this keeps only its heaviest postings in its bucket (what the header
+# box ranks its top rows with); the rest, in doc order, is the term's tail file, loaded by 条文检索 for
+# the complete list. Below ~60 cities no term is that common, so small corpora rank exactly as before;
+# at 3,000 cities 政府 alone would otherwise be 180k postings in one bucket.
+TOP_POSTINGS = 4000
+WEIGHT_SCALE = 10  # a posting's BM25 term weight tf*(k1+1)/(tf+k1*(1-b+b*dl/avg)), times this, rounded
+
+
+def doc_runs(ordinals: list[int]) -> int | list[int]:
+    """A city's article ordinals as the term index stores them: k when they are 1..k (nearly always),
+    else the list itself. The browser expands them to doc number -> (city, n)."""
+    return len(ordinals) if ordinals == list(range(1, len(ordinals) + 1)) else ordinals
+
+
+def term_weight(tf: int, dl: int, avg: float) -> int:
+    """BM25's saturated, length-normalised term frequency (lunr's k1, b), quantised to 1..22.
+
+    Stored in each posting instead of tf, so the browser needs no per-document lengths: those were
+    two numbers per article in the index's entry file, which then grew with the corpus."""
+    return weight(tf, length_norm(dl, avg))
+
+
+def length_norm(dl: int, avg: float) -> float:
+    """term_weight's per-document part: BM25's k1 * (1 - b + b * dl / avg)."""
+    return _K1 * (1 - _B + _B * dl / avg) if avg else _K1
+
+
+def weight(tf: int, norm: float) -> int:
+    """term_weight from a document's length_norm (computed once per document, not per posting)."""
+    return max(1, round(WEIGHT_SCALE * tf * (_K1 + 1) / (tf + norm)))
+
+
+def _deltas(postings: list[tuple[int, int]]) -> list[int]:
+    """(doc, weight) pairs in doc order as a flat list with doc numbers delta-encoded."""
+    flat, last = [], 0
+    for d, w in postings:
+        flat += [d - last, w]
+        last = d
+    return flat
+
+
+class TermIndexBuilder:
+    """Postings split by term into hash buckets, and the document store.
+
+    What the first query must load (lookup/terms/meta.js) stays small as the corpus grows: the
+    documents are each city's run of article ordinals, the BM25 length normalisation is folded into
+    the postings' weights, and the topic filter's document lists are files of their own, loaded
+    only when a topic is chosen. A query fetches only its shown hits' documents; per-request cost,
+    not bytes, dominates in the browser, so document chunks hold DOC_CHUNK consecutive articles
+    (a few kB) rather than a city. Cities are added one at a time, in reading order, with their
+    articles' term counts."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        self.topic_ids = book.topic_ids()
+        # per field ("b" bigrams, "w" words): term -> [doc, tf, doc, tf, ...]; `postings` joins them
+        self._by_field: dict[str, defaultdict[str, list[int]]] = {"b": defaultdict(list), "w": defaultdict(list)}
+        self.n_docs = 0
+        self.dl: dict[str, list[int]] = {"b": [], "w": []}
+        self.by_topic: list[list[int]] = [[] for _ in self.topic_ids]
+        self.runs: list[int | list[int]] = []
+        self.store: list[dict[str, object]] = []
+        self.cities: list[str] = []
+
+    def add(self, city: City, counts: list[list[dict[str, int]]]) -> None:
+        self.cities.append(city.id)
+        articles = list(_articles(city, _tags_of(self.book, city.id)))
+        if len(counts) != len(articles):
+            raise ValueError(f"{city.id}: {len(counts)} term counts for {len(articles)} articles")
+        for (chapter, a, topics), (b, w) in zip(articles, counts, strict=True):
+            d = self.n_docs
+            self.n_docs += 1
+            for field, tf_of in (("b", b), ("w", w)):
+                postings = self._by_field[field]  # keyed without the field's prefix: no string built per posting
+                for term, tf in tf_of.items():
+                    plist = postings[term]
+                    plist.append(d)
+                    plist.append(tf)
+            self.dl["b"].append(sum(b.values()))
+            self.dl["w"].append(sum(w.values()))
+            for t in topics:
+                if t in self.topic_ids:
+                    self.by_topic[self.topic_ids.index(t)].append(d)
+            self.store.append(_stored(city, chapter, a, topics))
+        self.runs.append(doc_runs([a.n for _, a, _ in articles]))
+
+    @property
+    def postings(self) -> dict[str, list[int]]:
+        """Term (prefixed with its field: "b" or "w") -> [doc, tf, doc, tf, ...]."""
+        return {f + term: plist for f, terms in self._by_field.items() for term, plist in terms.items()}
+
+    def files(self) -> dict[str, str]:
+        return dict(self.iter_files())
+
+    def iter_files(self) -> Iterator[tuple[str, str]]:
+        """Each file of the index, made when asked for (a caller can write it before the next)."""
+        store = self.store
+        for k in range(0, len(store), DOC_CHUNK):
+            yield f"lookup/docs/{k // DOC_CHUNK}.js", _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
+        all_postings = self.postings
+        n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in all_postings.values())
+        buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
+        avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
+        norms = {f: [length_norm(dl, avg[f]) for dl in x] for f, x in self.dl.items()}  # once per document
+        parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+        tails = []
+        for term in sorted(all_postings):
+            plist, norm = all_postings[term], norms[term[0]]
+            docs, tfs = plist[0::2], plist[1::2]
+            weighted = [(d, weight(tf, norm[d])) for d, tf in zip(docs, tfs, strict=True)]
+            head: list[int] = []
+            if len(weighted) > TOP_POSTINGS:
+                # the heaviest postings stay in the bucket; the rest is the term's tail file
+                by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
+                weighted, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
+                head = [-(len(plist) // 2), len(tails)]  # [-df, tail number]: the bucket holds only a part
+                yield f"lookup/terms/tail-{len(tails)}.js", _js_call("rbTermsTail", len(tails), _deltas(tail))
+                tails.append(term)
+            parts[fnv1a(term) % buckets][term] = head + _deltas(weighted)
+        for k, part in enumerate(parts):
+            yield f"lookup/terms/{k}.js", _js_call("rbTermsBucket", k, part)
+        for k, docs in enumerate(self.by_topic):
+            deltas = [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)]
+            yield f"lookup/terms/topic-{k}.js", _js_call("rbTermsTopic", k, deltas)
+        vocab = sorted({t[1:] for t in all_postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
+        meta = {
+            "version": 2,
+            "buckets": buckets,
+            "doc_chunk": DOC_CHUNK,
+            "weight_scale": WEIGHT_SCALE,
+            "n_docs": self.n_docs,
+            "runs": self.runs,  # per city, in lookup/meta.js's order
+            "topic_ids": self.topic_ids,
+            "vocab": vocab,
+        }
+        yield "lookup/terms/meta.js", _js_call("rbTermsMeta", meta)

@@ -1,0 +1,99 @@
+"""对标检查: what the browser needs to check a pasted draft against the peer cities (pure, MkDocs-free).
+
+The draft itself never leaves the reader's browser: everything the check uses — the peers' articles
+and tags, the comparison cells, the structure patterns of rulebook/segment.py and the quantity table
+of rulebook/quantity.py — is written into the site at build time as scripts that set globals (so the
+page works from file:// too), and docs/assets/check-engine.js does the rest on the reader's machine.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rulebook.data.load import Rulebook
+from rulebook.model.numerals import article_number
+from rulebook.model.quantity import rules_json
+from rulebook.model.schema import CellStatus
+from rulebook.model.segment import patterns_js
+from rulebook.views.links import Links
+from rulebook.views.render import html_block
+
+CORPUS_JS = "assets/check/corpus.js"
+PATTERNS_JS = "assets/check/patterns.js"
+
+
+def corpus(book: Rulebook) -> dict[str, object]:
+    """The peers as the engine reads them: cities with their articles (ordinal, label, chapter title,
+    text, curated topic ids), the taxonomy, and every comparison attribute with its cited cells."""
+    cities = []
+    for c in book.ordered_cities():
+        tags = book.tags.get(c.id)
+        curated = bool(tags and tags.curated)
+        arts = []
+        for ch in c.chapters:
+            for a in ch.articles:
+                arts.append(
+                    [a.n, article_number(a), ch.title or "", a.text(), book.topics_of(c.id, a.n) if curated else []]
+                )
+        cities.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "title": c.title,
+                "doc": c.doc_number,
+                "curated": curated,
+                "complete": c.complete,
+                "articles": arts,
+            }
+        )
+    attrs = []
+    for topic_id, facts in book.facts.items():
+        for attr in facts.attributes:
+            cells = {}
+            for slug, cell in attr.cells.items():
+                if cell.status == CellStatus.value:
+                    cells[slug] = ["有规定", [[q.article, q.quote] for q in cell.quotes()], cell.value, cell.number]
+                elif cell.status == CellStatus.not_specified:
+                    cells[slug] = ["未规定", [], None, None]
+            attrs.append(
+                {
+                    "id": attr.id,
+                    "topic": topic_id,
+                    "label": attr.label,
+                    "desc": attr.description or "",
+                    "unit": attr.unit,
+                    "cells": cells,
+                }
+            )
+    return {"cities": cities, "topics": [[t.id, t.label] for t in book.topics()], "attrs": attrs}
+
+
+def check_files(book: Rulebook) -> dict[str, str]:
+    """The scripts 对标检查 loads with its page (before any check runs), by site path."""
+    data = json.dumps(corpus(book), ensure_ascii=False, separators=(",", ":"))
+    return {
+        CORPUS_JS: f"window.rbCheckCorpus = {data};\n",
+        PATTERNS_JS: patterns_js() + f"window.rbQuantityRules = {rules_json()};\n",
+    }
+
+
+def check_page(book: Rulebook, links: Links) -> str:
+    """The 对标检查 form: draft input, peer choice, and the result areas the engine fills."""
+    peers = book.ordered_cities()
+    intro = (
+        "# 对标检查\n\n粘贴本市工作规则草案（或打开 .txt、.docx 文件），逐条查看同行城市的对应条文，"
+        "以及多数同行城市规定而草案没有写到的事项。\n\n"
+    )
+    return intro + html_block(
+        "check.html.j2",
+        peers=peers,
+        links=links,
+        scripts=[
+            links.asset(PATTERNS_JS),
+            links.asset(CORPUS_JS),
+            links.asset("assets/vendor/diff_match_patch.js"),
+            links.asset("assets/vendor/mammoth.browser.min.js"),
+            links.asset("assets/check-engine.js"),
+            links.asset("assets/check.js"),
+        ],
+    )

@@ -1,0 +1,92 @@
+"""他市相似条文 as pages show them: each article's counterparts in the other cities (from the alignment,
+rulebook/analysis/align.py), inline in the city page or, in a large corpus, in one script per city."""
+
+from __future__ import annotations
+
+from rulebook.analysis.align import Match
+from rulebook.core.jsdata import js_call
+from rulebook.data.load import Rulebook
+from rulebook.model import scale
+from rulebook.model.numerals import article_number
+from rulebook.model.schema import Article
+from rulebook.views.links import Links
+from rulebook.views.render import SimilarLink, SimilarSource, snippet
+
+
+def similar_links(
+    book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Match]], links: Links
+) -> dict[int, list[SimilarLink]]:
+    """Each article's counterparts as the city page lists them (render.SimilarLink), by article ordinal."""
+    out: dict[int, list[SimilarLink]] = {}
+    # City.article(n) walks the whole city: look each other city's articles up by ordinal once per page
+    by_n: dict[str, dict[int, Article]] = {}
+
+    def article(city: str, n: int) -> Article:
+        if city not in by_n:
+            by_n[city] = {a.n: a for a in book.cities[city].articles()}
+        return by_n[city][n]
+
+    for a in book.city(slug).articles():
+        out[a.n] = [
+            SimilarLink(
+                city=book.cities[m.city].name,
+                label=article_number(article(m.city, m.n)),
+                url=links.city(m.city, f"art_{m.n}"),
+                score=m.score,
+                snippet=snippet(article(m.city, m.n).text()),
+            )
+            for m in matches.get((slug, a.n), [])
+        ]
+    return out
+
+
+# Unless the corpus is large (rulebook.scale), a city page lists its articles' counterparts in its
+# HTML. In a large one the lists (8 links with snippets per article: two thirds of a page) come from
+# one script per city, loaded when a reader opens a list, so a page stays light however large the
+# corpus (issue 20: < 100 kB at 3,000).
+def similar_inline(book: Rulebook) -> bool:
+    """Whether city pages carry their 他市相似条文 lists in the HTML (else: similar_files)."""
+    return not scale.large(len(book.cities))
+
+
+def similar_script_path(slug: str) -> str:
+    """The script with one city's 他市相似条文 lists, relative to the site root."""
+    return f"assets/similar/{slug}.js"
+
+
+def similar_source(
+    book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Match]], links: Links
+) -> SimilarSource:
+    """Where the city page at `links` loads its lists from (similar_files), and their lengths."""
+    counts = {a.n: len(matches.get((slug, a.n), [])) for a in book.city(slug).articles()}
+    return SimilarSource(
+        script=links.asset(similar_script_path(slug)),
+        href=links.city("{c}", "art_{n}"),
+        counts={n: k for n, k in counts.items() if k},
+    )
+
+
+def similar_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]]) -> dict[str, str]:
+    """Per city, a script handing the page its lists: rbSimilar(slug, {n: [[city, n, "name label", score,
+    snippet], …]}); none when the lists are inline. URLs are made by the page (it knows its own prefix)."""
+    if similar_inline(book):
+        return {}
+    articles = {slug: {a.n: a for a in c.articles()} for slug, c in book.cities.items()}
+    out = {}
+    for slug, city in book.cities.items():
+        rows: dict[str, list[list[object]]] = {}
+        for a in city.articles():
+            ms = matches.get((slug, a.n), [])
+            if ms:
+                rows[str(a.n)] = [
+                    [
+                        m.city,
+                        m.n,
+                        f"{book.cities[m.city].name} {article_number(articles[m.city][m.n])}",
+                        m.score,
+                        snippet(articles[m.city][m.n].text()),
+                    ]
+                    for m in ms
+                ]
+        out[similar_script_path(slug)] = js_call("rbSimilar", slug, rows)
+    return out
