@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from rulebook.analysis import align
-from rulebook.build import bookcache, pages, printing, site_files
+from rulebook.build import context, pages
+from rulebook.data.load import Rulebook
 from rulebook.model.schema import ChainType
 from rulebook.views import article_grid, basket, chains, draft_check, exports, legal_basis, render, similar, topics
 from rulebook.views.links import Links, root_prefix
 
-ROOT = Path(__file__).resolve().parent
-
 
 def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
-    root = Path(env.conf["config_file_path"]).resolve().parent
+    def build() -> context.Build:
+        """This build (rulebook/build/context.py): made by the hooks' on_config, before any page is rendered."""
+        return context.of(env.conf)
 
-    def book():  # noqa: ANN202
-        return bookcache.cached(root)
+    def book() -> Rulebook:
+        return build().the_book()
 
     def links() -> Links:
         """URLs from the page being rendered (raw HTML is not rewritten by MkDocs)."""
@@ -28,9 +26,9 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         """Full text of one city's work rules, with links to its approval charts."""
         b = book()
         extra = chains.city_chain_links(b, slug, links()) if b.chains else ""
-        if printing.pdf_requested():  # PDFs are printed from the built site by scripts/pdf.py into downloads/
+        if build().settings.pdf:  # PDFs are printed from the built site by scripts/pdf.py into downloads/
             extra += render.city_pdf_link(slug, links())
-        matches = align.for_book(b, root / ".cache" / "align")
+        matches = build().alignment()
         if similar.similar_inline(b):
             return render.city_page(b.city(slug), extra=extra, similar=similar.similar_links(b, slug, matches, links()))
         return render.city_page(
@@ -58,7 +56,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         b = book()
         if topics.paged(b):  # the overview: tables, texts and 逐条对照 are on the province pages
             return topics.topic_overview(b, topic_id, links())
-        matches = align.for_book(b, root / ".cache" / "align")
+        matches = build().alignment()
         grid = article_grid.concordance(b, topic_id, matches, links())
         return topics.topic_page(b, topic_id, links(), matches) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
@@ -69,8 +67,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         """One province of a topic ('<topic>/<province key>'): its table, texts and 逐条对照."""
         b = book()
         topic_id, key = arg.split("/")
-        matches = align.for_book(b, root / ".cache" / "align")
-        cities = topics.province(b, key).cities
+        matches = build().alignment()
+        cities = b.province(key).cities
         grid = article_grid.concordance(b, topic_id, matches, links(), cities)
         return topics.province_page(b, topic_id, key, links()) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
@@ -107,7 +105,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         """The downloads table: every data file with its size and SHA-256."""
         b = book()
         labels = {t.id: t.label for t in b.topics()}
-        return render.data_table(exports.listing(site_files.downloads(b, env.conf["site_url"]), labels))
+        return render.data_table(exports.listing(build().downloads(), labels))
 
     @env.macro
     def references_page() -> str:
@@ -117,7 +115,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     @env.macro
     def home_downloads() -> str:
         """The home page's download line (PDFs only in a build that prints them)."""
-        return render.home_downloads(printing.pdf_requested(), links())
+        return render.home_downloads(build().settings.pdf, links())
 
     @env.macro
     def stats() -> dict[str, int]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rulebook.analysis.curation import add_pending, add_suggestions
+from rulebook.core.settings import Settings, SettingsError
 from rulebook.data import yamlio
 from rulebook.data.importer import ImportFailed
 from rulebook.data.layout import Layout
@@ -123,6 +124,10 @@ def _input_data(args: argparse.Namespace, input_path: Path, raw: bytes, source_n
 
 
 def add(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        raise Refused(*e.errors) from None
     if not re.fullmatch(SLUG_RE, args.slug):
         raise Refused(f"{args.slug}: slug must match {SLUG_RE}")
     slug = args.slug
@@ -160,7 +165,7 @@ def add(args: argparse.Namespace) -> int:
     if changed:
         input_path.write_text(INPUT_HEADER + yamlio.dump(inp), encoding="utf-8")
     try:
-        text, report = import_checked(slug, ROOT)
+        text, report = import_checked(slug, ROOT, settings)
     except ImportFailed as e:
         raise Refused(*e.errors, *_what_to_fix(e.errors, slug, rerun)) from None
     (LAYOUT.cities / f"{slug}.yaml").write_text(text, encoding="utf-8")

@@ -15,7 +15,7 @@ import yaml
 
 from rulebook.analysis.curation import canonicalize
 from rulebook.data.layout import Layout
-from rulebook.data.load import DataError, load_file
+from rulebook.data.load import DataError, LoadOptions, load_file
 from rulebook.model.schema import CityChains, CityTags, TopicFacts
 
 ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
@@ -45,7 +45,8 @@ def _loadable(root: Path) -> None:
     errors: list[str] = []
     for kind, model in KINDS.items():
         for path in sorted((root / "rules_data" / kind).glob("*.yaml")):
-            load_file(model, path, root, errors, allow_markup=True)  # markup is lint's question, not form's
+            # markup is lint's question, not form's
+            load_file(model, path, root, errors, LoadOptions(allow_markup=True))
     if errors:
         raise DataError(errors)
 

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from rulebook.core.settings import Settings, SettingsError
 from rulebook.data.importer import ImportFailed
 from rulebook.data.layout import Layout
 from rulebook.data.pipeline import import_checked
@@ -31,9 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     slugs = args.slugs or sorted(p.stem for p in LAYOUT.inputs.glob("*.yaml"))
     stale: list[str] = []
     errors: list[str] = []
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        slugs, errors = [], e.errors
     for slug in slugs:
         try:
-            text, report = import_checked(slug, ROOT)
+            text, report = import_checked(slug, ROOT, settings)
         except ImportFailed as e:
             if args.debug:
                 raise

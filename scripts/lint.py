@@ -6,10 +6,10 @@ Usage: python scripts/lint.py [--root DIR] [--max-source-bytes N] [--debug]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from rulebook.core.settings import Settings, SettingsError
 from rulebook.data.lint import lint
 from rulebook.data.load import MAX_SOURCE_ENV, DataError
 
@@ -27,10 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     args = ap.parse_args(argv)
-    if args.max_source_bytes is not None:
-        os.environ[MAX_SOURCE_ENV] = str(args.max_source_bytes)
     try:
-        errors = lint(args.root, forks=True)  # a script: no threads, fork is safe
+        settings = Settings.from_env()
+        if args.max_source_bytes is not None:
+            settings = settings.with_values(max_source_bytes=args.max_source_bytes)
+        forks = settings.jobs != 1  # a script: no threads, fork is safe
+        errors = lint(args.root, forks=forks, settings=settings)
+    except SettingsError as e:
+        errors = e.errors
     except DataError as e:
         if args.debug:
             raise

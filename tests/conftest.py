@@ -22,6 +22,14 @@ def book() -> Rulebook:
     return load_rulebook(ROOT)
 
 
+@pytest.fixture(scope="session")
+def alignment(book: Rulebook) -> dict:
+    """The article alignment of the real data, as a build makes it (kept in .cache/align/)."""
+    from rulebook.analysis.align import cached_alignment
+
+    return cached_alignment(book, ROOT / ".cache" / "align")
+
+
 def mkdocs_build(project: Path, out: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(

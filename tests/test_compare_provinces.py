@@ -16,8 +16,9 @@ import pytest
 from conftest import copy_project, mkdocs_build
 
 from rulebook.build import pages
+from rulebook.core.settings import Settings
 from rulebook.data import yamlio
-from rulebook.data.load import load_rulebook
+from rulebook.data.load import group_provinces, load_rulebook
 from rulebook.devtools.synthetic import make_synthetic
 from rulebook.model.provinces import GB2260, province_key
 from rulebook.views import topics
@@ -49,11 +50,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = project.parent / "site"
     result = mkdocs_build(project, out, env={"RULEBOOK_ALLOW_MARKUP": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
-    os.environ["RULEBOOK_ALLOW_MARKUP"] = "1"
-    try:
-        book = load_rulebook(project)
-    finally:
-        del os.environ["RULEBOOK_ALLOW_MARKUP"]
+    book = load_rulebook(project, Settings(allow_markup=True))
     return {"site": out, "book": book, "project": project}
 
 
@@ -70,7 +67,7 @@ def test_two_spellings_of_one_province_fail_loudly():
 
     cities = [SimpleNamespace(id=i, province=p) for i, p in enumerate(["湖南省", "湖南省", "湖南省 "])]
     with pytest.raises(ValueError, match="same key '43'"):
-        topics._group_provinces(SimpleNamespace(ordered_cities=lambda: cities))
+        group_provinces(cities)
 
 
 def test_the_five_real_cities_keep_one_page_per_topic(book):
@@ -93,7 +90,7 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
     html = _topic(site, "meetings")
     body = _content(html)
     assert 'class="rb-compare"' not in body and "rb-two-data" not in body and "rb-topic-article" not in body
-    for p in topics.provinces(book):
+    for p in book.provinces():
         row = re.search(
             rf'<tr data-province="{p.key}"><th scope="row"><a href="([^"]+)">([^<]*)</a></th>'
             r"<td>(\d+)</td><td>(\d+)</td><td>(\d+) / (\d+)</td></tr>",
@@ -117,7 +114,7 @@ def test_the_topic_page_lists_provinces_with_counts_and_links(big):
 
 def test_a_province_page_holds_exactly_its_cities_with_cited_cells(big):
     site, book = big["site"], big["book"]
-    hunan = topics.province(book, "43")
+    hunan = book.province("43")
     assert {"zhuzhou", "chenzhou"} <= {c.id for c in hunan.cities}
     body = _content(_topic(site, "meetings", "43"))
     table = body[body.index('<table class="rb-sortable">') : body.index("</table>")]
@@ -143,7 +140,7 @@ def test_province_pages_are_not_in_the_nav_and_pages_stay_small(big):
         assert len(html.encode()) < 60_000, (topic.id, len(html.encode()))
     city = (site / "cities/zhuzhou/index.html").read_text(encoding="utf-8")
     assert "compare/meetings/43/" not in city
-    biggest = max(len(_topic(site, "meetings", p.key).encode()) for p in topics.provinces(book))
+    biggest = max(len(_topic(site, "meetings", p.key).encode()) for p in book.provinces())
     assert biggest < 200_000, biggest
 
 
@@ -158,7 +155,7 @@ def test_the_overview_does_not_grow_with_the_corpus(big, tmp_path):
         b = topics.topic_overview(large, topic_id)
         print(f"\n{topic_id}: overview {len(a.encode())} B at 70 cities, {len(b.encode())} B at 140")
         assert len(b.encode()) - len(a.encode()) < 200  # at most the digits of the counts
-        assert b.count("<tr data-province=") == len(topics.provinces(large)) == 10
+        assert b.count("<tr data-province=") == len(large.provinces()) == 10
 
 
 def test_province_names_are_escaped_everywhere(big, browser):
@@ -193,7 +190,7 @@ def _rows(page) -> list[str]:
 def test_picker_and_sorting_work_on_a_province_page(big, browser, tmp_path):
     from rulebook.devtools.browser import serve
 
-    hunan = [c.id for c in topics.province(big["book"], "43").cities]
+    hunan = [c.id for c in big["book"].province("43").cities]
     with serve(big["site"]) as url:
         page = browser.page()
         page.goto(url + "compare/meetings/43/")
@@ -233,7 +230,7 @@ def test_two_city_compare_loads_only_the_two_cities_under_nginx(big, browser):
         assert page.locator(".rb-two-table a.rb-two-link").first.get_attribute("href").startswith("../../cities/")
         # Another province on the right: its first city's file, and nothing else, is loaded.
         page.select_option(".rb-two-pb", "51")
-        ziyang_province = [c.id for c in topics.province(big["book"], "51").cities]
+        ziyang_province = [c.id for c in big["book"].province("51").cities]
         first = ziyang_province[0]
         page.wait_for_selector(f".rb-two-rows[data-rendered='zhuzhou/{first}']")
         assert sorted(loaded) == sorted(["index.js", "jixi.js", "zhuzhou.js", f"{first}.js"])
@@ -289,11 +286,11 @@ def test_chain_pages_list_provinces_and_each_province_page_holds_its_charts(big)
     site, book = big["site"], big["book"]
     html = (site / "chains/outgoing/index.html").read_text(encoding="utf-8")
     assert "rb-chart" not in html  # no chart on the overview
-    provs = topics.provinces(book)
+    provs = book.provinces()
     assert html.count('<tr><th scope="row"><a href=') == len(provs)
     for p in provs:
         assert f'href="../../chains/outgoing/{p.key}/"' in html
-    hunan = topics.province(book, "43")
+    hunan = book.province("43")
     page = (site / "chains/outgoing/43/index.html").read_text(encoding="utf-8")
     sections = re.findall(r'<h2 id="([a-z0-9]+)"', page)
     assert sections[1:] == [c.id for c in hunan.cities]  # after 各市差异概览 (#summary)

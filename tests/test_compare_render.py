@@ -73,8 +73,8 @@ def test_two_city_data_pairs_articles_from_the_alignment(book, alignment):
     assert "chenzhou" in {m.city for m in alignment[("zhuzhou", 28)]}
 
 
-def test_csv_has_bom_and_one_row_per_cell(book):
-    text = exports.download_files(book)["comparisons.csv"]
+def test_csv_has_bom_and_one_row_per_cell(book, alignment):
+    text = exports.download_files(book, alignment)["comparisons.csv"]
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     n_attr = sum(len(f.attributes) for f in book.facts.values())
@@ -85,8 +85,8 @@ def test_csv_has_bom_and_one_row_per_cell(book):
             assert r["quote"] in book.city(r["city"]).article(int(r["article"])).text()
 
 
-def test_json_export_round_trips(book):
-    data = json.loads(exports.download_files(book)["comparisons.json"])
+def test_json_export_round_trips(book, alignment):
+    data = json.loads(exports.download_files(book, alignment)["comparisons.json"])
     assert len(data["rows"]) == len(data["attributes"]) * len(book.cities)
     assert all(re.fullmatch(r"cities/\w+/#art_\d+", r["url"]) for r in data["rows"] if r["url"])
 

@@ -128,20 +128,19 @@ def test_spreadsheet_links_are_absolute_with_site_url(book):
     assert "https://rules.example.gov.cn/rules/cities/zhuzhou/#art_44" in links
 
 
-def test_concordance_workbook_lists_each_provision_with_its_sources(book):
+def test_concordance_workbook_lists_each_provision_with_its_sources(book, alignment):
     import openpyxl
 
-    from rulebook.analysis import align
     from rulebook.views import article_grid, exports
 
     topic = "meetings"
-    data = exports.concordance_xlsx(book, topic, "https://rules.example.org/")
+    data = exports.concordance_xlsx(book, alignment, topic, "https://rules.example.org/")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["逐条对照", "出处", "说明"]
     ws = wb["逐条对照"]
     names = [c.name for c in book.ordered_cities()]
     assert [c.value for c in ws[1]] == ["组", *names]
-    rows = article_grid.groups(book, topic, align.for_book(book))
+    rows = article_grid.groups(book, topic, alignment)
     assert ws.max_row == len(rows) + 1
     # the 常务会议 row: each city's article, its text, linked to the article on the site
     first = rows[0]
@@ -155,7 +154,7 @@ def test_concordance_workbook_lists_each_provision_with_its_sources(book):
     sources = {r[0].value: r[3].value for r in wb["出处"].iter_rows(min_row=2)}
     assert sources["株洲市"] == "《株洲市人民政府工作规则》（株政发〔2022〕1号）"
     assert "机器建议" in wb["说明"]["A1"].value
-    assert data == exports.concordance_xlsx(book, topic, "https://rules.example.org/")  # reproducible
+    assert data == exports.concordance_xlsx(book, alignment, topic, "https://rules.example.org/")  # reproducible
 
 
 def test_downloads_are_made_one_file_at_a_time_into_a_cache_folder_that_is_whole_or_absent(tmp_path):

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from rulebook.data import load, yamlio
+from rulebook.core.settings import DATA, Settings
+from rulebook.data import yamlio
 from rulebook.data.lint import lint
 from rulebook.data.load import DataError, check_rulebook, load_rulebook, validate
 from rulebook.data.pipeline import import_one
@@ -224,7 +225,7 @@ def test_a_symlink_out_of_sources_is_refused(project):
 
 
 def test_source_size_limit_names_the_size_and_the_setting(project, monkeypatch):
-    assert load.max_source_bytes() == 2 * 1024 * 1024
+    assert Settings().max_source_bytes == Settings.from_env({}).max_source_bytes == 2 * 1024 * 1024
     monkeypatch.setenv("RULEBOOK_MAX_SOURCE_BYTES", "24000")
     size = (project / "rules_data/sources/chenzhou.txt").stat().st_size
     out = lint(project)
@@ -375,14 +376,15 @@ def test_free_text_may_hold_any_printable_character(project):
 
 def test_allow_markup_switch_and_environment(project, monkeypatch):
     _edit(project / "rules_data/cities/jixi.yaml", "name: 鸡西市", "name: <b>鸡西市</b>")
-    assert check_rulebook(project, allow_markup=True)[1] == []
-    assert len(check_rulebook(project, allow_markup=False)[1]) == 1
+    assert check_rulebook(project, Settings(allow_markup=True))[1] == []
+    assert len(check_rulebook(project, Settings(allow_markup=False))[1]) == 1
     monkeypatch.setenv("RULEBOOK_ALLOW_MARKUP", "1")
-    assert load_rulebook(project).city("jixi").name == "<b>鸡西市</b>"
-    assert "allow_markup=True" in load.settings_key()  # part of the cached book's key (rulebook.site)
+    allowed = Settings.from_env()
+    assert load_rulebook(project, allowed).city("jixi").name == "<b>鸡西市</b>"
+    assert "allow_markup=True" in allowed.key(DATA)  # part of the cached book's and lint's keys
     monkeypatch.setenv("RULEBOOK_ALLOW_MARKUP", "0")
     with pytest.raises(DataError):
-        load_rulebook(project)
+        load_rulebook(project, Settings.from_env())
 
 
 def test_the_importer_refuses_a_capture_whose_title_is_markup(project):

@@ -11,7 +11,9 @@ import pytest
 from conftest import copy_project, mkdocs_build
 from test_incremental import _same
 
+from rulebook.build.context import Build
 from rulebook.core import parallel
+from rulebook.core.settings import Settings
 from rulebook.devtools.synthetic import make_synthetic
 
 WAITED = "[phase] waited for the alignment and downloads worker (done, cache ready)"
@@ -23,13 +25,13 @@ def _project(dest: Path) -> Path:
     return root
 
 
-@pytest.mark.skipif(not parallel.enabled(), reason="one core: builds are serial")
+@pytest.mark.skipif(not parallel.available(), reason="one core: builds are serial")
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     # Two copies, each with its own empty .cache: the worker's entries cannot come from the other build.
     par, ser = _project(tmp_path / "par"), _project(tmp_path / "ser")
     a = mkdocs_build(par, tmp_path / "site-par", env={"RULEBOOK_PHASES": "1"})
     assert a.returncode == 0, a.stderr[-3000:]
-    b = mkdocs_build(ser, tmp_path / "site-ser", env={"RULEBOOK_PHASES": "1", parallel.JOBS_ENV: "1"})
+    b = mkdocs_build(ser, tmp_path / "site-ser", env={"RULEBOOK_PHASES": "1", "RULEBOOK_JOBS": "1"})
     assert b.returncode == 0, b.stderr[-3000:]
     assert WAITED in a.stderr  # the worker made the alignment and the downloads …
     assert "[phase] waited for the alignment and downloads worker" not in b.stderr  # … the serial build had none
@@ -72,13 +74,15 @@ def test_stopped_worker_is_killed_and_reaped(tmp_path: Path) -> None:
         os.waitpid(worker.pid, 0)
 
 
-def test_serial_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(parallel.JOBS_ENV, "1")
-    assert parallel.enabled() is False
-    assert parallel.start(lambda: None) is None
+def test_serial_when_asked() -> None:
+    # RULEBOOK_JOBS=1 and `mkdocs serve` (threads) build without forking: the build context decides
+    serial = Build(Path("."), Settings.from_env({"RULEBOOK_JOBS": "1"}))
+    assert serial.forks is False
+    assert Build(Path("."), Settings(), command="serve").forks is False
+    assert Build(Path("."), Settings(), command="build").forks is True
 
 
-@pytest.mark.skipif(not parallel.enabled(), reason="one core: builds are serial")
+@pytest.mark.skipif(not parallel.available(), reason="one core: builds are serial")
 def test_failed_build_stops_the_worker_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     # The vendor check (npm files) fails after the worker has started, while it is still aligning.
@@ -132,16 +136,17 @@ def test_map_forked_keeps_order_and_runs_in_workers() -> None:
     out = list(parallel.map_forked(_whose, range(40), allowed=True))
     assert [sq for sq, _ in out] == [x * x for x in range(40)]
     pids = {pid for _, pid in out}
-    if parallel.enabled():
+    if parallel.available():
         assert os.getpid() not in pids  # forked workers did it
     assert list(parallel.map_forked(_whose, range(40), allowed=False)) == [(x * x, os.getpid()) for x in range(40)]
     assert [pid for _, pid in parallel.map_forked(_whose, range(3), allowed=True)] == [os.getpid()] * 3  # few: here
 
 
 def test_forked_lint_reports_what_a_serial_lint_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rulebook.data import lint as lint_module
     from rulebook.data.lint import check_and_load, lint
 
-    monkeypatch.setattr(lint, "FORK_MIN_CITIES", 8)  # fork at this test's size
+    monkeypatch.setattr(lint_module, "FORK_MIN_CITIES", 8)  # fork at this test's size
     root = copy_project(tmp_path / "p")
     make_synthetic(root, 20)  # 25 cities: enough for the import checks to be forked
     for slug in ("ziyang", "syn007"):  # stale city files, one curated and one synthetic

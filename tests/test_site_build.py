@@ -165,9 +165,9 @@ def test_cached_templates_never_serve_a_stale_page(tmp_path):
     cache = project / ".cache/jinja"
     assert [len(list(cache.glob(f"{env}-*/*"))) > 0 for env in ("pages", "theme")] == [True, True]
     # The code that sets the page environment's options (autoescape …) is part of the cache key.
-    render_py = project / "rulebook/render.py"
+    render_py = project / "rulebook/views/render.py"
     render_py.write_text(render_py.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    template = project / "rulebook/templates/articles.html.j2"
+    template = project / "rulebook/views/templates/articles.html.j2"
     template.write_text(
         template.read_text(encoding="utf-8").replace('class="rb-cite"', 'class="rb-cite rb-edited"'), encoding="utf-8"
     )
@@ -194,18 +194,17 @@ def test_links_into_generated_articles_are_checked(tmp_path):
 
 
 def test_cached_book_equals_a_fresh_load_and_follows_data_changes(tmp_path):
+    from rulebook.core.settings import Settings
     from rulebook.data.load import load_rulebook
 
     project = copy_project(tmp_path / "p")
-    cold = bookcache.rulebook(project)
-    bookcache._cache.clear()  # as a new build process would start
-    warm = bookcache.rulebook(project)
+    cold = bookcache.rulebook(project, Settings())
+    warm = bookcache.rulebook(project, Settings())  # as the next build reads it: from .cache/
     assert len(list((project / ".cache").glob("book-*.pickle"))) == 1
     assert warm == cold == load_rulebook(project)
     path = project / "rules_data/cities/jixi.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("鸡西市人民政府工作规则", "鸡西市人民政府工作规则（改）", 1), encoding="utf-8")
-    bookcache._cache.clear()
-    changed = bookcache.rulebook(project)
+    changed = bookcache.rulebook(project, Settings())
     assert changed.city("jixi").title == "鸡西市人民政府工作规则（改）" != warm.city("jixi").title
     assert len(list((project / ".cache").glob("book-*.pickle"))) == 1

@@ -349,13 +349,3 @@ def cached_alignment(book: Rulebook, cache_dir: Path | None) -> dict[tuple[str, 
         rows = [[s, n, [[m.city, m.n, m.score] for m in ms]] for (s, n), ms in matches.items()]
         write_cache_file(path, json.dumps(rows, ensure_ascii=False))
     return matches
-
-
-_memo: list[tuple[Rulebook, dict[tuple[str, int], list[Match]]]] = []
-
-
-def for_book(book: Rulebook, cache_dir: Path | None = None) -> dict[tuple[str, int], list[Match]]:
-    """The alignment of this build's book, computed (or read from cache_dir) once per build."""
-    if not _memo or _memo[0][0] is not book:  # identity: a reloaded book is a new build
-        _memo[:] = [(book, cached_alignment(book, cache_dir))]
-    return _memo[0][1]

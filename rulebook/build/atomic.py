@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rulebook.core.process import die_with_parent, pid_alive
+from rulebook.core.settings import Settings
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _AT_FDCWD = -100
@@ -176,9 +177,9 @@ def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = Fals
 
     def steps(tmp: Path) -> None:
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp)]
-        # With --pdf the pages link the PDFs the next step prints (printing.PDF_ENV); without, they do not.
+        # With --pdf the pages link the PDFs the next step prints (Settings.pdf); without, they do not.
         # The target names the site the pages' fingerprints are recorded for (in .cache/), in every build.
-        env = {"RULEBOOK_PDF": "1" if pdf else "0", "RULEBOOK_PREVIOUS_SITE": str(target)}
+        env = Settings.from_env().with_values(pdf=pdf, previous_site=target).environ()
         if incremental and target.is_dir():
             cmd.append("--dirty")  # MkDocs skips the pages our hook marks unmodified (mkdocs_hooks._plan_pages)
         run_step([*cmd, "-q"] if quiet else cmd, project, "mkdocs build", env)

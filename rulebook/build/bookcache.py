@@ -3,6 +3,7 @@ derived from the book (kept until the data, the code or the settings change)."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -10,10 +11,9 @@ from pathlib import Path
 import jinja2
 
 from rulebook.core.cachefiles import fingerprint, package_files, read_stored, store_files, write_cache_file
-from rulebook.data.layout import Layout, add_data
-from rulebook.data.load import Rulebook, load_rulebook, settings_key
-
-_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Rulebook]] = {}
+from rulebook.core.settings import DATA, Settings
+from rulebook.data.layout import add_data
+from rulebook.data.load import Rulebook, load_rulebook
 
 
 def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemBytecodeCache:
@@ -28,13 +28,10 @@ def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemByte
     return jinja2.FileSystemBytecodeCache(str(path))
 
 
-def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
-    return tuple((str(p), p.stat().st_mtime) for p in Layout(root).files())
-
-
 def _content_key(root: Path) -> str:
+    """The key of what anything made from the book depends on: this package's code and every byte of
+    rules_data/ (the settings that change the data are added by each user: Settings.key(DATA))."""
     key = fingerprint(("pydantic",), package_files())
-    key.update(settings_key().encode())  # e.g. RULEBOOK_ALLOW_MARKUP: a book is valid under its settings only
     return add_data(key, root).hexdigest()[:24]
 
 
@@ -61,18 +58,16 @@ def derived_files(
     return kept if kept is not None else store_files(folder, make(), replaces=f"{name}-*")
 
 
-def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:
-    """Load the data once per build; reload only if a file under rules_data/ changed (mkdocs serve).
+def rulebook(root: Path, settings: Settings, loaded: Rulebook | None = None) -> Rulebook:
+    """The validated book of `root` under `settings`, for one build.
 
-    A validated book is also kept in .cache/ between builds, keyed on the bytes of every file under
-    rules_data/ and of this package: parsing and checking the YAML is skipped until one of them changes.
-    Bad data is never cached (load_rulebook raises first). `loaded`: the book the caller has just loaded
-    from the same files (lint.check_and_load), used instead of loading again."""
-    stamp = _stamp(root)
-    hit = _cache.get(root)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    path = root / ".cache" / f"book-{_content_key(root)}.pickle"
+    It is kept in .cache/ between builds, keyed on the bytes of every file under rules_data/, of this
+    package and the settings that change the data: parsing and checking the YAML is skipped until one of
+    them changes. Bad data is never cached (load_rulebook raises first). `loaded`: the book the caller
+    has just loaded from the same files (lint.check_and_load), used instead of loading again."""
+    # e.g. allow_markup: a book is valid under its settings only
+    key = fingerprint((), []).hexdigest() + _content_key(root) + settings.key(DATA)
+    path = root / ".cache" / f"book-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
     book = None
     if path.exists():
         try:
@@ -80,15 +75,8 @@ def rulebook(root: Path, loaded: Rulebook | None = None) -> Rulebook:
         except Exception:  # an unreadable or outdated cache entry is only a miss
             book = None
     if not isinstance(book, Rulebook):
-        book = loaded if loaded is not None else load_rulebook(root)
+        book = loaded if loaded is not None else load_rulebook(root, settings)
         for old in path.parent.glob("book-*.pickle"):
             old.unlink()
         write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
-    _cache[root] = (stamp, book)
     return book
-
-
-def cached(root: Path) -> Rulebook:
-    """The book loaded at the start of this build (no file-system check: pages are rendered after on_config)."""
-    hit = _cache.get(root)
-    return hit[1] if hit else rulebook(root)

@@ -9,7 +9,7 @@ file that build wrote (same inode, size and mtime), is not rendered: its output 
 the previous site into the new one after MkDocs has written everything else (so nothing MkDocs writes
 can reach the previous site through a shared inode). Pages that aggregate all cities (topics, charts,
 城市一览, home …) are few and always rendered. `mkdocs build` itself stays a full build: this runs only
-when scripts/build.py passes --dirty and the previous site's folder (RULEBOOK_PREVIOUS_SITE).
+when scripts/build.py passes --dirty and the previous site's folder (Settings.previous_site).
 
 Limit: the alignment is a whole-corpus computation (TF-IDF weights over all articles; above 60 cities,
 clusters fitted on all of them), so an edit to any article's text moves similar-article lists in most
@@ -20,7 +20,6 @@ comparisons, charts) renders only the pages that show it.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 from collections.abc import Iterable
@@ -28,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulebook.analysis.align import Match
-from rulebook.core.cachefiles import write_cache_file
+from rulebook.core.cachefiles import version, write_cache_file
+from rulebook.core.settings import PAGES, Settings
 from rulebook.data.layout import Layout
 from rulebook.data.load import Rulebook
 from rulebook.views import chains
@@ -36,20 +36,19 @@ from rulebook.views.links import Links, root_prefix
 from rulebook.views.render import snippet
 from rulebook.views.similar import similar_inline
 
-PREVIOUS_ENV = "RULEBOOK_PREVIOUS_SITE"  # set by scripts/build.py: the site this build replaces
 MANIFEST = "pages-manifest"  # in .cache/, one per site folder: what each skippable page was made from
 _DISTS = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
 # What every page depends on besides its own data: code, theme overrides, hand-written docs, the
 # config and the data files every page may read (taxonomy, search terms, boilerplate).
 _TREES = ("rulebook", "overrides", "docs")
-_ENV = ("RULEBOOK_PDF", "RULEBOOK_ALLOW_MARKUP", "RULEBOOK_MAX_SOURCE_BYTES")
 
 
-def global_key(root: Path, config_file: Path, settings: str = "") -> str:
-    """A hash of everything that shapes every page: package versions, code, templates, docs, config, settings."""
+def global_key(root: Path, config_file: Path, settings: Settings) -> str:
+    """A hash of everything that shapes every page: package versions, code, templates, docs, config, and the
+    settings that change pages (Settings.key)."""
     key = hashlib.sha256()
     for dist in _DISTS:
-        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+        key.update(f"{dist}={version(dist)};".encode())
     layout = Layout(root)
     # Every YAML file next to the config: mkdocs.offline.yml INHERITs mkdocs.yml.
     configs = sorted({config_file, *config_file.parent.glob("*.yml")})
@@ -59,9 +58,7 @@ def global_key(root: Path, config_file: Path, settings: str = "") -> str:
     for p in paths:
         if p.is_file():
             key.update(str(p.relative_to(root)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    for name in _ENV:
-        key.update(f"{name}={os.environ.get(name, '')};".encode())
-    key.update(settings.encode())
+    key.update(settings.key(PAGES).encode())
     return key.hexdigest()
 
 

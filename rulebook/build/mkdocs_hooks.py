@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rulebook.analysis import align
-from rulebook.build import bookcache, csp, incremental, pages, site_files
-from rulebook.core import parallel, phases
-from rulebook.data import lint, load
+from rulebook.build import bookcache, context, csp, incremental, pages, site_files
+from rulebook.core import parallel
+from rulebook.core.phases import Phases
+from rulebook.core.settings import Settings, SettingsError
+from rulebook.data import lint
 from rulebook.data.load import DataError, Rulebook
 from rulebook.search import index
 from rulebook.views import basket, draft_check, rawblock, render, similar, topics
@@ -24,12 +27,7 @@ from rulebook.views import basket, draft_check, rawblock, render, similar, topic
 log = logging.getLogger("mkdocs.plugins.rulebook")
 
 
-def _align_dir(root: Path) -> Path:
-    return root / ".cache" / "align"
-
-
-def _root(config) -> Path:  # noqa: ANN001 - MkDocs config object
-    return Path(config.config_file_path).resolve().parent
+_LOADED = time.perf_counter()  # the first phase of a build is measured from here (imports, MkDocs config)
 
 
 def _refused(errors: list[str]) -> PluginError:
@@ -41,113 +39,136 @@ def _refused(errors: list[str]) -> PluginError:
 
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
-# This build's incremental state: whether MkDocs runs dirty, the previous site, and per generated
-# page its fingerprint and output file (rulebook/incremental.py).
-_state: dict[str, object] = {"dirty": False}
+
+
+@dataclass
+class _Startup:
+    """What MkDocs tells the hooks once, at startup, for every build of the process (`mkdocs serve`)."""
+
+    command: str = "build"
+    dirty: bool = False
+
+
+# MkDocs calls hooks as plain functions and on_build_error gets no config: these two slots are the
+# hooks' only state. The build itself (rulebook/build/context.py) is made anew in every on_config and
+# carried on the config, where macros.py reads it.
+_startup = _Startup()
+_current: list[context.Build] = []
 
 
 def _drop_dirty_warning(record: logging.LogRecord) -> bool:
-    # The skipping is ours and exact (rulebook/incremental.py), so MkDocs' caution about stale
+    # The skipping is ours and exact (rulebook/build/incremental.py), so MkDocs' caution about stale
     # navigation does not apply, and under --strict the warning alone would abort the build.
     return not str(record.msg).startswith(_DIRTY_WARNING)
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    # Incremental only when scripts/build.py asks for it: --dirty and the previous site to reuse pages from.
-    _state["dirty"] = bool(dirty and command == "build" and os.environ.get(incremental.PREVIOUS_ENV))
-    _state["command"] = command
-    if _state["dirty"]:
-        build_log = logging.getLogger("mkdocs.commands.build")
-        if _drop_dirty_warning not in build_log.filters:
-            build_log.addFilter(_drop_dirty_warning)
-
-
-def _forks() -> bool:
-    # Forked workers only in `mkdocs build`: `mkdocs serve` runs server threads (fork is unsafe there).
-    return _state.get("command") == "build"
+    _startup.command, _startup.dirty = command, dirty
 
 
 def on_config(config):  # noqa: ANN001, ANN201
     # on_config runs before MkDocs cleans the site directory: bad or stale data (a generated city file
     # that is not what the importer makes from its source and input now) never replaces a site.
-    root = _root(config)
-    gc.unfreeze()  # `mkdocs serve`: the previous build's book may be collected (frozen in _configure)
-    phases.mark("start (imports, MkDocs config)")
-    errors, book = lint.check_and_load(root, cache_dir=root / ".cache", forks=_forks())
-    phases.mark("lint and load")
+    root = Path(config.config_file_path).resolve().parent
+    gc.unfreeze()  # `mkdocs serve`: the previous build's book may be collected (frozen below)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        raise _refused(e.errors) from None
+    # Incremental only when scripts/build.py asks for it: --dirty and the previous site to reuse pages from.
+    dirty = bool(_startup.dirty and _startup.command == "build" and settings.previous_site)
+    build = context.Build(
+        root,
+        settings,
+        command=_startup.command,
+        dirty=dirty,
+        site_url=config.site_url,
+        phases=Phases(settings.phases, start=None if _current else _LOADED),
+    )
+    _current[:] = [build]
+    config[context.CONFIG_KEY] = build
+    if dirty:
+        for name in ("mkdocs.commands.build", "properdocs.commands.build"):  # MkDocs or its fork ProperDocs
+            build_log = logging.getLogger(name)
+            if _drop_dirty_warning not in build_log.filters:
+                build_log.addFilter(_drop_dirty_warning)
+    build.phases.mark("start (imports, MkDocs config)")
+    errors, book = lint.check_and_load(root, cache_dir=build.cache_dir, forks=build.forks, settings=settings)
+    build.phases.mark("lint and load")
     if errors:
         raise _refused(errors)
     try:
-        return _configure(config, root, book)
+        return _configure(config, build, book)
     except DataError as e:
         raise _refused(e.errors) from None
 
 
-def _configure(config, root: Path, loaded: Rulebook | None):  # noqa: ANN001, ANN202
-    book = bookcache.rulebook(root, loaded=loaded)  # lint's book when it linted: the data is loaded once
+def _configure(config, build: context.Build, loaded: Rulebook | None):  # noqa: ANN001, ANN202
+    # lint's book when it linted: the data is loaded once
+    book = build.book = bookcache.rulebook(build.root, build.settings, loaded=loaded)
     # The book lives for the whole build: keep the collector from rescanning its millions of objects
     # (at 300 cities that scanning was half the time of building the search shards); forked workers too.
     gc.freeze()
     # The alignment and the downloads are made on the second core while this process configures and
     # builds the search index (on_files waits for them). They read only the book.
-    _state["worker"] = None
-    if _forks():
-        parallel.clean_stale(root / ".cache")  # what a killed build's worker was writing
-        _state["worker"] = parallel.start(lambda: _warm(book, config.site_url, root), scratch=root / ".cache")
+    if build.forks:
+        parallel.clean_stale(build.cache_dir)  # what a killed build's worker was writing
+        build.worker = parallel.start(lambda: _warm(build), scratch=build.cache_dir)
     config.nav = pages.nav(book)
-    terms = index.search_terms(book, root)
+    terms = index.search_terms(book, build.root)
     index.use_terms(terms)
-    # Generated HTML blocks skip Markdown's HTML parser (see rulebook/rawblock.py); added here, not in
+    # Generated HTML blocks skip Markdown's HTML parser (see rulebook/views/rawblock.py); added here, not in
     # mkdocs.yml, so the extension needs no import path at config validation.
     config.markdown_extensions.append(rawblock.RawBlockExtension())
     # Our page templates are compiled while pages are read, before on_env, so set their cache here.
-    render.use_bytecode_cache(bookcache.jinja_cache(root, "pages", Path(render.__file__)))
+    render.use_bytecode_cache(bookcache.jinja_cache(build.root, "pages", Path(render.__file__)))
     return config
 
 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
-    book = bookcache.rulebook(_root(config))
-    phases.mark("configure (nav, terms)")
+    build = context.of(config)
+    book = build.the_book()
+    build.phases.mark("configure (nav, terms)")
     hidden = pages.not_in_nav(book)  # reached from other pages; MkDocs would warn they are not in the nav
     for src, text in pages.generated(book):  # every generated page kind of the registry
         inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src, content=text, inclusion=inclusion))
-    phases.mark("page stubs")
-    root = _root(config)
+    build.phases.mark("page stubs")
     try:
-        _search_and_vendor(files, config, book, root)
+        _search_and_vendor(files, config, build)
     except BaseException:
-        _stop_worker()
+        _stop_worker(build)
         raise
-    worker: parallel.Worker | None = _state.pop("worker", None)  # type: ignore[assignment]
+    worker, build.worker = build.worker, None
     if worker:
         done = worker.wait()  # on failure its cache entries are missing: made below, errors reported here
         if not done:
             log.info("the alignment and downloads worker failed; making them in this process")
-        if phases.enabled():  # profiling (and tests): did it leave what the calls below read?
-            ready = align.cache_path(book, _align_dir(root)).exists() and site_files.downloads_ready(
-                root, config.site_url
-            )
-            phases.mark(
+        if build.phases.enabled:  # profiling (and tests): did it leave what the calls below read?
+            ready = align.cache_path(book, build.align_dir).exists()
+            ready = ready and site_files.downloads_ready(build.root, build.settings, build.site_url)
+            build.phases.mark(
                 f"waited for the alignment and downloads worker ({'done' if done else 'failed'}, "
                 f"cache {'ready' if ready else 'missing'})"
             )
-    matches = align.for_book(book, _align_dir(root))  # once per build, before downloads and pages
-    phases.mark("alignment")
-    return _finish_files(files, config, book, root, matches)
+    build.alignment()  # once per build, before downloads and pages
+    build.phases.mark("alignment")
+    return _finish_files(files, config, build)
 
 
-def _stop_worker() -> None:
-    worker: parallel.Worker | None = _state.pop("worker", None)  # type: ignore[assignment]
+def _stop_worker(build: context.Build) -> None:
+    worker, build.worker = build.worker, None
     if worker:
         worker.stop()
 
 
 def on_build_error(error: Exception) -> None:
-    _stop_worker()  # the build failed: what the worker makes is not needed
+    if _current:
+        _stop_worker(_current[0])  # the build failed: what the worker makes is not needed
 
 
-def _search_and_vendor(files: Files, config, book: Rulebook, root: Path) -> None:  # noqa: ANN001
+def _search_and_vendor(files: Files, config, build: context.Build) -> None:  # noqa: ANN001
+    book, root = build.the_book(), build.root
     for dest, src in site_files.VENDOR.items():
         path = root / src
         if not path.exists():
@@ -166,32 +187,32 @@ def _search_and_vendor(files: Files, config, book: Rulebook, root: Path) -> None
         files.append(File.generated(config, dest, content=text))
     for dest, text in index.search_files(book, root, cache_dir=root / ".cache" / "lookup").items():
         files.append(_generated(config, dest, text))
-    phases.mark("vendor files, check data, search index")
+    build.phases.mark("vendor files, check data, search index")
 
 
-def _warm(book: Rulebook, site_url: str | None, root: Path) -> None:
-    # In the worker: fill the cache entries that align.for_book and site.downloads read in on_files.
+def _warm(build: context.Build) -> None:
+    # In the worker: fill the cache entries that the build's alignment() and downloads() read in on_files.
     from threadpoolctl import threadpool_limits
 
     # One thread: the build process and its search pool hold the other core, and BLAS/OpenMP threads
     # competing with them spin (at 3,000 cities the parallel part was no faster than running serially).
     with threadpool_limits(limits=1):
-        align.for_book(book, _align_dir(root))
-        site_files.downloads(book, site_url, root)
+        build.downloads()  # the alignment first: the downloads include it
 
 
-def _finish_files(files: Files, config, book: Rulebook, root: Path, matches: dict) -> Files:  # noqa: ANN001
+def _finish_files(files: Files, config, build: context.Build) -> Files:  # noqa: ANN001
+    book, matches = build.the_book(), build.alignment()
     for dest, text in similar.similar_files(book, matches).items():  # none unless the corpus is large
         files.append(File.generated(config, dest, content=text))
     for dest, text in basket.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
     for dest, text in topics.two_city_files(book, matches).items():  # none unless pages are split
         files.append(File.generated(config, dest, content=text))
-    _plan_pages(files, config, book, matches, root)
+    _plan_pages(files, config, build)
     # Downloads are generated from the data at build time, never committed.
-    for name, text in site_files.downloads(book, config.site_url, root).items():
+    for name, text in build.downloads().items():
         files.append(_generated(config, f"data/{name}", text))
-    phases.mark("similar lists, basket data, downloads")
+    build.phases.mark("similar lists, basket data, downloads")
     return files
 
 
@@ -202,19 +223,18 @@ def _generated(config, dest: str, text: str | bytes | Path) -> File:  # noqa: AN
     return File.generated(config, dest, content=text)
 
 
-def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path) -> None:  # noqa: ANN001
+def _plan_pages(files: Files, config, build: context.Build) -> None:  # noqa: ANN001
     """Fingerprint the city pages; in an incremental build, mark those the previous site holds as unmodified."""
-    previous = os.environ.get(incremental.PREVIOUS_ENV)
-    _state.update(pages={}, skipped={}, previous=None)
+    book, matches, root, previous = build.the_book(), build.alignment(), build.root, build.settings.previous_site
     if not previous:
         return
-    base = incremental.global_key(root, Path(config.config_file_path), load.settings_key())
+    base = incremental.global_key(root, Path(config.config_file_path), build.settings)
     navs = incremental.nav_context(config.nav)
     by_src = {f.src_uri: f for f in files}
     fps = incremental.city_fingerprints(
         book, matches, {f.src_uri: f.url for f in files if f.src_uri.startswith("cities/")}
     )
-    manifest = incremental.load_manifest(root / ".cache", Path(previous)) if _state["dirty"] else {}
+    manifest = incremental.load_manifest(build.cache_dir, previous) if build.dirty else {}
     planned: dict[str, tuple[str, str]] = {}
     skipped: dict[str, incremental.Entry] = {}
     for src, own in fps.items():
@@ -224,30 +244,30 @@ def _plan_pages(files: Files, config, book: Rulebook, matches: dict, root: Path)
         fp = incremental.fingerprint(base, navs[src], own)
         planned[src] = (fp, f.dest_uri)
         entry = manifest.get(src)
-        if entry is not None and incremental.reusable(entry, fp, Path(previous)):
+        if entry is not None and incremental.reusable(entry, fp, previous):
             f.is_modified = lambda: False  # MkDocs (dirty) then neither reads nor renders it
             skipped[src] = entry
-    _state.update(pages=planned, skipped=skipped, previous=previous)
+    build.planned, build.skipped = planned, skipped
 
 
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     # Compiled theme templates are kept between builds: Jinja checks each template's source
     # checksum and its own version, so a changed template is recompiled.
-    env.bytecode_cache = bookcache.jinja_cache(_root(config), "theme", Path(__file__))
+    build = context.of(config)
+    env.bytecode_cache = bookcache.jinja_cache(build.root, "theme", Path(__file__))
     # A page not rendered has no anchor ids of its own: give it the previous build's, so links into it
     # are checked as in a full build (MkDocs validates them after every page is built).
-    _state["files"] = files  # on_post_build records each page's anchor ids
-    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
-    for src, entry in skipped.items():
+    build.files = files  # on_post_build records each page's anchor ids
+    for src, entry in build.skipped.items():
         f = files.get_file_from_path(src)
         if f is not None and f.page is not None and entry.anchors is not None:
             f.page.present_anchor_ids = set(entry.anchors)
     return env
 
 
-def on_page_context(context, page, config, nav):  # noqa: ANN001, ANN201
-    phases.mark("pages read and converted (macros, Markdown)", once=True)
-    return context
+def on_page_context(page_context, page, config, nav):  # noqa: ANN001, ANN201 - the first argument is positional
+    context.of(config).phases.mark("pages read and converted (macros, Markdown)", once=True)
+    return page_context
 
 
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
@@ -265,15 +285,15 @@ def on_post_page(output: str, page, config) -> str:  # noqa: ANN001
 def on_post_build(config) -> None:  # noqa: ANN001
     # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
-    phases.mark("pages written (theme templates), static files")
+    build = context.of(config)
+    build.phases.mark("pages written (theme templates), static files")
     site_dir = Path(config.site_dir)
-    skipped: dict[str, incremental.Entry] = _state.get("skipped") or {}  # type: ignore[assignment]
-    if skipped:
-        incremental.link_outputs(Path(str(_state["previous"])), site_dir, [e.dest for e in skipped.values()])
-    root = _root(config)
-    target = Path(str(_state.get("previous") or site_dir))  # the site folder this build will stand at
-    memo = root / ".cache" / f"csp-scan-{incremental.site_tag(target)}.json"
-    policy = csp.site_policy(site_dir, memo=memo, forks=_forks())
+    previous = build.settings.previous_site
+    if build.skipped and previous:
+        incremental.link_outputs(previous, site_dir, [e.dest for e in build.skipped.values()])
+    target = previous or site_dir  # the site folder this build will stand at
+    memo = build.cache_dir / f"csp-scan-{incremental.site_tag(target)}.json"
+    policy = csp.site_policy(site_dir, memo=memo, forks=build.forks)
     if policy.problems:
         raise PluginError("\n".join(policy.problems))
     if not config.extra.get("offline"):
@@ -282,13 +302,12 @@ def on_post_build(config) -> None:  # noqa: ANN001
         except ValueError as e:
             raise PluginError(f"{csp.CONF_NAME}: {e}") from None
         (site_dir / csp.CONF_NAME).write_text(include, encoding="utf-8")
-    planned: dict[str, tuple[str, str]] = _state.get("pages") or {}  # type: ignore[assignment]
-    if planned:
-        files: Files = _state["files"]  # type: ignore[assignment]
+    if build.planned and previous:
+        files: Files = build.files
         rows = {}
-        for src, (fp, dest) in planned.items():
+        for src, (fp, dest) in build.planned.items():
             f = files.get_file_from_path(src)
             anchors = f.page.present_anchor_ids if f is not None and f.page is not None else None
             rows[src] = (fp, dest, anchors)
-        incremental.save_manifest(root / ".cache", Path(str(_state["previous"])), site_dir, rows)
-    phases.mark("CSP scan, page manifest")
+        incremental.save_manifest(build.cache_dir, previous, site_dir, rows)
+    build.phases.mark("CSP scan, page manifest")

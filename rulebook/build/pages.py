@@ -105,7 +105,7 @@ def _chain_provinces(book: Rulebook) -> list[Page]:
     return [
         Page(f"chains/{k.value}/{p.key}.md", f"{label}流程：{p.name}", f"{k.value}/{p.key}", in_nav=False)
         for k, label in CHAIN_LABELS.items()
-        for p in topics.provinces(book)
+        for p in book.provinces()
     ]
 
 
@@ -122,7 +122,7 @@ def _topic_provinces(book: Rulebook) -> list[Page]:
             in_nav=False,
         )
         for t in book.topics()
-        for p in topics.provinces(book)
+        for p in book.provinces()
     ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import markupsafe
@@ -10,14 +9,6 @@ import markupsafe
 from rulebook.build.pages import printed
 from rulebook.data.load import Rulebook
 from rulebook.views.render import render_html
-
-# Set by scripts/build.py --pdf for the MkDocs step: the PDFs will be in downloads/, so pages link them.
-PDF_ENV = "RULEBOOK_PDF"
-
-
-def pdf_requested() -> bool:
-    """Whether this build prints the PDFs (a page links a PDF only then: no dead links otherwise)."""
-    return os.environ.get(PDF_ENV) == "1"
 
 
 @dataclass

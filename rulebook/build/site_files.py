@@ -7,8 +7,10 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+from rulebook.analysis.align import Match
 from rulebook.build.bookcache import derived_files, derived_folder
 from rulebook.core.cachefiles import fingerprint, read_stored, write_cache_file
+from rulebook.core.settings import DATA, Settings
 from rulebook.data.load import Rulebook
 from rulebook.views import exports
 from rulebook.views.exports import download_files, iter_download_files
@@ -31,7 +33,7 @@ def commonjs_global(source: str, name: str) -> str:
     return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
 
 
-_downloads: list[tuple[Rulebook, str | None, dict[str, str | bytes | Path]]] = []
+Matches = dict[tuple[str, int], list[Match]]
 
 
 def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:
@@ -58,29 +60,37 @@ def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], b
 _DISTS = ("openpyxl",)
 
 
-def downloads_ready(root: Path, site_url: str | None = None) -> bool:
+def _extra(site_url: str | None, settings: Settings) -> str:
+    return f"{site_url or ''}\0{settings.key(DATA)}"
+
+
+def downloads_ready(root: Path, settings: Settings, site_url: str | None = None) -> bool:
     """Whether .cache/ holds this data's downloads complete (downloads() then only reads them)."""
-    return read_stored(derived_folder(root, "downloads", site_url or "", _DISTS)) is not None
+    return read_stored(derived_folder(root, "downloads", _extra(site_url, settings), _DISTS)) is not None
 
 
-def downloads(book: Rulebook, site_url: str | None = None, root: Path | None = None) -> dict[str, str | bytes | Path]:
-    """The data/ files of this build, made once (the hooks write them, the data page lists them).
+def downloads(
+    book: Rulebook,
+    matches: Matches,
+    site_url: str | None = None,
+    root: Path | None = None,
+    settings: Settings | None = None,
+) -> dict[str, str | bytes | Path]:
+    """The data/ files of a build (`matches`: its alignment; `settings`: those the book was loaded with).
 
     `site_url` (mkdocs.yml) makes the spreadsheets' links to articles absolute; without it they are
     paths relative to the site root. With `root`, each file is written to .cache/downloads-<key>/ as it
     is made and given as its path there, kept until the data or the code changes (writing the workbooks
     was a third of a warm five-city build; at 3,000 cities holding every file at once was +3 GB)."""
-    # identity, not id(): a reload may reuse an id
-    if not _downloads or _downloads[0][0] is not book or _downloads[0][1] != site_url:
-        made: dict[str, str | bytes | Path]
-        if root:
-            memo = _workbook_memo(root)
-            made = dict(
-                derived_files(
-                    root, "downloads", site_url or "", lambda: iter_download_files(book, site_url, memo), _DISTS
-                )
+    if root:
+        memo = _workbook_memo(root)
+        return dict(
+            derived_files(
+                root,
+                "downloads",
+                _extra(site_url, settings or Settings()),
+                lambda: iter_download_files(book, matches, site_url, memo),
+                _DISTS,
             )
-        else:
-            made = dict(download_files(book, site_url))
-        _downloads[:] = [(book, site_url, made)]
-    return _downloads[0][2]
+        )
+    return dict(download_files(book, matches, site_url))

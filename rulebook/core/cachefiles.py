@@ -19,12 +19,21 @@ def package_files() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 
 
+def version(dist: str) -> str:
+    """An installed distribution's version, "-" when it is not installed (ProperDocs, the fallback
+    builder, may run without the mkdocs distribution)."""
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
 def fingerprint(dists: tuple[str, ...], files: list[Path]) -> hashlib._Hash:
     """A hash of installed distributions' versions and files' bytes: what a cache entry depends on
     besides its own data (extend it with update())."""
     key = hashlib.sha256()
     for dist in dists:
-        key.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+        key.update(f"{dist}={version(dist)};".encode())
     for path in files:
         key.update(hashlib.sha256(path.read_bytes()).digest())
     return key

@@ -5,8 +5,8 @@ The child only fills cache entries (rulebook/align.py's alignment file, the .cac
 folder); the hooks then read them exactly as on a warm build, so the output is the same as a serial
 build's. Should the child fail or be killed, those entries are simply missing and this process makes
 them itself, reporting any error as it always does: nothing is lost and no error is hidden.
-Serial when RULEBOOK_JOBS=1, on one core, when fork fails, or under `mkdocs serve` (its server threads
-make fork unsafe).
+Serial when the caller says so (RULEBOOK_JOBS=1, or `mkdocs serve`, whose server threads make fork
+unsafe: rulebook/build/context.py decides), on one core, or when fork fails.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from rulebook.core.process import die_with_parent, pid_alive
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-JOBS_ENV = "RULEBOOK_JOBS"  # "1": no child, everything in this process (the test of equal output uses it)
 
 
 @dataclass
@@ -83,14 +81,16 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def enabled() -> bool:
-    return os.environ.get(JOBS_ENV) != "1" and cores() > 1 and hasattr(os, "fork")
+def available() -> bool:
+    """Whether this machine can run work beside this process (more than one core, and fork)."""
+    return cores() > 1 and hasattr(os, "fork")
 
 
 def start(work: Callable[[], None], scratch: Path | None = None) -> Worker | None:
-    """Run `work` in a forked child (None: it runs nowhere, the caller's own calls will do it).
+    """Run `work` in a forked child (None: it runs nowhere, the caller's own calls will do it). Call it only
+    where fork is safe (no threads) and parallel work is wanted.
     `scratch`: the folder the work writes into, cleaned of the child's temporary files by Worker.stop()."""
-    if not enabled():
+    if not available():
         return None
     sys.stdout.flush()
     sys.stderr.flush()
@@ -130,12 +130,13 @@ def map_forked(
     fn: Callable[[T], R], items: Iterable[T], allowed: bool, min_items: int = 16, chunksize: int | None = None
 ) -> Iterator[R]:
     """fn over items, in order: in forked workers (one per core) when `allowed` (the caller's process has
-    no threads: not under `mkdocs serve`), enabled() and there are at least `min_items`; else here.
+    no threads: not under `mkdocs serve`, and RULEBOOK_JOBS is not 1), available() and there are at least
+    `min_items`; else here.
     The workers inherit fn and everything it reads (a loaded book, the jieba dictionary) instead of
     receiving it pickled; only the items and results are. Closing the iterator early cancels what is
     not started. `chunksize`: items per task (default: four tasks per worker)."""
     todo = list(items)
-    if not (allowed and enabled() and len(todo) >= min_items):
+    if not (allowed and available() and len(todo) >= min_items):
         yield from map(fn, todo)
         return
     import multiprocessing

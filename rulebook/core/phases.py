@@ -3,17 +3,9 @@ the process's memory to stderr (scripts/bench.py sets it and reports the phases 
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import time
-
-_last = [time.perf_counter()]
-_seen: set[str] = set()
-
-
-def enabled() -> bool:
-    return os.environ.get("RULEBOOK_PHASES") == "1"
 
 
 def _rss_mb() -> int:
@@ -24,12 +16,22 @@ def _rss_mb() -> int:
         return -1
 
 
-def mark(name: str, once: bool = False) -> None:
-    """End the current phase under `name` (printed as `[phase] name: 1.2 s, rss 300 MB, peak 310 MB`)."""
-    if not enabled() or (once and name in _seen):
-        return
-    _seen.add(name)
-    now = time.perf_counter()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(f"[phase] {name}: {now - _last[0]:.1f} s, rss {_rss_mb()} MB, peak {peak} MB", file=sys.stderr, flush=True)
-    _last[0] = now
+class Phases:
+    """One build's phase clock (silent unless `enabled`). `start`: when the first phase began."""
+
+    def __init__(self, enabled: bool, start: float | None = None) -> None:
+        self.enabled = enabled
+        self._last = time.perf_counter() if start is None else start
+        self._seen: set[str] = set()
+
+    def mark(self, name: str, once: bool = False) -> None:
+        """End the current phase under `name` (printed as `[phase] name: 1.2 s, rss 300 MB, peak 310 MB`)."""
+        if not self.enabled or (once and name in self._seen):
+            return
+        self._seen.add(name)
+        now = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(
+            f"[phase] {name}: {now - self._last:.1f} s, rss {_rss_mb()} MB, peak {peak} MB", file=sys.stderr, flush=True
+        )
+        self._last = now

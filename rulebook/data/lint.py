@@ -11,16 +11,16 @@ from pydantic import ValidationError
 
 from rulebook.core import parallel
 from rulebook.core.cachefiles import fingerprint, package_files, write_cache_file
+from rulebook.core.settings import DATA, Settings, SettingsError
 from rulebook.data import layout
 from rulebook.data.importer import ImportFailed, import_city
 from rulebook.data.layout import Layout, add_data
 from rulebook.data.load import (
-    DataError,
+    FileMemo,
     Rulebook,
     check_rulebook,
     file_memo,
     read_source,
-    settings_key,
     validation_lines,
 )
 from rulebook.model.schema import CityInput
@@ -29,24 +29,32 @@ FORK_MIN_CITIES = 64  # fewer re-imports finish before a pool of workers has sta
 _FORMATTED = re.compile(r"^rules_data/\S+: ")  # a line that already names its file
 
 
-def lint(root: Path | None = None, forks: bool = False) -> list[str]:
+def lint(root: Path | None = None, forks: bool = False, settings: Settings | None = None) -> list[str]:
     """Return every error found (empty list: the data is clean).
 
     The import check runs for every city whose input file and source text can be read, even when
-    other files have errors, so a source the importer cannot read shows the importer's reason."""
-    return _lint(root or layout.ROOT, forks=forks)[0]
+    other files have errors, so a source the importer cannot read shows the importer's reason.
+    `settings`: None reads them from the environment (a bad value is an error line like any other)."""
+    try:
+        settings = settings or Settings.from_env()
+    except SettingsError as e:
+        return e.errors
+    return _lint(root or layout.ROOT, settings, forks=forks)[0]
 
 
-def _lint(root: Path, fresh: dict[str, str] | None = None, forks: bool = False) -> tuple[list[str], Rulebook | None]:
+def _lint(
+    root: Path,
+    settings: Settings,
+    fresh: dict[str, str] | None = None,
+    forks: bool = False,
+    memo: FileMemo | None = None,
+) -> tuple[list[str], Rulebook | None]:
     """lint(), and the book it checked when the data is clean (the same as load_rulebook(root)).
     `forks`: the import checks may run in forked workers (parallel.map_forked).
 
     `fresh`: cities (slug -> key, see _import_key) whose import check passed in a clean lint with
     these very files and code: not imported again. Filled with this run's keys when it is clean."""
-    try:
-        book, errors = check_rulebook(root)
-    except DataError as e:  # a bad setting (environment), before any file is read
-        return e.errors, None
+    book, errors = check_rulebook(root, settings, memo=memo)
     if book.boilerplate is None:
         return errors, None  # the importer cannot run; boilerplate.yaml's own errors are reported
     keys = {}
@@ -59,7 +67,10 @@ def _lint(root: Path, fresh: dict[str, str] | None = None, forks: bool = False) 
         todo.append(slug)
     # Re-importing every city is most of a cold lint: on every core (workers inherit the book), in order.
     checks = parallel.map_forked(
-        lambda slug: _check_generated(root, book, slug, book.inputs[slug]), todo, forks, FORK_MIN_CITIES
+        lambda slug: _check_generated(root, book, slug, book.inputs[slug], settings.max_source_bytes),
+        todo,
+        forks,
+        FORK_MIN_CITIES,
     )
     for found in checks:
         errors += found
@@ -84,13 +95,13 @@ def _import_key(root: Path, slug: str, inp: CityInput) -> str:
     return key.hexdigest()
 
 
-def check(root: Path | None = None, cache_dir: Path | None = None) -> list[str]:
+def check(root: Path | None = None, cache_dir: Path | None = None, settings: Settings | None = None) -> list[str]:
     """lint(), for the build (MkDocs' on_config): see check_and_load()."""
-    return check_and_load(root, cache_dir)[0]
+    return check_and_load(root, cache_dir, settings=settings)[0]
 
 
 def check_and_load(
-    root: Path | None = None, cache_dir: Path | None = None, forks: bool = False
+    root: Path | None = None, cache_dir: Path | None = None, forks: bool = False, settings: Settings | None = None
 ) -> tuple[list[str], Rulebook | None]:
     """check(), and the clean book it loaded when it had to lint (None on a cache hit or with errors), so the
     build need not load the data a second time (cache.rulebook(root, loaded=book)).
@@ -102,10 +113,14 @@ def check_and_load(
     generated files' canonical form); an unchanged rebuild then skips re-importing every city.
     Errors are never cached."""
     root = root or layout.ROOT
+    try:
+        settings = settings or Settings.from_env()
+    except SettingsError as e:
+        return e.errors, None
     if cache_dir is None:
-        return _lint(root, forks=forks)
+        return _lint(root, settings, forks=forks)
     key = fingerprint(("pydantic", "PyYAML"), package_files())
-    key.update(settings_key().encode())  # RULEBOOK_ALLOW_MARKUP and the source size limit change the verdict
+    key.update(settings.key(DATA).encode())  # e.g. allow_markup and the source size limit change the verdict
     add_data(key, root)
     marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
     if marker.exists():
@@ -113,7 +128,7 @@ def check_and_load(
     # After an edit only the changed files are parsed again and only the changed cities re-imported:
     # both memos are keyed by the code and settings (`code`), their entries by the files' bytes.
     code = fingerprint(("pydantic", "PyYAML"), package_files())
-    code.update(settings_key().encode())
+    code.update(settings.key(DATA).encode())
     tag = code.hexdigest()[:24]
     fresh_path = cache_dir / f"imported-{tag}.json"
     try:
@@ -121,8 +136,8 @@ def check_and_load(
         fresh = fresh if isinstance(fresh, dict) else {}
     except (OSError, ValueError):
         fresh = {}
-    with file_memo(cache_dir / f"models-{tag}.pickle"):
-        errors, book = _lint(root, fresh, forks)
+    with file_memo(cache_dir / f"models-{tag}.pickle") as memo:
+        errors, book = _lint(root, settings, fresh, forks, memo)
     if not errors:
         for old in [*cache_dir.glob("lint-*.ok"), *cache_dir.glob("imported-*.json")]:
             old.unlink(missing_ok=True)
@@ -139,10 +154,10 @@ def import_errors(rel: str, e: Exception) -> list[str]:
     return [line if _FORMATTED.match(line) else f"{rel}: (import): {line}" for line in lines]
 
 
-def _check_generated(root: Path, book: Rulebook, slug: str, inp: CityInput) -> list[str]:
+def _check_generated(root: Path, book: Rulebook, slug: str, inp: CityInput, limit: int) -> list[str]:
     """The committed city file must be exactly what the importer makes from source + input."""
     rel_in = f"rules_data/inputs/{slug}.yaml"
-    raw, _ = read_source(root, inp.source, rel_in)
+    raw, _ = read_source(root, inp.source, rel_in, limit)
     if raw is None:
         return []  # missing, too large or unreadable: the loader reports it
     digest = hashlib.sha256(raw).hexdigest()

@@ -10,15 +10,18 @@ import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from rulebook.core.settings import DEFAULT_MAX_SOURCE_BYTES, Settings
 from rulebook.data import yamlio
 from rulebook.data.layout import ROOT, Layout
+from rulebook.model.provinces import province_key
 from rulebook.model.quantity import quantities
 from rulebook.model.schema import (
     MARKUP_MESSAGE,
@@ -40,11 +43,8 @@ from rulebook.model.schema import (
 M = TypeVar("M", bound=BaseModel)
 _FAILED = object()  # read_yaml's result for a file that could not be parsed
 
-ALLOW_MARKUP_ENV = "RULEBOOK_ALLOW_MARKUP"  # "1": accept markup-like names (tests of the escaping only)
-MAX_SOURCE_ENV = "RULEBOOK_MAX_SOURCE_BYTES"
-# A work rule is 20-60 KB of text; 2 MiB leaves room for 30x that while a runaway capture (a whole
-# portal, a binary file) is stopped before it turns into a site of hundreds of MB.
-DEFAULT_MAX_SOURCE_BYTES = 2 * 1024 * 1024
+# The source size limit's variable, for messages (its default and meaning: rulebook/core/settings.py).
+MAX_SOURCE_ENV = next(f.metadata["env"] for f in fields(Settings) if f.name == "max_source_bytes")
 
 
 class DataError(Exception):
@@ -53,6 +53,25 @@ class DataError(Exception):
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} data error(s):\n" + "\n".join(errors))
+
+
+@dataclass(frozen=True)
+class Province:
+    key: str  # stable ASCII URL key (rulebook.model.provinces.province_key)
+    name: str
+    cities: list[City]
+
+
+def group_provinces(cities: list[City]) -> list[Province]:
+    """Cities (in reading order) grouped by province; raises when two names share a key (the same
+    province spelled two ways would otherwise be two pages at one address)."""
+    out = [Province(province_key(name), name, list(run)) for name, run in groupby(cities, key=lambda c: c.province)]
+    seen: dict[str, str] = {}
+    for p in out:
+        if p.key in seen:
+            raise ValueError(f"provinces {seen[p.key]!r} and {p.name!r} have the same key {p.key!r}")
+        seen[p.key] = p.name
+    return out
 
 
 @dataclass
@@ -68,9 +87,24 @@ class Rulebook:
     boilerplate: BoilerplateRules | None = None  # rules_data/boilerplate.yaml, for the importer
     search_terms: SearchTerms | None = None  # rules_data/search_terms.yaml (optional file)
 
+    # The provinces, grouped once per book: every province page asks, and each ask sorted the whole corpus.
+    _provinces: list[Province] | None = field(default=None, init=False, repr=False, compare=False)
+
     def ordered_cities(self) -> list[City]:
         """Cities in reading order: by province, then by name."""
         return sorted(self.cities.values(), key=lambda c: (c.province, c.name, c.id))
+
+    def provinces(self) -> list[Province]:
+        """The provinces in reading order, each with its cities (group_provinces; raises on a key clash)."""
+        if self._provinces is None:
+            self._provinces = group_provinces(self.ordered_cities())
+        return self._provinces
+
+    def province(self, key: str) -> Province:
+        for p in self.provinces():
+            if p.key == key:
+                return p
+        raise KeyError(f"unknown province key {key!r}")
 
     def topics(self) -> list[Topic]:
         return list(self.taxonomy.topics) if self.taxonomy else []
@@ -87,26 +121,6 @@ class Rulebook:
             return self.cities[slug]
         except KeyError:
             raise KeyError(f"unknown city id {slug!r} (known: {', '.join(sorted(self.cities))})") from None
-
-
-def markup_allowed(allow: bool | None = None) -> bool:
-    """Whether names and labels may hold markup-like characters: `allow`, else the environment."""
-    return os.environ.get(ALLOW_MARKUP_ENV) == "1" if allow is None else allow
-
-
-def max_source_bytes() -> int:
-    """The largest source text accepted, in bytes (RULEBOOK_MAX_SOURCE_BYTES raises it)."""
-    raw = os.environ.get(MAX_SOURCE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_SOURCE_BYTES
-    if not raw.isdigit() or int(raw) < 1:
-        raise DataError([f"{MAX_SOURCE_ENV}: (environment): must be a positive number of bytes, got {raw!r}"])
-    return int(raw)
-
-
-def settings_key() -> str:
-    """The environment settings that change what the loader accepts (part of any cache key of a book)."""
-    return f"allow_markup={markup_allowed()};max_source={os.environ.get(MAX_SOURCE_ENV, '').strip()}"
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -164,62 +178,74 @@ def markup_errors(obj: BaseModel, rel: str) -> list[str]:
     return [f"{rel}: {key}: {MARKUP_MESSAGE}: {', '.join(repr(t) for t in found)}" for key, found in label_markup(obj)]
 
 
-# Parsed and validated files of the previous lint, by path: (model, allow markup, sha256 of the bytes,
-# object). Set by file_memo() (lint.check_and_load); a file whose bytes changed is parsed again.
-_memo: dict[str, tuple[str, bool, bytes, Any]] | None = None
-_used: set[str] = set()  # the entries this block read or made: the ones kept
+class FileMemo:
+    """Parsed and validated files of the previous lint, by path: (model, allow markup, sha256 of the bytes,
+    object), kept in a pickle in .cache/ (its name should carry the code's fingerprint). load_file() reuses
+    the model of every file whose bytes did not change; only clean files are kept: a file with errors is
+    always parsed and reported again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            entries = pickle.loads(path.read_bytes())
+        except Exception:  # missing, unreadable or outdated: only a miss
+            entries = {}
+        self.entries: dict[str, tuple[str, bool, bytes, Any]] = entries if isinstance(entries, dict) else {}
+        self.used: set[str] = set()  # the entries this load read or made: the ones kept
+
+    def save(self) -> None:
+        """Keep the entries this load used (files that are gone are forgotten), replacing older memos."""
+        for old in self.path.parent.glob(self.path.name.split("-")[0] + "-*.pickle"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+        used = {k: v for k, v in self.entries.items() if k in self.used}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.path)
 
 
 @contextmanager
-def file_memo(path: Path) -> Iterator[None]:
-    """Within this block load_file() reuses the model of every file whose bytes did not change since the
-    last block that used `path` (a pickle in .cache/; its name should carry the code's fingerprint).
-    Only clean files are kept: a file with errors is always parsed and reported again."""
-    global _memo
-    try:
-        memo = pickle.loads(path.read_bytes())
-        if not isinstance(memo, dict):
-            memo = {}
-    except Exception:  # missing, unreadable or outdated: only a miss
-        memo = {}
-    _memo = memo
-    _used.clear()
-    try:
-        yield
-        for old in path.parent.glob(path.name.split("-")[0] + "-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        used = {k: v for k, v in memo.items() if k in _used}  # files that are gone are forgotten
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    finally:
-        _memo = None
-        _used.clear()
+def file_memo(path: Path) -> Iterator[FileMemo]:
+    """A FileMemo kept in `path`, saved when the block ends without an exception."""
+    memo = FileMemo(path)
+    yield memo
+    memo.save()
 
 
-def load_file(
-    model: type[M], path: Path, root: Path, errors: list[str], *, allow_markup: bool | None = None
-) -> M | None:
+@dataclass(frozen=True)
+class LoadOptions:
+    """How files are read: whether names may hold markup, the source size limit, the memo of parsed files."""
+
+    allow_markup: bool = False
+    max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES
+    memo: FileMemo | None = None
+
+    @classmethod
+    def of(cls, settings: Settings, memo: FileMemo | None = None) -> LoadOptions:
+        return cls(settings.allow_markup, settings.max_source_bytes, memo)
+
+
+def load_file(model: type[M], path: Path, root: Path, errors: list[str], opts: LoadOptions | None = None) -> M | None:
     """One YAML file through its model and the markup check; None (errors appended) if it is broken."""
-    allowed = markup_allowed(allow_markup)
-    if _memo is not None:
+    opts = opts or LoadOptions()
+    allowed, memo = opts.allow_markup, opts.memo
+    if memo is not None:
         try:
             raw = path.read_bytes()
         except OSError:
             raw = None
         if raw is not None:
             key, digest = str(path), hashlib.sha256(raw).digest()
-            hit = _memo.get(key)
+            hit = memo.entries.get(key)
             if hit is not None and hit[0] == model.__qualname__ and hit[1] == allowed and hit[2] == digest:
-                _used.add(key)
+                memo.used.add(key)
                 return hit[3]
             before = len(errors)
             obj = _load_file(model, path, root, errors, allowed)
             if obj is not None and len(errors) == before:
-                _memo[key] = (model.__qualname__, allowed, digest, obj)
-                _used.add(key)
+                memo.entries[key] = (model.__qualname__, allowed, digest, obj)
+                memo.used.add(key)
             return obj
     return _load_file(model, path, root, errors, allowed)
 
@@ -234,18 +260,21 @@ def _load_file(model: type[M], path: Path, root: Path, errors: list[str], allowe
     return obj
 
 
-def load_boilerplate(root: Path | None = None) -> BoilerplateRules:
+def load_boilerplate(root: Path | None = None, opts: LoadOptions | None = None) -> BoilerplateRules:
     """rules_data/boilerplate.yaml through its model (for the importer, where no book is loaded)."""
     root = root or ROOT
     errors: list[str] = []
-    rules = load_file(BoilerplateRules, Layout(root).boilerplate, root, errors)
+    rules = load_file(BoilerplateRules, Layout(root).boilerplate, root, errors, opts)
     if rules is None:
         raise DataError(errors)
     return rules
 
 
-def read_source(root: Path, source: Source, rel: str) -> tuple[bytes | None, list[str]]:
-    """The bytes of a source text under rules_data/sources/, or None and why (`rel` owns `source`)."""
+def read_source(
+    root: Path, source: Source, rel: str, limit: int = DEFAULT_MAX_SOURCE_BYTES
+) -> tuple[bytes | None, list[str]]:
+    """The bytes of a source text under rules_data/sources/, or None and why (`rel` owns `source`); a file
+    over `limit` bytes is refused."""
     sources = Layout(root).sources
     src = sources / source.file
     name = _rel(src, root)
@@ -253,7 +282,7 @@ def read_source(root: Path, source: Source, rel: str) -> tuple[bytes | None, lis
         return None, [f"{rel}: source.file: {name} does not exist"]
     if not src.resolve().is_relative_to(sources.resolve()):
         return None, [f"{rel}: source.file: {name} leads outside rules_data/sources/"]
-    size, limit = src.stat().st_size, max_source_bytes()
+    size = src.stat().st_size
     if size > limit:
         return None, [
             f"{rel}: source.file: {name} is {size:,} bytes, over the limit of {limit:,} bytes "
@@ -265,8 +294,8 @@ def read_source(root: Path, source: Source, rel: str) -> tuple[bytes | None, lis
         return None, [f"{rel}: source.file: cannot read {name}: {e.strerror or e}"]
 
 
-def _source_errors(root: Path, source: Source, rel: str) -> list[str]:
-    raw, errors = read_source(root, source, rel)
+def _source_errors(root: Path, source: Source, rel: str, limit: int) -> list[str]:
+    raw, errors = read_source(root, source, rel, limit)
     if raw is not None:
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.sha256:
@@ -276,12 +305,12 @@ def _source_errors(root: Path, source: Source, rel: str) -> list[str]:
 
 
 def _load_entities(
-    model: type[M], files: dict[str, Path], root: Path, errors: list[str], allow_markup: bool | None
+    model: type[M], files: dict[str, Path], root: Path, errors: list[str], opts: LoadOptions
 ) -> dict[str, M]:
     """Per-slug files whose `id` is the file name; a file with another id is broken (not loaded)."""
     out = {}
     for slug, p in files.items():
-        obj = load_file(model, p, root, errors, allow_markup=allow_markup)
+        obj = load_file(model, p, root, errors, opts)
         if obj is None:
             continue
         if obj.id != slug:  # type: ignore[attr-defined]
@@ -291,35 +320,40 @@ def _load_entities(
     return out
 
 
-def load_rulebook(root: Path | None = None, *, allow_markup: bool | None = None) -> Rulebook:
+def load_rulebook(root: Path | None = None, settings: Settings | None = None) -> Rulebook:
     """Load every data file through the schema and cross-check them; raise DataError listing all errors.
 
-    Names and labels with markup-like characters are refused unless `allow_markup` (None: the
-    RULEBOOK_ALLOW_MARKUP environment variable, "1" allows)."""
-    book, errors = check_rulebook(root, allow_markup=allow_markup)
+    Names and labels with markup-like characters are refused unless `settings.allow_markup`; `settings`
+    default to Settings() (the entry points read them from the environment: Settings.from_env())."""
+    book, errors = check_rulebook(root, settings)
     if errors:
         raise DataError(errors)
     return book
 
 
-def check_rulebook(root: Path | None = None, *, allow_markup: bool | None = None) -> tuple[Rulebook, list[str]]:
+def check_rulebook(
+    root: Path | None = None, settings: Settings | None = None, *, memo: FileMemo | None = None
+) -> tuple[Rulebook, list[str]]:
     """Everything that loads, and every error: a file that is broken is left out of the book and
-    reported once (files that refer to it are not checked against it)."""
+    reported once (files that refer to it are not checked against it). `memo`: files parsed by an earlier
+    lint, reused when their bytes did not change (lint.check_and_load)."""
     root = root or ROOT
+    settings = settings or Settings()
+    opts = LoadOptions.of(settings, memo)
     layout = Layout(root)
     data_dir = layout.data
     errors: list[str] = []
     book = Rulebook()
 
-    book.boilerplate = load_file(BoilerplateRules, layout.boilerplate, root, errors)
+    book.boilerplate = load_file(BoilerplateRules, layout.boilerplate, root, errors, opts)
     terms_path = layout.search_terms
     if terms_path.exists():
-        book.search_terms = load_file(SearchTerms, terms_path, root, errors)
+        book.search_terms = load_file(SearchTerms, terms_path, root, errors, opts)
 
     input_files = {p.stem: p for p in sorted(layout.inputs.glob("*.yaml"))}
     city_files = {p.stem: p for p in sorted(layout.cities.glob("*.yaml"))}
-    book.inputs = _load_entities(CityInput, input_files, root, errors, allow_markup)
-    book.cities = _load_entities(City, city_files, root, errors, allow_markup)
+    book.inputs = _load_entities(CityInput, input_files, root, errors, opts)
+    book.cities = _load_entities(City, city_files, root, errors, opts)
 
     for slug in sorted(set(input_files) - set(city_files)):
         errors.append(
@@ -336,27 +370,27 @@ def check_rulebook(root: Path | None = None, *, allow_markup: bool | None = None
                 f"{_rel(city_files[slug], root)}: source: differs from rules_data/inputs/{slug}.yaml "
                 "(re-run the importer)"
             )
-            errors += _source_errors(root, inp.source, _rel(input_files[slug], root))
+            errors += _source_errors(root, inp.source, _rel(input_files[slug], root), opts.max_source_bytes)
         elif city:
-            errors += _source_errors(root, city.source, _rel(city_files[slug], root))
+            errors += _source_errors(root, city.source, _rel(city_files[slug], root), opts.max_source_bytes)
         elif inp:
-            errors += _source_errors(root, inp.source, _rel(input_files[slug], root))
+            errors += _source_errors(root, inp.source, _rel(input_files[slug], root), opts.max_source_bytes)
 
     # Cities whose own file is broken are already reported: do not cascade errors from other files.
     broken = set(city_files) - set(book.cities)
-    _load_comparison_layer(book, data_dir, root, errors, broken, allow_markup)
-    _load_chains(book, data_dir, root, errors, broken, allow_markup)
+    _load_comparison_layer(book, data_dir, root, errors, broken, opts)
+    _load_chains(book, data_dir, root, errors, broken, opts)
     return book, errors
 
 
 def _load_comparison_layer(
-    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], allow_markup: bool | None
+    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], opts: LoadOptions
 ) -> None:
     """Topics, per-city tags and comparison facts, each checked against the city texts."""
     tax_path = data_dir / "topics.yaml"
     if not tax_path.exists():
         return
-    book.taxonomy = load_file(Taxonomy, tax_path, root, errors, allow_markup=allow_markup)
+    book.taxonomy = load_file(Taxonomy, tax_path, root, errors, opts)
     # A broken taxonomy is one error: topic ids in tags and comparisons are not checked against it.
     checked = book.taxonomy is not None
     topic_ids = book.topic_ids()
@@ -366,7 +400,7 @@ def _load_comparison_layer(
     known = set(topic_ids)
 
     present: set[str] = set()
-    files = _per_city_files(book, data_dir / "tags", CityTags, root, errors, broken, present, allow_markup)
+    files = _per_city_files(book, data_dir / "tags", CityTags, root, errors, broken, present, opts)
     for rel, tags, city in files:
         book.tags[tags.city] = tags
         anchors = [a.anchor for a in city.articles()]
@@ -390,7 +424,7 @@ def _load_comparison_layer(
     seen_attrs: dict[str, str] = {}
     for p in sorted((data_dir / "comparisons").glob("*.yaml")):
         rel = _rel(p, root)
-        facts = load_file(TopicFacts, p, root, errors, allow_markup=allow_markup)
+        facts = load_file(TopicFacts, p, root, errors, opts)
         if not facts:
             continue
         if facts.topic != p.stem:
@@ -423,13 +457,13 @@ def _check_quote(city: City, article: int | None, quote: str | None, rel: str, k
 
 
 def _load_chains(
-    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], allow_markup: bool | None
+    book: Rulebook, data_dir: Path, root: Path, errors: list[str], broken: set[str], opts: LoadOptions
 ) -> None:
     """Approval chains: one file per city, every citation checked against the city's text."""
     if not (data_dir / "chains").exists():
         return
     present: set[str] = set()
-    files = _per_city_files(book, data_dir / "chains", CityChains, root, errors, broken, present, allow_markup)
+    files = _per_city_files(book, data_dir / "chains", CityChains, root, errors, broken, present, opts)
     for rel, cc, city in files:
         book.chains[cc.city] = cc
         for i, ch in enumerate(cc.chains):
@@ -451,7 +485,7 @@ def _per_city_files(
     errors: list[str],
     broken: set[str],
     present: set[str],
-    allow_markup: bool | None,
+    opts: LoadOptions,
 ) -> Iterator[tuple[str, M, City]]:
     """Each valid per-city file (tags/, chains/) whose `city` names a loaded city; errors for the rest.
 
@@ -459,7 +493,7 @@ def _per_city_files(
     for p in sorted(directory.glob("*.yaml")):
         rel = _rel(p, root)
         present.add(p.stem)
-        obj = load_file(model, p, root, errors, allow_markup=allow_markup)
+        obj = load_file(model, p, root, errors, opts)
         if obj is None:
             continue
         slug = obj.city  # type: ignore[attr-defined]

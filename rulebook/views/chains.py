@@ -164,7 +164,7 @@ def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) ->
     instead, each linking to its own page (chain_province_page), so no page holds every city's chart."""
     if topics.paged(book):
         rows = []
-        for p in topics.provinces(book):
+        for p in book.provinces():
             done = sum(1 for c in p.cities if (ch := chain_of(book, c.id, kind)) and ch.status == CellStatus.value)
             rows.append(
                 {"name": p.name, "cities": len(p.cities), "done": done, "href": links.page(province_path(kind, p.key))}
@@ -186,10 +186,10 @@ def chain_page(book: Rulebook, kind: ChainType, links: Links = DEFAULT_LINKS) ->
 
 def chain_province_page(book: Rulebook, kind: ChainType, key: str, links: Links = DEFAULT_LINKS) -> str:
     """One province's cities of a chain type: their summary rows and charts (large corpora only)."""
-    prov = topics.province(book, key)
+    prov = book.province(key)
     others = " · ".join(
         f'<a href="{links.page(province_path(kind, p.key))}">{markupsafe.escape(p.name)}</a>'
-        for p in topics.provinces(book)
+        for p in book.provinces()
         if p.key != key
     )
     head = f"# {CHAIN_LABELS[kind]}流程：{md_text(prov.name)}\n\n" + rawblock.fence(

@@ -151,9 +151,11 @@ DESCRIPTIONS = {
 }
 
 
-def alignment_file(book: Rulebook) -> AlignmentFile:
+Matches = dict[tuple[str, int], list[align.Match]]
+
+
+def alignment_file(book: Rulebook, matches: Matches) -> AlignmentFile:
     """The alignment layer for researchers: every article with its counterparts, in reading order."""
-    matches = align.for_book(book)
     return AlignmentFile(
         method="TF-IDF（字 1–3 元组 + jieba 词）余弦相似度；每市取最相似一条，最多 8 条",
         min_score=align.MIN_SCORE,
@@ -274,16 +276,19 @@ def _json(model: BaseModel) -> str:
     return model.model_dump_json(indent=1) + "\n"
 
 
-def download_files(book: Rulebook, base_url: str | None = None, memo: Memo | None = None) -> dict[str, str | bytes]:
+def download_files(
+    book: Rulebook, matches: Matches, base_url: str | None = None, memo: Memo | None = None
+) -> dict[str, str | bytes]:
     """Every file of the data/ download page, by path under data/ (`base_url`: mkdocs.yml site_url).
 
     `memo(name, data, make)`: the workbook `name` made from `data` (a cache returns the bytes it kept for
-    equal data; writing workbooks is most of this function); None makes every one."""
-    return dict(iter_download_files(book, base_url, memo))
+    equal data; writing workbooks is most of this function); None makes every one. `matches`: the
+    build's alignment (alignment.json, the 逐条对照 workbooks)."""
+    return dict(iter_download_files(book, matches, base_url, memo))
 
 
 def iter_download_files(
-    book: Rulebook, base_url: str | None = None, memo: Memo | None = None
+    book: Rulebook, matches: Matches, base_url: str | None = None, memo: Memo | None = None
 ) -> Iterator[tuple[str, str | bytes]]:
     """download_files() one file at a time, each made only when asked for, so a caller that writes
     each file before asking for the next holds one in memory (at 3,000 cities the whole-corpus files
@@ -321,7 +326,7 @@ def iter_download_files(
         for x in c.corrections
     ]
     yield "corrections.csv", _csv(["city", "where", "kind", "before", "after", "reason"], corrections)
-    yield "alignment.json", _json(alignment_file(book))
+    yield "alignment.json", _json(alignment_file(book, matches))
     for name, model in JSON_FILES.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -335,7 +340,7 @@ def iter_download_files(
         yield paths["xlsx"], keep(paths["xlsx"], sheet, lambda sheet=sheet: sheet_xlsx(sheet))
         yield paths["csv"], sheet_csv(sheet)
         yield paths["quotes"], quotes_csv(sheet)
-        table = concordance_table(book, t.id, base_url)
+        table = concordance_table(book, matches, t.id, base_url)
         yield paths["concordance"], keep(paths["concordance"], table, lambda table=table: concordance_workbook(table))
         yield f"schema/topics/{t.id}.schema.json", json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
 
@@ -539,12 +544,12 @@ class ConcordanceTable:
     sources: list[list[str]]  # sheet 出处: a row per city
 
 
-def concordance_table(book: Rulebook, topic_id: str, base_url: str | None = None) -> ConcordanceTable:
+def concordance_table(book: Rulebook, matches: Matches, topic_id: str, base_url: str | None = None) -> ConcordanceTable:
     """The data of concordance_xlsx (kept apart so a build remakes the workbook only when it changes)."""
     cities = book.ordered_cities()
     column = {c.id: i for i, c in enumerate(cities)}
     rows: list[dict[int, tuple[str, str | None]]] = []
-    for row in groups(book, topic_id, align.for_book(book)):
+    for row in groups(book, topic_id, matches):
         cells = {}
         for slug, n in sorted(row.items(), key=lambda kv: column[kv[0]]):
             art = book.cities[slug].article(n)
@@ -554,11 +559,11 @@ def concordance_table(book: Rulebook, topic_id: str, base_url: str | None = None
     return ConcordanceTable(f"{topic(book, topic_id).label}：逐条对照", [c.name for c in cities], rows, sources)
 
 
-def concordance_xlsx(book: Rulebook, topic_id: str, base_url: str | None = None) -> bytes:
+def concordance_xlsx(book: Rulebook, matches: Matches, topic_id: str, base_url: str | None = None) -> bytes:
     """A topic's 逐条对照 for a drafting group: sheet 逐条对照 (a row per provision, a column per city, each
     cell the article's label and text, linked when the site's address is known), sheet 出处 (each city's
     document and its citation) and 说明 (the rows are machine alignment, not curated facts)."""
-    return concordance_workbook(concordance_table(book, topic_id, base_url))
+    return concordance_workbook(concordance_table(book, matches, topic_id, base_url))
 
 
 def concordance_workbook(table: ConcordanceTable) -> bytes:

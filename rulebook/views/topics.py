@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -44,45 +43,6 @@ TWO_CITY_DIR = "assets/two"
 def paged(book: Rulebook) -> bool:
     """Whether topic pages are split by province (a large corpus: rulebook.scale)."""
     return scale.large(len(book.cities))
-
-
-@dataclass(frozen=True)
-class Province:
-    key: str  # stable ASCII URL key (provinces.province_key)
-    name: str
-    cities: list[City]
-
-
-_provinces: list[tuple[Rulebook, list[Province]]] = []  # the last book's, by identity
-
-
-def provinces(book: Rulebook) -> list[Province]:
-    """The provinces in reading order, each with its cities; raises when two names share a key
-    (the same province spelled two ways would otherwise be two pages at one address). Kept for the
-    last book: every province page asks, and each ask would sort the whole corpus again."""
-    if not _provinces or _provinces[0][0] is not book:
-        _provinces[:] = [(book, _group_provinces(book))]
-    return _provinces[0][1]
-
-
-def _group_provinces(book: Rulebook) -> list[Province]:
-    out = [
-        Province(province_key(name), name, list(run))
-        for name, run in groupby(book.ordered_cities(), key=lambda c: c.province)
-    ]
-    seen: dict[str, str] = {}
-    for p in out:
-        if p.key in seen:
-            raise ValueError(f"provinces {seen[p.key]!r} and {p.name!r} have the same key {p.key!r}")
-        seen[p.key] = p.name
-    return out
-
-
-def province(book: Rulebook, key: str) -> Province:
-    for p in provinces(book):
-        if p.key == key:
-            return p
-    raise KeyError(f"unknown province key {key!r}")
 
 
 def province_path(topic_id: str, key: str) -> str:
@@ -284,7 +244,7 @@ def province_rows(book: Rulebook, topic_id: str, links: Links) -> list[dict[str,
     """One row per province for a topic's overview: its page, cities, articles and cited cells."""
     facts = book.facts.get(topic_id)
     rows = []
-    for p in provinces(book):
+    for p in book.provinces():
         cells = [a.cells[c.id] for a in facts.attributes for c in p.cities] if facts else []
         rows.append(
             {
@@ -323,7 +283,7 @@ def topic_overview(book: Rulebook, topic_id: str, links: Links = DEFAULT_LINKS) 
         html_block(
             "two_city_loaded.html.j2",
             topic=t,
-            provinces=provinces(book),
+            provinces=book.provinces(),
             links=links,
             src=TWO_CITY_DIR + "/",
         ),
@@ -340,11 +300,11 @@ def province_page(
 ) -> str:
     """One province of a topic (pages split by province): the city picker, the comparison table
     with cited quotes and the articles of that province's cities only."""
-    t, p = topic(book, topic_id), province(book, key)
+    t, p = topic(book, topic_id), book.province(key)
     out = [f"# {md_text(t.label)}：{md_text(p.name)}", ""]
     others = " · ".join(
         f'<a href="{markupsafe.escape(links.page(province_path(topic_id, q.key)))}">{markupsafe.escape(q.name)}</a>'
-        for q in provinces(book)
+        for q in book.provinces()
         if q.key != key
     )
     out += [

@@ -1,0 +1,88 @@
+"""One build's state: made by the hooks in on_config, read by every later hook and by the macros.
+
+Everything a build computes once (the book, the alignment, the downloads, the incremental plan) lives
+here, on one object per build, instead of in module globals or memos keyed by object identity: a second
+build in the same process (`mkdocs serve`, a test) starts from a new Build and cannot see the last one's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rulebook.analysis import align
+from rulebook.build import site_files
+from rulebook.core import parallel
+from rulebook.core.phases import Phases
+from rulebook.core.settings import Settings
+from rulebook.data.load import Rulebook
+
+if TYPE_CHECKING:
+    from rulebook.build.incremental import Entry
+
+# The key under which the MkDocs config carries the build (macros.py reads it there: mkdocs-macros hands
+# the macros the config, and MkDocs calls the hooks as plain functions).
+CONFIG_KEY = "rulebook_build"
+
+Matches = dict[tuple[str, int], list[align.Match]]
+
+
+@dataclass
+class Build:
+    root: Path  # the project: the folder of mkdocs.yml
+    settings: Settings
+    command: str = "build"  # the MkDocs command: build, serve, gh-deploy
+    dirty: bool = False  # incremental: scripts/build.py passed --dirty and the previous site
+    site_url: str | None = None  # mkdocs.yml site_url (the spreadsheets' links)
+    phases: Phases = field(default_factory=lambda: Phases(False))
+    book: Rulebook | None = None
+    worker: parallel.Worker | None = None  # the alignment and downloads worker, while it runs
+    _matches: Matches | None = None
+    _downloads: dict[str, str | bytes | Path] | None = None
+    # The incremental plan (rulebook/build/incremental.py): per city page its fingerprint and output
+    # file, the pages the previous site holds unchanged, and MkDocs' file list for on_post_build.
+    planned: dict[str, tuple[str, str]] = field(default_factory=dict)
+    skipped: dict[str, Entry] = field(default_factory=dict)
+    files: Any = None
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def align_dir(self) -> Path:
+        return self.cache_dir / "align"
+
+    @property
+    def forks(self) -> bool:
+        """Whether this build may fork workers: only in `mkdocs build` (`mkdocs serve` runs server
+        threads, which make fork unsafe) and unless RULEBOOK_JOBS=1."""
+        return self.command == "build" and self.settings.jobs != 1
+
+    def the_book(self) -> Rulebook:
+        if self.book is None:
+            raise RuntimeError("the build has no book yet (on_config loads it)")
+        return self.book
+
+    def alignment(self) -> Matches:
+        """The article alignment of this build's book: read from .cache/align/ (the worker or an earlier
+        build wrote it) or computed, once per build."""
+        if self._matches is None:
+            self._matches = align.cached_alignment(self.the_book(), self.align_dir)
+        return self._matches
+
+    def downloads(self) -> dict[str, str | bytes | Path]:
+        """The data/ files of this build, made once (the hooks write them, the data page lists them)."""
+        if self._downloads is None:
+            self._downloads = site_files.downloads(
+                self.the_book(), self.alignment(), self.site_url, self.root, self.settings
+            )
+        return self._downloads
+
+
+def of(config: Any) -> Build:
+    """The build the hooks attached to this MkDocs config in on_config."""
+    build = config.get(CONFIG_KEY)
+    if not isinstance(build, Build):
+        raise RuntimeError(f"no rulebook build on this config (is {CONFIG_KEY!r} set by the hooks' on_config?)")
+    return build
