@@ -87,12 +87,12 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
 
     @env.macro
     def basket_page() -> str:
-        """The 起草助手 (条文篮) page; clauses come from the basket/*.js files (rulebook/drafting.py)."""
+        """The 起草助手 (条文篮) page; clauses come from the basket/*.js files (rulebook/views/basket.py)."""
         return basket.basket_page()
 
     @env.macro
     def lookup_page() -> str:
-        """The 条文检索 form; results come from the prebuilt shards (rulebook/search.py)."""
+        """The 条文检索 form; results come from the prebuilt shards (rulebook/search/index.py)."""
         return render.lookup_form(links())
 
     @env.macro
@@ -130,4 +130,4 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     # Every generated page of the registry calls one of these; a missing one would print its call as text.
     missing = pages.macros() - set(env.macros)
     if missing:
-        raise ValueError(f"rulebook/pages.py names macros macros.py does not define: {', '.join(sorted(missing))}")
+        raise ValueError(f"rulebook/build/pages.py names macros macros.py does not define: {', '.join(sorted(missing))}")

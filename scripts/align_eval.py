@@ -1,4 +1,4 @@
-"""Leave-one-city-out evaluation of the curation suggestions (rulebook/suggest.py) on the curated cities.
+"""Leave-one-city-out evaluation of the curation suggestions (rulebook/analysis/suggest.py) on the curated cities.
 
 Hides each curated city's tags and comparison cells, suggests them from the others, and compares.
 Usage: python scripts/align_eval.py [--root DIR]

@@ -4,7 +4,7 @@ Usage: python scripts/bench.py [--sizes 5,300,1000,3000] [--reps 7] [--queries 2
                                [--json results.json] [--workdir DIR] [--keep] [--no-pagefind]
 
 For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
-rulebook/synthetic.py), in one run: it builds the real site and a plain mkdocs-material site of the
+rulebook/devtools/synthetic.py), in one run: it builds the real site and a plain mkdocs-material site of the
 same articles as static Markdown (no macros, no data layer, same jieba search), alternately, `--reps`
 times (once for 300 cities and more); the first build of ours is cold (no .cache/). Then it edits one
 city as a maintainer does (an article of 株洲's raw source, its hash in the input file, re-imported by
@@ -13,7 +13,7 @@ rewritten. Ours is built the maintainer's way, scripts/build.py (lint, atomic sw
 existing site re-renders only the city pages whose inputs changed); each build's phases (RULEBOOK_PHASES)
 are kept in the JSON. It reports output size (bytes and du of both sites), HTML bytes per page (median, max),
 the compare page's weight (its HTML and the files it names), and the cold cost of the article
-alignment alone (rulebook/align.py, in a child process, no cache). Unless --builds-only, it measures
+alignment alone (rulebook/analysis/align.py, in a child process, no cache). Unless --builds-only, it measures
 in headless Chromium what pages load and the search figures of scripts/bench_search.py (and Pagefind
 when installed). Prints Markdown tables; --json writes every number (rewritten after each size).
 Progress goes to stderr. The working dir is on disk (under the system temp dir unless --workdir).

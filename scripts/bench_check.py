@@ -9,7 +9,7 @@ is the cited one, and for attributes it does not regulate whether the check says
 runs as on the page (assets/check-engine.js, rbCheck.evaluate).
 
 Speed: the first 60 articles of 郴州 as the draft, checked against every other city of a site with N
-cities (5 = the real site; larger = synthetic cities added by rulebook/synthetic.py, then built);
+cities (5 = the real site; larger = synthetic cities added by rulebook/devtools/synthetic.py, then built);
 the median of --runs checks in headless Chromium, timed by the page (performance.now around the check).
 Numbers are from one run on this machine; compare them as ratios.
 """

@@ -6,7 +6,7 @@ Quality is measured on the real five cities with tests/search_queries.yaml, for 
 box (typed key by key), the 条文检索 page, and, as baselines, plain Material sites (the same texts as
 static Markdown) with and without jieba. Sizes and latencies (headless Chromium, nginx) are measured
 for the real corpus and for synthetic corpora of N cities made from the real texts
-(rulebook/synthetic.py). The header box's latency is from the last keystroke to the panel drawn with
+(rulebook/devtools/synthetic.py). The header box's latency is from the last keystroke to the panel drawn with
 its snippets (the page's own clock: the input event's timestamp to the DOM update), typed at one key
 every 80 ms into a fresh page once focusing the box has loaded the index's entry files (lunr shards at
 5 cities, the term index's meta at 300); "首个结果" is a fresh page's first query timed from the click

@@ -5,11 +5,11 @@ Usage: python scripts/build.py [-d SITE_DIR] [-f CONFIG] [--pdf] [--full] [-q] [
 Steps: `mkdocs build --strict` (which first refuses bad or stale data: the checks of scripts/lint.py),
 then with --pdf scripts/pdf.py. On a failure, Ctrl-C or SIGTERM the temporary folder is removed and
 the previous site is left exactly as it was; stale temporary folders of killed builds are removed by
-the next build. See rulebook/build.py for how the swap keeps the target path present.
+the next build. See rulebook/build/atomic.py for how the swap keeps the target path present.
 
 Incremental by default: when SITE_DIR holds a site this script built, city pages whose inputs (the
 city, its similar articles, its navigation, the code and settings) did not change are not rendered
-again but hard-linked from it (rulebook/incremental.py); --full renders every page.
+again but hard-linked from it (rulebook/build/incremental.py); --full renders every page.
 """
 
 from __future__ import annotations

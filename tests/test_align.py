@@ -1,4 +1,4 @@
-"""The alignment layer: counterparts of every article in the other cities (rulebook/align.py)."""
+"""The alignment layer: counterparts of every article in the other cities (rulebook/analysis/align.py)."""
 
 from __future__ import annotations
 

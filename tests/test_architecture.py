@@ -6,6 +6,8 @@ cycle from Python) counts as much as one at the top of a module. ARCHITECTURE.md
 from __future__ import annotations
 
 import ast
+import importlib
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,7 @@ def _imports(name: str, tree: ast.Module, names: set[str]) -> set[str]:
     return {m for m in out if m in names} - {name}
 
 
+@lru_cache(maxsize=4)  # the package's graph is read once per test session
 def _graph(package: Path = PACKAGE) -> dict[str, set[str]]:
     mods = _modules(package)
     return {name: _imports(name, tree, set(mods)) for name, tree in mods.items()}
@@ -163,6 +166,42 @@ def test_every_module_is_in_a_layer():
 
 def test_imports_run_one_way():
     assert _upward(_graph()) == []
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layers_exports_resolve_and_name_no_module(layer):
+    # `from rulebook.<layer> import name` gives the name of the module _EXPORTS says; a name equal to a
+    # module of the layer would shadow it (the package attribute is the module once imported).
+    package = importlib.import_module(f"rulebook.{layer}")
+    exports = package._EXPORTS
+    modules = {p.stem for p in (PACKAGE / layer).glob("*.py")}
+    assert not set(exports) & modules
+    for name, module in exports.items():
+        assert getattr(package, name) is getattr(importlib.import_module(f"rulebook.{layer}.{module}"), name)
+    with pytest.raises(AttributeError):
+        package.no_such_name  # noqa: B018
+
+
+def test_every_setting_is_documented():
+    from rulebook.core.settings import describe
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for variable, *_ in describe():
+        assert f"| `{variable}` |" in text, f"ARCHITECTURE.md's settings table has no row for {variable}"
+        assert variable in readme, f"README.md does not mention {variable}"
+
+
+def test_settings_are_read_only_in_core_settings():
+    # One typed object: no other module names a RULEBOOK_* variable (so none reads one from the environment).
+    offenders = []
+    for name, tree in _modules().items():
+        if name == "rulebook.core.settings":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("RULEBOOK_"):
+                offenders.append(f"{name}:{node.lineno}: {node.value}")
+    assert offenders == []
 
 
 def test_package_imports_have_no_cycle():

@@ -1,4 +1,4 @@
-"""Comparison pages that load per province (issue 20, item 3): in a large corpus (rulebook.scale) a
+"""Comparison pages that load per province (issue 20, item 3): in a large corpus (rulebook.model.scale) a
 topic page is an overview with a province list, each province its own static page (table,
 texts, 逐条对照), and 两市对照 loads only the two chosen cities' data (<script src>, file:// too).
 Built once at 5 real + 65 synthetic cities (one synthetic city with a markup payload as province)."""

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy builder (rulebook/csp.py): which inline scripts are hashed, what is flagged."""
+"""The Content-Security-Policy builder (rulebook/build/csp.py): which inline scripts are hashed, what is flagged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Incremental rebuilds (scripts/build.py, rulebook/incremental.py): after editing, renaming or removing a
+"""Incremental rebuilds (scripts/build.py, rulebook/build/incremental.py): after editing, renaming or removing a
 city, the rebuilt site equals a fresh full build of the same data byte for byte, most city pages are
 reused from the previous site, and the previous site is never written through a shared file."""
 

@@ -1,4 +1,4 @@
-"""The build's second core (rulebook/parallel.py): the alignment and the downloads made in a forked worker
+"""The build's second core (rulebook/core/parallel.py): the alignment and the downloads made in a forked worker
 give the same site as a serial build; a worker that fails or is stopped loses nothing and prints nothing."""
 
 from __future__ import annotations

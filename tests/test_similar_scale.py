@@ -1,4 +1,4 @@
-"""他市相似条文 at scale (issue 20: HTML per page < 100 kB): in a large corpus (rulebook.scale) a
+"""他市相似条文 at scale (issue 20: HTML per page < 100 kB): in a large corpus (rulebook.model.scale) a
 city page carries only the lists' summaries; each city's lists come from one script, loaded when a reader
 opens a list. Built once at 5 real + 61 synthetic cities."""
 
@@ -104,7 +104,7 @@ def test_opening_a_list_loads_the_citys_script_once_and_links_resolve(big, brows
 
 
 def test_a_large_corpus_has_no_lunr_shards_and_its_term_index_answers_a_city_search(big, browser):
-    """Above rulebook.scale.LARGE_ABOVE cities no per-city lunr shard is built; 条文检索 filtered to one
+    """Above rulebook.model.scale.LARGE_ABOVE cities no per-city lunr shard is built; 条文检索 filtered to one
     city then runs on the term index and lists only that city's articles, the same ones the real
     five's lunr shard finds for the query (zhuzhou's text is in both corpora)."""
     from rulebook.devtools.browser import serve

@@ -14,6 +14,7 @@ _EXPORTS = {
     "Suggester": "suggest",
     "add_pending": "curation",
     "add_suggestions": "curation",
+    "cached_alignment": "align",
     "canonical_text": "curation",
     "canonicalize": "curation",
     "leave_one_out": "suggest",

@@ -2,7 +2,7 @@
 
 TF-IDF (scikit-learn) over character 1–3-grams and jieba words (with the rulebook's own terms), cosine
 similarity, computed in row blocks so memory stays bounded; each article keeps its best match per other
-city, then the strongest few overall. The same vectors serve curation suggestions (rulebook/suggest.py):
+city, then the strongest few overall. The same vectors serve curation suggestions (rulebook/analysis/suggest.py):
 nearest-neighbour topic votes and sentence-level matches against the peers' cited quotes.
 
 Weights were chosen on the curated cells (scripts/align_eval.py): two articles cited for the same
@@ -177,7 +177,7 @@ def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> dict[
 
 
 def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[tuple[str, int], list[Match]]:
-    """align() on a prepared corpus: document-order-aware unless the corpus is large (rulebook.scale:
+    """align() on a prepared corpus: document-order-aware unless the corpus is large (rulebook.model.scale:
     city pairs grow too many, so plain best match per city)."""
     if not scale.large(len({s for s, _ in corpus.keys})):
         return _structured(corpus, top, min_score)

@@ -11,9 +11,11 @@ from rulebook.data.load import Rulebook
 from rulebook.model.schema import Cell, CellStatus, Chain, ChainType, CityChains, CityTags, TopicFacts
 
 HEADERS = {
-    "chains": "# Approval chains (schema: rulebook/models.py CityChains). Canonical form: scripts/canonical.py\n",
+    "chains": "# Approval chains (schema: rulebook/model/schema.py CityChains). Canonical form: scripts/canonical.py\n",
     "tags": "# Topics of every article (ids from rules_data/topics.yaml). Canonical form: scripts/canonical.py\n",
-    "comparisons": "# Comparison facts (schema: rulebook/models.py TopicFacts). Canonical form: scripts/canonical.py\n",
+    "comparisons": (
+        "# Comparison facts (schema: rulebook/model/schema.py TopicFacts). Canonical form: scripts/canonical.py\n"
+    ),
 }
 
 

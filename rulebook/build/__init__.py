@@ -8,7 +8,9 @@ from rulebook.core.lazy import lazy_exports
 
 # The layer's public names (those other layers, scripts and tests import) -> the module holding each.
 _EXPORTS = {
+    "Build": "context",
     "BuildFailed": "atomic",
+    "Entry": "incremental",
     "FOOTER_TEMPLATE": "printing",
     "Interrupted": "atomic",
     "PAGE_LINK": "printing",

@@ -167,7 +167,7 @@ def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = Fals
 
     The project is the folder of `config`; its own scripts/pdf.py prints the PDFs. With `incremental`
     and a previous site at `target`, city pages whose inputs did not change are not rendered again:
-    their files are hard-linked from the previous site (rulebook/incremental.py); the result is the
+    their files are hard-linked from the previous site (rulebook/build/incremental.py); the result is the
     same as a full build's. Without it every page is rendered (as `mkdocs build` always does)."""
     config = Path(os.path.abspath(config))
     target = Path(os.path.abspath(target))

@@ -1,7 +1,7 @@
 """Incremental rebuilds (scripts/build.py): after one city is edited, only the pages that depend on it are rendered.
 
 MkDocs renders every page, and a generated page always counts as modified. A city page is a pure
-function of its city, its chart links, its similar articles (rulebook/align.py), the navigation it
+function of its city, its chart links, its similar articles (rulebook/analysis/align.py), the navigation it
 shows and the code and settings of the build; `city_fingerprints`, `nav_context` and `global_key`
 hash exactly those. A page whose
 fingerprint equals the one recorded for the previous site, and whose previous output is still the

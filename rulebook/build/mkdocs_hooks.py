@@ -1,4 +1,4 @@
-"""MkDocs hooks: generate the pages of the registry (rulebook/pages.py) and the navigation from rules_data/.
+"""MkDocs hooks: generate the pages of the registry (rulebook/build/pages.py) and the navigation from rules_data/.
 
 Each generated page is one macro call; the content comes from data through macros.py.
 """
@@ -283,7 +283,7 @@ def on_post_page(output: str, page, config) -> str:  # noqa: ANN001
 
 
 def on_post_build(config) -> None:  # noqa: ANN001
-    # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/csp.py);
+    # The CSP allows exactly the inline scripts the theme wrote into these pages (rulebook/build/csp.py);
     # deploy/nginx.conf includes the file. The offline bundle is opened from disk: no server, no header.
     build = context.of(config)
     build.phases.mark("pages written (theme templates), static files")

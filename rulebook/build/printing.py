@@ -22,7 +22,7 @@ class Part:
 
 
 def parts(book: Rulebook) -> list[Part]:
-    """The printed pages, in registry order (rulebook/pages.py says which kinds are printed)."""
+    """The printed pages, in registry order (rulebook/build/pages.py says which kinds are printed)."""
     return [Part(p.print_key or "", p.print_title, p.url, k.group or "") for k, p in printed(book)]
 
 

@@ -8,14 +8,20 @@ from rulebook.core.lazy import lazy_exports
 
 # The layer's public names (those other layers, scripts and tests import) -> the module holding each.
 _EXPORTS = {
+    "DEFAULT_MAX_SOURCE_BYTES": "settings",
     "PACKAGE": "cachefiles",
+    "Phases": "phases",
+    "Settings": "settings",
+    "SettingsError": "settings",
     "die_with_parent": "process",
     "fingerprint": "cachefiles",
     "js_call": "jsdata",
+    "lazy_exports": "lazy",
     "package_files": "cachefiles",
     "pid_alive": "process",
     "read_stored": "cachefiles",
     "store_files": "cachefiles",
+    "version": "cachefiles",
     "write_cache_file": "cachefiles",
 }
 __all__ = sorted(_EXPORTS)

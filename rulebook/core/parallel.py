@@ -1,7 +1,7 @@
 """The build's second core: the alignment and the downloads are made in a forked child while this process
 configures the build and builds the search index (the hooks start it in on_config, wait for it in on_files).
 
-The child only fills cache entries (rulebook/align.py's alignment file, the .cache/downloads-<key>/
+The child only fills cache entries (rulebook/analysis/align.py's alignment file, the .cache/downloads-<key>/
 folder); the hooks then read them exactly as on a warm build, so the output is the same as a serial
 build's. Should the child fail or be killed, those entries are simply missing and this process makes
 them itself, reporting any error as it always does: nothing is lost and no error is hidden.

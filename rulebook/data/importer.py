@@ -47,7 +47,7 @@ from rulebook.model.segment import (
     SPACES,
 )
 
-# Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/segment.py.
+# Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/model/segment.py.
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
 ITEM_RE = re.compile(rf"^(?:(?P<marker>[-*•]\s+))?(?P<label>[（(]{NUM}[）)])\s*(?P<text>.*)$")
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.

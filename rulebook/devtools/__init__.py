@@ -24,6 +24,7 @@ _EXPORTS = {
     "score": "search_eval",
     "serve": "browser",
     "serve_nginx": "browser",
+    "write_cases": "js_cases",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -475,7 +475,7 @@ class CellStatus(StrEnum):
     not_specified = "未规定"  # the text says nothing on it
     source_missing = "原文缺失"  # the source is truncated before where this would be
     pending = "待整理"  # a newly added city, not yet curated
-    suggested = "待核"  # a machine suggestion (rulebook/suggest.py): a candidate article, never a fact
+    suggested = "待核"  # a machine suggestion (rulebook/analysis/suggest.py): a candidate article, never a fact
 
 
 class Quote(Strict):

@@ -293,7 +293,7 @@ def _city_counts(city: City, tags: dict[str, list[str]], labels: dict[str, str])
 
 
 def shards_wanted(book: Rulebook) -> bool:
-    """Whether each city gets a lunr shard. In a large corpus (rulebook.scale) the term index alone
+    """Whether each city gets a lunr shard. In a large corpus (rulebook.model.scale) the term index alone
     serves every search, a city filter included (search-engine.js then never asks for a shard): the
     shards were half of the search build and 1.4 GB of output at 3,000 cities, and read only when a
     search names its city."""

@@ -1,6 +1,6 @@
 """Citations of a city's work rules and of one article: the one place their strings are made.
 
-Built at build time into the basket data (rulebook/drafting.py); the browser only adds the URL of the
+Built at build time into the basket data (rulebook/views/basket.py); the browser only adds the URL of the
 page and the access date, in the places `gbt7714()` and `ris()` show.
 
 GB/T 7714—2025, electronic resource (rule followed, stated on docs/about.md): 主要责任者. 题名: 其他题名信息

@@ -118,7 +118,7 @@ class Counterpart(_Row):
 
 
 class AlignmentRecord(_Row):
-    """One article and its most similar articles in other cities (machine-computed, rulebook/align.py)."""
+    """One article and its most similar articles in other cities (machine-computed, rulebook/analysis/align.py)."""
 
     city: str
     n: int

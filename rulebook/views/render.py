@@ -208,7 +208,7 @@ def city_page(
     """The whole city page: title, metadata card, chapters with every article, 校勘记.
 
     `extra` is trusted HTML (generated links) placed under the metadata card; `similar` lists each
-    article's counterparts in other cities (rulebook/align.py), shown collapsed under the article;
+    article's counterparts in other cities (rulebook/analysis/align.py), shown collapsed under the article;
     with `similar_source` instead, the collapsed lists are filled from a script when opened."""
     articles = city.articles()
     out = [f"# {md_text(city.title)}", ""]

@@ -40,7 +40,7 @@ def similar_links(
     return out
 
 
-# Unless the corpus is large (rulebook.scale), a city page lists its articles' counterparts in its
+# Unless the corpus is large (rulebook.model.scale), a city page lists its articles' counterparts in its
 # HTML. In a large one the lists (8 links with snippets per article: two thirds of a page) come from
 # one script per city, loaded when a reader opens a list, so a page stays light however large the
 # corpus (issue 20: < 100 kB at 3,000).

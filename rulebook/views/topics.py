@@ -41,7 +41,7 @@ TWO_CITY_DIR = "assets/two"
 
 
 def paged(book: Rulebook) -> bool:
-    """Whether topic pages are split by province (a large corpus: rulebook.scale)."""
+    """Whether topic pages are split by province (a large corpus: rulebook.model.scale)."""
     return scale.large(len(book.cities))
 
 
@@ -216,7 +216,7 @@ def topic_page(
 ) -> str:
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare
     (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired).
-    In a large corpus (rulebook.scale), the overview of topic_overview() instead."""
+    In a large corpus (rulebook.model.scale), the overview of topic_overview() instead."""
     if paged(book):
         return topic_overview(book, topic_id, links)
     t = topic(book, topic_id)
