@@ -130,4 +130,5 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     # Every generated page of the registry calls one of these; a missing one would print its call as text.
     missing = pages.macros() - set(env.macros)
     if missing:
-        raise ValueError(f"rulebook/build/pages.py names macros macros.py does not define: {', '.join(sorted(missing))}")
+        names = ", ".join(sorted(missing))
+        raise ValueError(f"rulebook/build/pages.py names macros macros.py does not define: {names}")

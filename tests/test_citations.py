@@ -1,4 +1,5 @@
-"""Citation strings (rulebook/views/citations.py) for cities with and without 文号, and CSL-JSON against the CSL schema."""
+"""Citation strings (rulebook/views/citations.py) for cities with and without 文号, and CSL-JSON against the
+CSL schema."""
 
 from __future__ import annotations
 
