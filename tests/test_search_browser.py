@@ -77,7 +77,7 @@ def test_term_engine_keeps_the_ranked_list_when_snippets_fail(browser, site_url)
 
 
 def test_article_numbers_in_the_page_match_the_site(browser, site_url):
-    from rulebook.views.render import int_to_cn
+    from rulebook.model.numerals import int_to_cn
 
     page = browser.page()
     page.goto(site_url + "lookup/")

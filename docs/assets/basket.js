@@ -5,7 +5,8 @@
 // Every string from data lands via textContent, never innerHTML.
 (function () {
   var KEY = "rb-basket-v1";
-  var cities = {}, meta = null, loads = {};
+  var cities = {}, meta = null;
+  var el = window.rbCommon.el, loadScript = window.rbCommon.loadScript;  // rb-common.js
 
   function rootEl() { return document.querySelector("[data-rb-root]"); }
   function root() { var e = rootEl(); return e ? e.getAttribute("data-rb-root") : ""; }
@@ -14,22 +15,10 @@
   window.rbBasketCity = function (slug, data) { cities[slug] = data; };
   window.rbBasketMeta = function (data) { meta = data; };
 
-  function loadScript(key, src) {
-    if (!loads[key]) {
-      loads[key] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = function () { delete loads[key]; reject(new Error("无法载入 " + src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return loads[key];
-  }
-  function loadMeta() { return meta ? Promise.resolve(meta) : loadScript("meta", root() + "basket/meta.js").then(function () { return meta; }); }
+  function loadMeta() { return meta ? Promise.resolve(meta) : loadScript(root() + "basket/meta.js").then(function () { return meta; }); }
   function loadCity(c) {
     if (!/^[a-z0-9_-]+$/.test(c)) return Promise.reject(new Error("城市编号无效"));
-    return cities[c] ? Promise.resolve(cities[c]) : loadScript("city:" + c, root() + "basket/" + c + ".js").then(function () { return cities[c]; });
+    return cities[c] ? Promise.resolve(cities[c]) : loadScript(root() + "basket/" + c + ".js").then(function () { return cities[c]; });
   }
 
   // --- store --------------------------------------------------------------------------------------
@@ -78,12 +67,6 @@
   };
 
   // --- small DOM helpers ----------------------------------------------------------------------------
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
   function button(text, cls, onClick) {
     var b = el("button", cls, text);
     b.type = "button";

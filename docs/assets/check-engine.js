@@ -1,40 +1,72 @@
 // 对标检查 engine: split a draft with the importer's patterns, and compare it with the peer cities.
 // Pure functions over data the page loaded at build time (window.rbCheckCorpus, rbSegmentPatterns,
 // rbQuantityRules): nothing here makes a request, so a draft never leaves the browser.
-// The scoring follows rulebook/suggest.py (the curation assist) over character n-grams.
+// The scoring follows rulebook/analysis/suggest.py (the curation assist) over character n-grams.
+// Needs rb-common.js (the numerals) loaded first. Also a CommonJS module in Node (tests/js/ check the
+// splitter, the sentences and the quantities against tables the Python writes); loading it touches no DOM.
 (function (global) {
   "use strict";
+  var common = global.rbCommon || (typeof require === "function" ? require("./rb-common.js") : null);
+  var cnToInt = common.cnToInt;
 
-  var DIGITS = { "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9 };
-  var UNITS = { "十": 10, "百": 100, "千": 1000 };
-
-  function cnToInt(text) {
-    if (/^\d+$/.test(text)) return parseInt(text, 10);
-    var total = 0, digit = null;
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      if (ch in DIGITS) digit = DIGITS[ch];
-      else if (ch in UNITS) { total += (digit === null ? 1 : digit) * UNITS[ch]; digit = null; }
-      else return NaN;
+  // -- the tables' regular expressions, read as Python's re reads them --------------------------------
+  // The shared tables (rulebook/model/segment.py, quantity.py) use \d and \s, which Python reads as any
+  // Unicode decimal digit (full-width １２ too) and its own white space; a JavaScript RegExp reads \d as
+  // 0-9 only and \s as a slightly different set. pyRegExp writes them out as Python means them.
+  var PY_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";  // str.isspace()
+  function pyRegExp(source, flags) {
+    var out = "", inClass = false;
+    for (var i = 0; i < source.length; i++) {
+      var ch = source[i];
+      if (ch === "\\" && i + 1 < source.length) {
+        var next = source[++i];
+        if (next === "d") out += "\\p{Nd}";
+        else if (next === "s") out += inClass ? PY_SPACE : "[" + PY_SPACE + "]";
+        else if (next === "D" && !inClass) out += "\\P{Nd}";
+        else if (next === "S" && !inClass) out += "[^" + PY_SPACE + "]";
+        else out += ch + next;
+        continue;
+      }
+      if (ch === "[" && !inClass) inClass = true;
+      else if (ch === "]" && inClass) inClass = false;
+      out += ch;
     }
-    return total + (digit || 0);
+    return new RegExp(out, flags.indexOf("u") < 0 ? flags + "u" : flags);
   }
+  var PY_SPACE_RE = new RegExp("[" + PY_SPACE + "]", "u");
 
-  // -- segmentation (rulebook/segment.py's table) ---------------------------------------------------
+  // Python's str.strip() with no argument, and len() (code points, not UTF-16 units).
+  function pyStrip(s) {
+    var a = 0, b = s.length;
+    while (a < b && PY_SPACE_RE.test(s[a])) a++;
+    while (b > a && PY_SPACE_RE.test(s[b - 1])) b--;
+    return s.slice(a, b);
+  }
+  function pyLen(s) { return Array.from(s).length; }
+
+  // -- segmentation (rulebook/model/segment.py's table) ---------------------------------------------
 
   function compiled(table) {
     var p = table.patterns, out = {};
-    Object.keys(p).forEach(function (k) { out[k] = new RegExp(p[k], k.indexOf("inline") === 0 ? "gu" : "u"); });
+    Object.keys(p).forEach(function (k) { out[k] = pyRegExp(p[k], k.indexOf("inline") === 0 ? "gu" : "u"); });
     out.spaces = table.spaces;
     out.headingMax = table.headingMax;
     return out;
   }
 
+  // The table's spaces stripped from both ends (the importer's _strip).
   function strip(s, spaces) {
     var a = 0, b = s.length;
-    while (a < b && (spaces.indexOf(s[a]) >= 0 || /\s/.test(s[a]))) a++;
-    while (b > a && (spaces.indexOf(s[b - 1]) >= 0 || /\s/.test(s[b - 1]))) b--;
+    while (a < b && spaces.indexOf(s[a]) >= 0) a++;
+    while (b > a && spaces.indexOf(s[b - 1]) >= 0) b--;
     return s.slice(a, b);
+  }
+
+  // Lines as the importer reads them: a leading byte order mark dropped (utf-8-sig), cut where
+  // str.splitlines() cuts, □ dropped (a web capture's artefact: rulebook/data/importer.py ARTEFACT), stripped.
+  var LINE_BREAK = /\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/;
+  function splitLines(text, spaces) {
+    return text.replace(/^\ufeff/, "").split(LINE_BREAK).map(function (l) { return strip(l.replace(/□/g, ""), spaces); });
   }
 
   function squeeze(s, spaces) {
@@ -73,7 +105,7 @@
 
   function split(text, table) {
     var P = compiled(table);
-    var lines = text.replace(/\r\n?/g, "\n").split("\n").map(function (l) { return strip(l, P.spaces); }).filter(Boolean);
+    var lines = splitLines(text, P.spaces).filter(Boolean);
     var tiao = 0, dun = 0, chaptersSeen = 0;
     lines.forEach(function (l) {
       if (P.article_tiao.test(l)) tiao++;
@@ -91,7 +123,7 @@
     lines.forEach(function (l) {
       var m = P.chapter.exec(l);
       var d = dunHeads ? P.article_dun.exec(l) : null;
-      if (d && !(d[3].length > 0 && d[3].length <= P.headingMax && !P.heading_punct.test(d[3]))) d = null;
+      if (d && !(d[3].length > 0 && pyLen(d[3]) <= P.headingMax && !P.heading_punct.test(d[3]))) d = null;
       if (m || d) {
         chapter = { n: res.chapters.length + 1, label: m ? "第" + m[1] + "章" : d[1], title: squeeze(m ? m[2] : d[3], P.spaces) };
         res.chapters.push(chapter);
@@ -173,19 +205,24 @@
     return out;
   };
 
+  // rulebook/analysis/align.py sentences(): cut after 。；;！？, keep those of 4+ characters (Python's
+  // strip and len).
   var SENTENCE = /[^。；;！？]*[。；;！？]?/g;
   function sentences(text) {
     var out = [];
-    (text.match(SENTENCE) || []).forEach(function (s) { if (s.trim().length >= 4) out.push(s); });
+    (text.match(SENTENCE) || []).forEach(function (s) { if (pyLen(pyStrip(s)) >= 4) out.push(s); });
     return out;
   }
 
-  // -- quantities (rulebook/quantity.py's table) --------------------------------------------------
+  // -- quantities (rulebook/model/quantity.py's table) ----------------------------------------------
 
+  var ruleCache = { table: null, rules: null };  // the table's patterns, compiled once
   function quantities(text, table) {
+    if (ruleCache.table !== table) ruleCache = { table: table, rules: table.rules.map(function (r) { return pyRegExp(r[0], "gu"); }) };
     var out = [];
-    table.rules.forEach(function (r) {
-      var rx = new RegExp(r[0], "gu"), m;
+    table.rules.forEach(function (r, k) {
+      var rx = ruleCache.rules[k], m;
+      rx.lastIndex = 0;
       while ((m = rx.exec(text)) !== null) {
         var how = r[2], v;
         if (how === "period") v = table.periods[m[1]] * cnToInt(m[2]);
@@ -424,20 +461,12 @@
     return { articles: articles, attrs: attrs, topics: topicCounts, gaps: gaps, peers: cities.map(function (c) { return { id: c.id, name: c.name }; }), ms: performance.now() - t0 };
   }
 
-  function intToCn(n) {
-    var d = "零一二三四五六七八九";
-    if (n < 10) return d[n];
-    if (n < 20) return "十" + (n % 10 ? d[n % 10] : "");
-    if (n < 100) return d[Math.floor(n / 10)] + "十" + (n % 10 ? d[n % 10] : "");
-    return String(n);
-  }
-
   // -- leave-one-city-out: a curated city's own text as the draft, that city left out of the peers --
 
   function draftText(corpus, cityId) {
     var c = corpus.cities.filter(function (x) { return x.id === cityId; })[0], lines = [c.title], chapter = null, k = 0;
     c.articles.forEach(function (a) {
-      if (a[2] !== chapter) { chapter = a[2]; k++; lines.push("第" + intToCn(k) + "章　" + (chapter || "")); }
+      if (a[2] !== chapter) { chapter = a[2]; k++; lines.push("第" + common.intToCn(k) + "章　" + (chapter || "")); }
       lines.push(a[1] + "　" + a[3]);
     });
     return lines.join("\n");
@@ -472,5 +501,10 @@
     return m;
   }
 
-  global.rbCheck = { split: split, check: check, prepare: prepare, quantities: quantities, cnToInt: cnToInt, draftText: draftText, evaluate: evaluate, weights: W };
-})(window);
+  var api = {
+    split: split, check: check, prepare: prepare, quantities: quantities, sentences: sentences, cnToInt: cnToInt,
+    draftText: draftText, evaluate: evaluate, weights: W, pyRegExp: pyRegExp
+  };
+  global.rbCheck = api;
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -10,14 +10,9 @@
   var out = box.querySelector(".rb-check-out");
   var draft = null, result = null, checkedAt = null;
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
-  }
+  var el = window.rbCommon.el;  // rb-common.js: el(tag, cls, text)
   function articleUrl(city, n) { return prefix + "cities/" + city + suffix + "#art_" + n; }
-  function link(text, href) { var a = el("a", text); a.href = href; return a; }
+  function link(text, href) { var a = el("a", null, text); a.href = href; return a; }
   function cityName(id) { return corpus.cities.filter(function (c) { return c.id === id; })[0].name; }
   function peers() {
     return Array.prototype.map.call(box.querySelectorAll('input[name="peer"]:checked'), function (i) { return i.value; });
@@ -47,17 +42,17 @@
   function renderSplit() {
     var host = box.querySelector(".rb-check-split");
     host.textContent = "";
-    var p = el("p", "共 " + draft.chapters.length + " 章、" + draft.articles.length + " 条（编号样式：" + draft.style + "）。");
+    var p = el("p", null, "共 " + draft.chapters.length + " 章、" + draft.articles.length + " 条（编号样式：" + draft.style + "）。");
     host.appendChild(p);
     var gaps = draft.articles.filter(function (a) { return a.gap; });
-    if (gaps.length) host.appendChild(el("p", "注意：" + gaps.map(function (a) { return a.label; }).join("、") + " 的编号与上一条不连续。", "rb-check-warn"));
-    var ol = el("ol", null, "rb-check-splitlist");
+    if (gaps.length) host.appendChild(el("p", "rb-check-warn", "注意：" + gaps.map(function (a) { return a.label; }).join("、") + " 的编号与上一条不连续。"));
+    var ol = el("ol", "rb-check-splitlist");
     draft.articles.forEach(function (a, i) {
       var li = el("li");
-      li.appendChild(el("strong", a.label));
+      li.appendChild(el("strong", null, a.label));
       li.appendChild(document.createTextNode(" " + (a.chapter ? "〔" + a.chapter + "〕" : "") + a.text.slice(0, 40) + (a.text.length > 40 ? "…" : "")));
       if (i > 0) {
-        var b = el("button", "并入上一条", "rb-check-merge");
+        var b = el("button", "rb-check-merge", "并入上一条");
         b.type = "button";
         b.setAttribute("aria-label", a.label + "并入上一条");
         b.addEventListener("click", function () {
@@ -76,7 +71,7 @@
   }
 
   function diffNodes(draftText, peerText) {
-    var p = el("p", null, "rb-check-diff");
+    var p = el("p", "rb-check-diff");
     if (!window.diff_match_patch) { p.textContent = peerText; return p; }
     var dmp = new window.diff_match_patch();
     dmp.Diff_Timeout = 0.2;
@@ -84,7 +79,7 @@
     dmp.diff_cleanupSemantic(d);
     d.forEach(function (part) {
       if (part[0] === 0) p.appendChild(document.createTextNode(part[1]));
-      else p.appendChild(el(part[0] > 0 ? "ins" : "del", part[1]));
+      else p.appendChild(el(part[0] > 0 ? "ins" : "del", null, part[1]));
     });
     return p;
   }
@@ -93,22 +88,22 @@
     var host = box.querySelector(".rb-check-articles");
     host.textContent = "";
     result.articles.forEach(function (a) {
-      var sec = el("section", null, "rb-check-article");
-      var h = el("h3", a.label);
+      var sec = el("section", "rb-check-article");
+      var h = el("h3", null, a.label);
       sec.appendChild(h);
-      sec.appendChild(el("p", a.text, "rb-check-draft"));
-      sec.appendChild(el("p", "预测主题（机器建议）：" + (a.topicLabels.join("、") || "无"), "rb-small"));
-      if (!a.peers.length) sec.appendChild(el("p", "同行城市中没有相似条文。"));
+      sec.appendChild(el("p", "rb-check-draft", a.text));
+      sec.appendChild(el("p", "rb-small", "预测主题（机器建议）：" + (a.topicLabels.join("、") || "无")));
+      if (!a.peers.length) sec.appendChild(el("p", null, "同行城市中没有相似条文。"));
       a.peers.forEach(function (m) {
-        var d = el("details", null, "rb-check-peer");
+        var d = el("details", "rb-check-peer");
         var s = el("summary");
         s.appendChild(document.createTextNode(m.cityName + " " + m.label + " "));
-        s.appendChild(el("span", "相似度 " + m.score.toFixed(2), "rb-score"));
+        s.appendChild(el("span", "rb-score", "相似度 " + m.score.toFixed(2)));
         d.appendChild(s);
         var line = el("p");
         line.appendChild(link("打开" + m.cityName + m.label, articleUrl(m.city, m.n)));
         if (window.rbBasket && window.rbBasket.add) {
-          var b = el("button", "加入条文篮", "rb-check-basket");
+          var b = el("button", "rb-check-basket", "加入条文篮");
           b.type = "button";
           b.addEventListener("click", function () { window.rbBasket.add(m.city, m.n); b.textContent = "已加入"; });
           line.appendChild(document.createTextNode(" "));
@@ -125,18 +120,18 @@
   function renderTopics() {
     var host = box.querySelector(".rb-check-topics");
     host.textContent = "";
-    var t = el("table", null, "rb-check-topictable"), head = el("tr");
-    t.appendChild(el("caption", "各主题的条文数（草案按预测主题计，同行按本站标注计）"));
-    head.appendChild(el("th", "主题"));
-    head.appendChild(el("th", "草案"));
-    result.peers.forEach(function (p) { head.appendChild(el("th", p.name)); });
+    var t = el("table", "rb-check-topictable"), head = el("tr");
+    t.appendChild(el("caption", null, "各主题的条文数（草案按预测主题计，同行按本站标注计）"));
+    head.appendChild(el("th", null, "主题"));
+    head.appendChild(el("th", null, "草案"));
+    result.peers.forEach(function (p) { head.appendChild(el("th", null, p.name)); });
     var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
     var tb = el("tbody");
     result.topics.forEach(function (row) {
       var tr = el("tr");
-      tr.appendChild(el("th", row.label));
-      tr.appendChild(el("td", String(row.draft), row.draft ? "" : "rb-check-zero"));
-      result.peers.forEach(function (p) { var v = row.peers[p.id]; tr.appendChild(el("td", v === null ? "未标注" : String(v))); });
+      tr.appendChild(el("th", null, row.label));
+      tr.appendChild(el("td", row.draft ? "" : "rb-check-zero", String(row.draft)));
+      result.peers.forEach(function (p) { var v = row.peers[p.id]; tr.appendChild(el("td", null, v === null ? "未标注" : String(v))); });
       tb.appendChild(tr);
     });
     t.appendChild(tb);
@@ -145,32 +140,32 @@
 
   function draftCell(r) {
     var td = el("td");
-    if (!r.draft || !r.draft.seen) { td.appendChild(el("strong", "草案未见")); td.className = "rb-check-unseen"; return td; }
-    td.appendChild(el("span", "机器建议", "rb-check-machine"));
+    if (!r.draft || !r.draft.seen) { td.appendChild(el("strong", null, "草案未见")); td.className = "rb-check-unseen"; return td; }
+    td.appendChild(el("span", "rb-check-machine", "机器建议"));
     td.appendChild(document.createTextNode(" " + r.draft.label + (r.draft.number !== null ? "（" + r.draft.number + " " + r.unit + "）" : "") + "："));
-    td.appendChild(el("q", r.draft.quote));
+    td.appendChild(el("q", null, r.draft.quote));
     return td;
   }
 
   function renderAttrs() {
     var host = box.querySelector(".rb-check-attrs");
     host.textContent = "";
-    var t = el("table", null, "rb-check-attrtable");
-    t.appendChild(el("caption", "比较项：同行取值与草案的对应条文"));
+    var t = el("table", "rb-check-attrtable");
+    t.appendChild(el("caption", null, "比较项：同行取值与草案的对应条文"));
     var head = el("tr");
-    ["主题", "比较项", "同行规定", "同行取值（出处）", "草案"].forEach(function (x) { head.appendChild(el("th", x)); });
+    ["主题", "比较项", "同行规定", "同行取值（出处）", "草案"].forEach(function (x) { head.appendChild(el("th", null, x)); });
     var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
     var tb = el("tbody");
     result.attrs.forEach(function (r) {
       if (!r.answered) return;
       var tr = el("tr");
-      tr.appendChild(el("td", r.topicLabel));
-      tr.appendChild(el("th", r.label));
-      tr.appendChild(el("td", r.regulating + " / " + r.answered + " 市"));
+      tr.appendChild(el("td", null, r.topicLabel));
+      tr.appendChild(el("th", null, r.label));
+      tr.appendChild(el("td", null, r.regulating + " / " + r.answered + " 市"));
       var vals = el("td"), ul = el("ul");
       r.peers.forEach(function (p) {
         if (!p.status) return;
-        var li = el("li", p.cityName + "：");
+        var li = el("li", null, p.cityName + "：");
         if (p.status === "有规定") { li.appendChild(document.createTextNode(p.value + " ")); li.appendChild(link("第" + p.article + "条", articleUrl(p.city, p.article))); }
         else li.appendChild(document.createTextNode("未规定"));
         ul.appendChild(li);
@@ -187,11 +182,11 @@
   function renderGaps() {
     var host = box.querySelector(".rb-check-gaps");
     host.textContent = "";
-    if (!result.gaps.length) { host.appendChild(el("p", "没有多数同行规定而草案未见的比较项。")); return; }
-    var ol = el("ol", null, "rb-check-gaplist");
+    if (!result.gaps.length) { host.appendChild(el("p", null, "没有多数同行规定而草案未见的比较项。")); return; }
+    var ol = el("ol", "rb-check-gaplist");
     result.gaps.forEach(function (r) {
       var li = el("li");
-      li.appendChild(el("strong", r.label));
+      li.appendChild(el("strong", null, r.label));
       var names = r.peers.filter(function (p) { return p.status === "有规定"; }).map(function (p) { return p.cityName; });
       li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定（" + names.join("、") + "），草案未见。"));
       ol.appendChild(li);

@@ -2,6 +2,7 @@
 // Everything here is an enhancement: without JavaScript every city and every text is shown.
 (function () {
   "use strict";
+  var el = window.rbCommon.el, loadScript = window.rbCommon.loadScript;  // rb-common.js
 
   function params() { return new URLSearchParams(location.search); }
 
@@ -66,19 +67,9 @@
 
   // diff-match-patch (npm, vendored into assets/vendor/ wrapped to set window.diff_match_patch: see
   // site.VENDOR_COMMONJS) is loaded on the first 两市对照 only.
-  var dmpReady = null;
   function loadDiff(prefix) {
     if (window.diff_match_patch) return Promise.resolve(window.diff_match_patch);
-    if (!dmpReady) {
-      dmpReady = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = prefix + "assets/vendor/diff_match_patch.js";
-        s.onload = function () { resolve(window.diff_match_patch); };
-        s.onerror = function () { dmpReady = null; reject(new Error("diff_match_patch.js")); };
-        document.head.appendChild(s);
-      });
-    }
-    return dmpReady;
+    return loadScript(prefix + "assets/vendor/diff_match_patch.js").then(function () { return window.diff_match_patch; });
   }
 
   // Rows of corresponding articles for cities a and b: the build-time alignment gives each article
@@ -113,13 +104,6 @@
       rows.splice(at, 0, { left: null, right: y, score: null });
     });
     return rows;
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
   }
 
   // One side of a row: city name (shown when the columns stack), article link, text pieces.
@@ -195,22 +179,9 @@
   }
   window.RulebookTwo = { pairRows: pairRows, renderTable: renderTable, loadDiff: loadDiff };
 
-  // One <script src> per file, once: the split-by-province pages' 两市对照 data (assets/two/, written
-  // by rulebook/compare.py two_city_files) calls back rbTwoIndex / rbTwoCity. Scripts, not fetch():
-  // fetch() of a file fails when the site is opened from disk.
-  var scripts = {};
-  function loadScript(src) {
-    if (!scripts[src]) {
-      scripts[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = function () { delete scripts[src]; reject(new Error(src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return scripts[src];
-  }
+  // One <script src> per file, once (rbCommon.loadScript): the split-by-province pages' 两市对照 data
+  // (assets/two/, written by rulebook/views/topics.py two_city_files) calls back rbTwoIndex / rbTwoCity.
+  // Scripts, not fetch(): fetch() of a file fails when the site is opened from disk.
   var twoIndex = null, twoCities = {};
   window.rbTwoIndex = function (list) { twoIndex = list; };
   window.rbTwoCity = function (id, data) { twoCities[id] = data; };

@@ -3,8 +3,6 @@
 // -> string, where doc = {title, subtitle?, date?, sections: [{heading, paragraphs: [{text, cite?, url?,
 // note?, kind?: "clause"|"body"}]}]}. All text goes into Word runs as text, never as markup.
 (function () {
-  var loading = null;
-
   function root() {
     var box = document.querySelector("[data-rb-root]");
     return box ? box.getAttribute("data-rb-root") : "";
@@ -12,16 +10,10 @@
 
   function lib() {
     if (window.docx) return Promise.resolve(window.docx);
-    if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = root() + "assets/vendor/docx.js";
-        s.onload = function () { resolve(window.docx); };
-        s.onerror = function () { loading = null; reject(new Error("无法载入 Word 导出组件")); };
-        document.head.appendChild(s);
-      });
-    }
-    return loading;
+    return window.rbCommon.loadScript(root() + "assets/vendor/docx.js").then(
+      function () { return window.docx; },
+      function () { throw new Error("无法载入 Word 导出组件"); }
+    );
   }
 
   // GB/T 9704 fonts, named (not embedded). East Asian text uses the first name; Latin text and Word's

@@ -6,12 +6,7 @@
   var MAX_RESULTS = 20;
   var root, engine = "", generation = 0, S = null;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text) e.textContent = text;
-    return e;
-  }
+  var el = window.rbCommon.el;  // rb-common.js, loaded before this file by the page
 
   function render(q, found, cities) {
     var list = root.querySelector(".rb-lookup-results");

@@ -13,12 +13,7 @@
   var S, box, input, list, status, toggle;
   var timer = 0, composing = false, generation = 0, active = -1, lastInputAt = 0;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text) e.textContent = text;
-    return e;
-  }
+  var el = window.rbCommon.el;  // rb-common.js
 
   function option(href, cls) {
     var a = el("a", "rb-search__opt " + cls);

@@ -1,9 +1,12 @@
 // The article search engine shared by the header box (search-box.js) and 条文检索 (lookup.js):
 // prebuilt lunr shards (one per city) or, for unfiltered searches over many cities, the
-// term-partitioned index (lookup/terms/); both built by rulebook/search.py. Index files are plain
-// scripts, so everything also works from file:// in the offline bundle.
-(function () {
+// term-partitioned index (lookup/terms/); both built by rulebook/search/index.py. Index files are plain
+// scripts, so everything also works from file:// in the offline bundle. Needs rb-common.js (loaded first).
+// Also a CommonJS module in Node (tests/js/): loading it touches no DOM, and the pure parts (query
+// analysis, the bucket hash, the term weight, article numbers) are exported for the parity tests.
+(function (global) {
   "use strict";
+  var common = global.rbCommon || (typeof require === "function" ? require("./rb-common.js") : null);
 
   // Longest first: each is cut out of the query before the shorter ones.
   var QUESTION_WORDS = ["什么时候", "什么时间", "多长时间", "多少天", "多少", "多久", "多长", "何时", "怎么", "怎样", "如何",
@@ -17,24 +20,14 @@
   var tmeta = null, tbuckets = {}, tdocs = {}, ttopics = {}, ttails = {}, docCity = null, docN = null;
 
   // --- loading ------------------------------------------------------------------------------
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = function () { reject(new Error("cannot load " + src)); };
-      document.head.appendChild(s);
-    });
-  }
-
   function loadOnce(key, src) {
     if (!pending[key]) {
-      pending[key] = loadScript(src).catch(function (err) { delete pending[key]; throw err; });  // retry later
+      pending[key] = common.loadScript(src).catch(function (err) { delete pending[key]; throw err; });  // retry later
     }
     return pending[key];
   }
 
-  window.rbLookupMeta = function (data) {
+  global.rbLookupMeta = function (data) {
     // Each city is a direct hit too; meta.js lists them once, under `cities`.
     var cities = data.cities.map(function (c) {
       return { kind: "城市", label: c.name, sub: c.province, path: "cities/" + c.city, hash: "", keys: c.name };
@@ -42,7 +35,7 @@
     data.direct = cities.concat(data.direct);
     meta = data;
   };
-  window.rbLookupShard = function (city, index, docs) {
+  global.rbLookupShard = function (city, index, docs) {
     var idx = lunr.Index.load(index);
     var byId = {};
     docs.forEach(function (d) { byId[d.id] = d; });
@@ -51,7 +44,7 @@
     });
     shards[city] = { idx: idx, docs: byId };
   };
-  window.rbTermsMeta = function (data) {
+  global.rbTermsMeta = function (data) {
     // Doc numbers run through the cities in order; each city's run is k (articles 1..k) or its ordinals.
     docCity = new Int32Array(data.n_docs);
     docN = new Int32Array(data.n_docs);
@@ -63,14 +56,14 @@
     tmeta = data;
     data.vocab.forEach(function (w) { vocab.add(w); });
   };
-  window.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
-  window.rbTermsTail = function (k, flat) { ttails[k] = flat; };
-  window.rbTermsTopic = function (k, deltas) {  // the docs of one topic, for the topic filter
+  global.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
+  global.rbTermsTail = function (k, flat) { ttails[k] = flat; };
+  global.rbTermsTopic = function (k, deltas) {  // the docs of one topic, for the topic filter
     var docs = new Set(), d = 0;
     deltas.forEach(function (x) { d += x; docs.add(d); });
     ttopics[k] = docs;
   };
-  window.rbLookupDocs = function (k, docs) {  // one chunk of the document store, by doc number
+  global.rbLookupDocs = function (k, docs) {  // one chunk of the document store, by doc number
     docs.forEach(function (d) { tdocs[d.id] = d; });
   };
 
@@ -79,7 +72,7 @@
   function init(root, urlSuffix) {
     if (base === null) { base = root; suffix = urlSuffix || "/"; }
     if (!metaReady) {
-      metaReady = loadScript(base + "lookup/meta.js").then(function () { return meta; });
+      metaReady = common.loadScript(base + "lookup/meta.js").then(function () { return meta; });
       metaReady.catch(function () { metaReady = null; });
     }
     return metaReady;
@@ -103,7 +96,7 @@
   function allCities() { return meta.cities.map(function (c) { return c.city; }); }
 
   function loadShards(cities) {
-    var lunrReady = window.lunr ? null : loadOnce("lunr", base + "assets/vendor/lunr.min.js");
+    var lunrReady = global.lunr ? null : loadOnce("lunr", base + "assets/vendor/lunr.min.js");
     return Promise.resolve(lunrReady).then(function () {
       return Promise.all(cities.map(function (c) {
         return shards[c] ? null : loadOnce("shard:" + c, base + "lookup/shards/" + c + ".js");
@@ -221,10 +214,26 @@
   }
 
   // --- term-partitioned index ---------------------------------------------------------------
-  function fnv1a(s) {  // the same hash as rulebook/search.py fnv1a()
+  // The bucket of a term: 32-bit FNV-1a over UTF-16 code units, as rulebook/search/index.py fnv1a().
+  function fnv1a(s) {
     var h = 0x811c9dc5;
     for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
+  }
+
+  // BM25 (lunr's k1 and b). Each posting carries its term weight, computed by the build
+  // (rulebook/search/index.py term_weight = weight(tf, length_norm(dl, avg))) and quantised to 1..22;
+  // the ranking reads it as weight / weight_scale. The same formulas here, operation for operation,
+  // say what a stored weight is and let tests/js check them against the Python.
+  var K1 = 1.2, B = 0.75, WEIGHT_SCALE = 10;
+  function lengthNorm(dl, avg) { return avg ? K1 * (1 - B + B * dl / avg) : K1; }
+  function weight(tf, norm) { return Math.max(1, roundHalfEven(WEIGHT_SCALE * tf * (K1 + 1) / (tf + norm))); }
+  function termWeight(tf, dl, avg) { return weight(tf, lengthNorm(dl, avg)); }
+  function idf(df, n) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+  // Python's round(): a tie goes to the even neighbour (2.5 -> 2), where Math.round goes up.
+  function roundHalfEven(x) {
+    var r = Math.round(x);
+    return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }
 
   function termKeys(a) {
@@ -299,11 +308,11 @@
       lists[term] = p;
       partial = partial || p.partial;
       if (!df) return;
-      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)), boost = field === "w" ? 2 : 1;
+      var w = idf(df, N), boost = field === "w" ? 2 : 1;
       for (var i = 0; i < p.docs.length; i++) {
         var d = p.docs[i];
         if (scores[d] === 0) touched.push(d);  // every weight and idf is > 0
-        scores[d] += boost * idf * p.weights[i] / scale;
+        scores[d] += boost * w * p.weights[i] / scale;
       }
     });
     // A tier needs every term of its kind; a term known only by its heaviest postings is taken as
@@ -484,16 +493,6 @@
     return count;
   }
 
-  // 44 -> 第四十四条, as rulebook/render.py article_number() (numerals.int_to_cn) writes it.
-  function articleNumber(n) {
-    var names = "零一二三四五六七八九", h = Math.floor(n / 100), rest = n % 100;
-    var t = Math.floor(rest / 10), o = rest % 10, out = "";
-    if (h) { out += names[h] + "百"; if (rest && t === 0) out += "零"; }
-    if (t) out += (t === 1 && !h ? "" : names[t]) + "十";
-    if (o) out += names[o];
-    return "第" + out + "条";
-  }
-
   // A hit's link: the article, with the query so the page marks its words (search-box.js).
   function hitUrl(ref, q) {
     var city = ref.split("/")[0], n = ref.split("/")[1];
@@ -522,7 +521,7 @@
     return found.slice(0, limit || 5).map(function (f) { return f.e; });
   }
 
-  window.rbSearch = {
+  var api = {
     init: init,
     warm: warm,
     search: search,
@@ -530,11 +529,20 @@
     analyse: analyse,
     snippet: snippet,
     highlightIn: highlightIn,
-    articleNumber: articleNumber,
+    articleNumber: common.articleNumber,
     hitUrl: hitUrl,
     pageUrl: pageUrl,
     direct: direct,
-    meta: function () { return meta; }
+    meta: function () { return meta; },
+    // pure parts, for tests/js (Python parity) and the console
+    stripQuestion: stripQuestion,
+    fnv1a: fnv1a,
+    termWeight: termWeight,
+    lengthNorm: lengthNorm,
+    weight: weight,
+    idf: idf
   };
-  window.rbArticleNumber = articleNumber;  // exposed for the browser test against the Python original
-})();
+  global.rbSearch = api;
+  global.rbArticleNumber = common.articleNumber;  // exposed for the browser test against the Python original
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,8 +1,8 @@
 """对标检查: what the browser needs to check a pasted draft against the peer cities (pure, MkDocs-free).
 
 The draft itself never leaves the reader's browser: everything the check uses — the peers' articles
-and tags, the comparison cells, the structure patterns of rulebook/segment.py and the quantity table
-of rulebook/quantity.py — is written into the site at build time as scripts that set globals (so the
+and tags, the comparison cells, the structure patterns of rulebook/model/segment.py and the quantity table
+of rulebook/model/quantity.py — is written into the site at build time as scripts that set globals (so the
 page works from file:// too), and docs/assets/check-engine.js does the rest on the reader's machine.
 """
 
@@ -88,7 +88,10 @@ def check_page(book: Rulebook, links: Links) -> str:
         "check.html.j2",
         peers=peers,
         links=links,
+        # The page's own scripts run before the site-wide ones (mkdocs.yml extra_javascript, at the end of
+        # the page): check-engine.js and check.js need rb-common.js already loaded.
         scripts=[
+            links.asset("assets/rb-common.js"),
             links.asset(PATTERNS_JS),
             links.asset(CORPUS_JS),
             links.asset("assets/vendor/diff_match_patch.js"),
