@@ -16,6 +16,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SLUGS = ["chenzhou", "zhuzhou", "jixi", "ziyang", "liyang"]
 
+# Markers from the fixtures a test uses, directly or through other fixtures (item.fixturenames is the
+# closure), so `pytest -m "not build and not browser and not slow"` (scripts/test.sh --quick) leaves out
+# every test that builds the site, drives Chromium or runs for seconds. A test module adds its own fixtures
+# in a FIXTURE_MARKS of the same form; a test that builds without a fixture is marked where it is defined.
+FIXTURE_MARKS = {
+    "built_site": "build",
+    "site_url": "build",
+    "nginx_url": "build",
+    "offline_dir": "build",
+    "browser": "browser",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marks = {**FIXTURE_MARKS, **getattr(getattr(item, "module", None), "FIXTURE_MARKS", {})}
+        names = {marks[f] for f in getattr(item, "fixturenames", ()) if f in marks}
+        for name in sorted(names - {m.name for m in item.iter_markers()}):
+            item.add_marker(name)
+
 
 @pytest.fixture(scope="session")
 def book() -> Rulebook:
@@ -101,6 +121,20 @@ def offline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(zip_path) as z:
         z.extractall(out)
     return out / "rulebook"
+
+
+@pytest.fixture(scope="session")
+def lookup_ranking(browser, site_url: str) -> tuple[dict[str, list[str]], list[str]]:
+    """条文检索's ranked results for every query of the quality set (tests/search_queries.yaml), the page
+    choosing the engine, and the console errors of the page that ran them: searched once per session for
+    the two tests that read them (test_search_browser's quality, test_search_box's same-ranking check)."""
+    from rulebook.devtools.search_eval import load_queries, lookup_results
+
+    page = browser.page()
+    results = {q["q"]: lookup_results(page, site_url, q["q"]) for q in load_queries()}
+    errors = list(page.console_errors)
+    page.context.close()
+    return results, errors
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,7 @@ def bare_project(tmp_path):
 NO_TITLE = "第一章 总则\n\n第一条 为规范县政府工作，制定本规则。\n\n第二条 本规则自印发之日起施行。\n"
 
 
+@pytest.mark.slow  # add_city.py three times and a lint: each imports and checks every city
 def test_a_failed_import_keeps_the_files_and_resume_finishes_it(bare_project):
     p = bare_project
     raw = p / "dongshan.raw.txt"
@@ -159,6 +160,7 @@ def test_missing_level_is_a_message(bare_project):
     assert not (bare_project / "rules_data/sources/jiexian.txt").exists()
 
 
+@pytest.mark.slow
 def test_the_manual_route_in_the_readme_works(bare_project):
     """Source and input written by hand, then import_city.py and add_city.py --resume: lint-clean."""
     p = bare_project

@@ -17,6 +17,7 @@ from rulebook.data import yamlio
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (5, 12)
 SVG = "{http://www.w3.org/2000/svg}"
+FIXTURE_MARKS = {"run": "build"}  # scripts/bench.py builds the site (conftest marks its users)
 
 
 @pytest.fixture(scope="module")

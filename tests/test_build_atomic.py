@@ -23,6 +23,7 @@ from rulebook.build import atomic
 from rulebook.data import lint
 
 DEAD_PID = 99_999_999  # above Linux's largest pid_max (2**22): never a live process
+FIXTURE_MARKS = {"site": "build"}  # the tests on the built site build again (conftest marks them)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

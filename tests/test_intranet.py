@@ -11,8 +11,6 @@ import pytest
 
 from rulebook.devtools.search_eval import header_results, lookup_results
 
-pytestmark = pytest.mark.build
-
 # Attributes and CSS through which a browser would load something.
 HTML_LOADS = [
     re.compile(r"<(?:script|img|iframe|source|audio|video|embed|input)\b[^>]*?\ssrc=\"([^\"]+)\"", re.I),

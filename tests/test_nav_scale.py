@@ -14,7 +14,7 @@ from conftest import copy_project, mkdocs_build
 from rulebook.data.load import Rulebook, load_rulebook
 from rulebook.devtools.synthetic import make_synthetic
 
-pytestmark = pytest.mark.build
+FIXTURE_MARKS = {"big": "build"}  # conftest marks the tests on the 25-city build
 SYNTHETIC = 20
 
 

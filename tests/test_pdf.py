@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from rulebook.build import printing
 from rulebook.devtools.linkcheck import check_site
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.slow]  # scripts/build.py --pdf prints in Chromium
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from conftest import ROOT
 
-from rulebook.devtools.search_eval import header_results, load_queries, lookup_results, score
+from rulebook.devtools.search_eval import header_results, load_queries, score
 
 pytestmark = pytest.mark.build
 QUERIES = load_queries()
@@ -54,11 +54,12 @@ def test_header_box_quality_from_the_offline_bundle(browser, offline_dir):
     _quality(browser, (offline_dir / "compare/meetings.html").as_uri())
 
 
-def test_header_box_and_lookup_page_rank_alike(browser, site_url):
-    box, lookup = browser.page(), browser.page()
+def test_header_box_and_lookup_page_rank_alike(browser, site_url, lookup_ranking):
+    ranked, _ = lookup_ranking  # 条文检索's results for every query (conftest; test_search_browser scores them)
+    box = browser.page()
     box.goto(site_url)
     for q in QUERIES:
-        assert header_results(box, q["q"]) == lookup_results(lookup, site_url, q["q"])[:ROWS], q["q"]
+        assert header_results(box, q["q"]) == ranked[q["q"]][:ROWS], q["q"]
 
 
 def test_panel_rows_direct_hits_articles_and_the_lookup_line(browser, site_url):

@@ -8,7 +8,6 @@ import pytest
 
 from rulebook.devtools.search_eval import expected_refs, load_queries, lookup_results, score
 
-pytestmark = pytest.mark.build
 QUERIES = load_queries()
 
 
@@ -18,13 +17,12 @@ def test_query_set_is_big_and_varied():
     assert {"term", "phrase", "number", "document", "question", "midword"} <= kinds
 
 
-def test_lookup_page_finds_expected_articles(browser, site_url):
-    page = browser.page()
-    results = {q["q"]: lookup_results(page, site_url, q["q"]) for q in QUERIES}
+def test_lookup_page_finds_expected_articles(browser, lookup_ranking):
+    results, console_errors = lookup_ranking  # every query on one page (conftest; test_search_box reads it too)
     s = score(results, QUERIES)
     print(f"\n条文检索 recall@5={s.recall_at_5:.3f} MRR={s.mrr:.3f} misses={s.misses}")
     assert s.recall_at_5 >= 0.9, s.misses
-    assert page.console_errors == [] and browser.blocked == []
+    assert console_errors == [] and browser.blocked == []
 
 
 def test_term_partitioned_engine_finds_expected_articles(browser, site_url):

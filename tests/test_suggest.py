@@ -13,6 +13,9 @@ def suggester(book):
     return suggest.Suggester(book)
 
 
+FIXTURE_MARKS = {"scores": "slow"}  # leave-one-city-out over every curated city: seconds (conftest marks)
+
+
 @pytest.fixture(scope="module")
 def scores(book, suggester):
     total = suggest.Scores()
