@@ -58,7 +58,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             return topics.topic_overview(b, topic_id, links())
         matches = build().alignment()
         grid = article_grid.concordance(b, topic_id, matches, links())
-        return topics.topic_page(b, topic_id, links(), matches) + (
+        return topics.topic_page(b, topic_id, links(), matches, build().words) + (
             f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
         )
 

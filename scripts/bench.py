@@ -95,16 +95,16 @@ def page_weight(site: Path, browser: Browser) -> list[tuple[str, int, int, int]]
 _ALIGN = """
 import gc, json, sys, time
 from pathlib import Path
-from rulebook import align
-from rulebook.data import load_rulebook
+from rulebook.analysis import align
+from rulebook.data.load import load_rulebook
 book = load_rulebook(Path(sys.argv[1]))
 gc.freeze()  # as the build does once the book is loaded
 t0 = time.perf_counter()
 corpus = align.Corpus.of(book)
 t1 = time.perf_counter()
-align.align_corpus(corpus)
+align.align(book)  # the build's path: clause-level and calibrated up to 60 cities, best match per city above
 t2 = time.perf_counter()
-print(json.dumps({"articles": len(corpus.keys), "vectorize": t1 - t0, "match": t2 - t1}))
+print(json.dumps({"articles": len(corpus.keys), "vectorize": t1 - t0, "match": t2 - t1 - (t1 - t0)}))
 """
 
 

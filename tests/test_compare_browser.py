@@ -121,6 +121,72 @@ def test_two_city_compare_writes_same_as_left_and_escapes(browser, site_url):
     assert page.console_errors == []
 
 
+# Every del/ins of the rendered pairs, with its class, and whether it starts and ends on a boundary of
+# the jieba tokens the build shipped for its article ("w": one base-36 digit per token length).
+_WORD_MARKS = """() => {
+  const data = JSON.parse(document.querySelector('.rb-two-data').textContent);
+  const a = document.querySelector('.rb-two-a').value, b = document.querySelector('.rb-two-b').value;
+  const out = [];
+  document.querySelectorAll('.rb-two-table tbody tr.rb-two-pair').forEach((tr) => {
+    const labels = [...tr.cells].map(c => c.querySelector('a.rb-two-link').textContent);
+    [a, b].forEach((city, side) => {
+      const art = data[city].articles.find(x => x.label === labels[side]);
+      const ends = new Set([0]);
+      let at = 0;
+      for (const d of art.w) { at += parseInt(d, 36); ends.add(at); }
+      let pos = 0;
+      const text = tr.cells[side].querySelector('.rb-two-text');
+      text.childNodes.forEach((n) => {
+        const len = Array.from(n.textContent).length;
+        if (n.nodeType === 1 && (n.tagName === 'DEL' || n.tagName === 'INS')) {
+          out.push({row: labels.join('/'), tag: n.tagName.toLowerCase(), text: n.textContent, cls: n.className,
+                    whole: ends.has(pos) && ends.has(pos + len)});
+        }
+        pos += len;
+      });
+    });
+  });
+  return out;
+}"""
+
+
+def test_two_city_diff_marks_whole_words_wording_quietly_and_numbers_strongly(browser, site_url):
+    page = browser.page()
+    # 郴州 41 / 鸡西 50 (公文报送): a character diff marked 意 against 志 (同意/同志) and 人民 inside words
+    page.goto(site_url + "compare/documents/?a=chenzhou&b=jixi#two")
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/jixi']")
+    legend = page.locator(".rb-two-legend").text_content()
+    assert "按词标出" in legend and "淡色为用字差异" in legend and "加粗为数字、主体、期限" in legend
+    marks = page.evaluate(_WORD_MARKS)
+    assert len(marks) > 20
+    assert [m for m in marks if not m["whole"]] == []  # no mark splits a token
+    assert not {m["text"] for m in marks} & {"意", "志", "人民"}
+    row = [m for m in marks if m["row"] == "第四十一条/第五十条"]
+    quiet = {(m["tag"], m["text"]) for m in row if m["cls"] == "rb-diff-quiet"}
+    assert {("del", "市人民政府"), ("ins", "市政府")} <= quiet, row
+    # 常务会议 frequency: 郴州 35 每月召开两次, 溧阳 41 每月召开一次 — a number, so marked strongly
+    page.goto(site_url + "compare/meetings/?a=chenzhou&b=liyang#two")
+    page.wait_for_selector(".rb-two-rows[data-rendered='chenzhou/liyang']")
+    marks = page.evaluate(_WORD_MARKS)
+    assert [m for m in marks if not m["whole"]] == []
+    row = [m for m in marks if m["row"] == "第三十五条/第四十一条"]
+    keyed = {(m["tag"], m["text"]) for m in row if m["cls"] == "rb-diff-key"}
+    assert {("del", "两次"), ("ins", "一次")} <= keyed, row
+    standing = next(r for r in _two_rows(page) if r["links"][0] == "第三十五条")
+    assert "一般每月召开" in standing["plain"][0] and "一般每月召开" in standing["plain"][1]  # shared, unmarked
+    # the marks' classes are the only ones used, and the quiet colour differs from the text's
+    assert {m["cls"] for m in marks} <= {"", "rb-diff-quiet", "rb-diff-key"}
+    colours = page.evaluate(
+        """() => [document.querySelector('.rb-two-table del.rb-diff-quiet'), document.querySelector('.rb-two-text')]
+            .map(e => getComputedStyle(e).color)"""
+    )
+    assert colours[0] != colours[1]
+    weight = page.evaluate("() => getComputedStyle(document.querySelector('.rb-two-table .rb-diff-key')).fontWeight")
+    assert int(weight) >= 700
+    assert page.console_errors == []
+    assert browser.blocked == []
+
+
 def test_two_city_compare_stacks_on_a_phone(browser, site_url, tmp_path):
     page = browser.page(width=390, height=844)
     page.goto(site_url + "compare/meetings/?a=chenzhou&b=zhuzhou#two")

@@ -23,7 +23,7 @@ from rulebook.devtools.synthetic import make_synthetic
 from rulebook.model.provinces import GB2260, province_key
 from rulebook.views import topics
 
-pytestmark = pytest.mark.build
+FIXTURE_MARKS = {"big": "build"}  # conftest marks the tests on the 70-city build
 SYNTHETIC = 65  # 70 cities: above the threshold of 60
 EVIL = 'X<img src=x onerror=alert("province")>{{7*7}}</title><script>alert("province")</script>'
 EVIL_CITY = "syn064"

@@ -11,8 +11,9 @@ import markupsafe
 import pytest
 
 from rulebook.analysis import align
+from rulebook.build import bookcache
 from rulebook.model.schema import CellStatus
-from rulebook.views import exports, topics
+from rulebook.views import exports, topics, wordiff
 from rulebook.views.links import Links
 
 
@@ -71,6 +72,50 @@ def test_two_city_data_pairs_articles_from_the_alignment(book, alignment):
     # compact: no counterpart outside the topic is shipped (郴州 19 is 株洲 28's best match, not a meeting article)
     assert "chenzhou" not in by_n["zhuzhou"][28]["m"]
     assert "chenzhou" in {m.city for m in alignment[("zhuzhou", 28)]}
+
+
+def test_word_tokens_cover_every_character_and_keep_words_whole(book):
+    def cut(text):
+        return wordiff.tokens(text, wordiff.token_lengths(text))
+
+    texts = topics.two_city_texts(book)
+    assert len(texts) > 300
+    for text in texts:  # every shipped article: the lengths add up to the text, in code points
+        lengths = wordiff.token_lengths(text)
+        assert sum(int(d, 36) for d in lengths) == len(text) and "0" not in lengths
+        assert "".join(cut(text)) == text
+    # the forms 两市对照 marks as wording: 市人民政府 in at most two tokens, 市政府 and the 同-words whole
+    assert cut("报请市人民政府审定") == ["报请", "市", "人民政府", "审定"]
+    assert cut("报请市政府审定") == ["报请", "市政府", "审定"]
+    assert cut("经市长同意，各位同志") == ["经", "市长", "同意", "，", "各位", "同志"]
+    # punctuation, spaces, line breaks and digits are tokens too; code points, not UTF-16 units
+    assert cut("每月召开2次。\n（一）𠀋 x") == ["每月", "召开", "2", "次", "。", "\n", "（", "一", "）", "𠀋", " ", "x"]
+    long = "a" * 80  # longer than one base-36 digit: in pieces, still covering the text
+    assert wordiff.token_lengths(long) == "zza" and cut(long) == ["a" * 35, "a" * 35, "a" * 10]
+
+
+def test_two_city_data_ships_each_articles_tokens(book):
+    calls = []
+    data = topics.two_city_data(book, "meetings", words=lambda text: calls.append(text) or "w")
+    for entry in data.values():
+        for a in entry["articles"]:
+            assert a["w"] == "w"
+    assert len(calls) == sum(len(e["articles"]) for e in data.values())
+    record = topics.two_city_record(book, book.city("zhuzhou"))
+    assert all(a["w"] == wordiff.token_lengths(a["text"]) for a in record["articles"])
+
+
+def test_a_build_keeps_the_tokens_and_makes_only_new_texts_ones(tmp_path, monkeypatch):
+    texts = ["报请市人民政府审定。", "每月召开两次。"]
+    first = bookcache.word_lengths(tmp_path, texts)
+    assert first == {t: wordiff.token_lengths(t) for t in texts}
+    made = []
+    monkeypatch.setattr(wordiff, "token_lengths", lambda t: made.append(t) or "1" * len(t))
+    assert bookcache.word_lengths(tmp_path, texts) == first and made == []  # a warm build: no jieba
+    again = bookcache.word_lengths(tmp_path, [texts[0], "新条文"])
+    assert made == ["新条文"] and again[texts[0]] == first[texts[0]]
+    (kept,) = tmp_path.glob("words-*.json")
+    assert len(json.loads(kept.read_text(encoding="utf-8"))) == 2  # only the texts last asked for
 
 
 def test_csv_has_bom_and_one_row_per_cell(book, alignment):

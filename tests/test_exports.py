@@ -15,8 +15,6 @@ from rulebook.build import bookcache
 from rulebook.model.schema import CellStatus
 from rulebook.views import exports, links
 
-pytestmark = pytest.mark.build
-
 
 @pytest.mark.parametrize("name", list(exports.JSON_FILES))
 def test_json_downloads_validate_against_their_schema(built_site, name):

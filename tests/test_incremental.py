@@ -118,6 +118,7 @@ def _rebuild(root: Path, site: Path) -> tuple[dict[str, str], set[str]]:
     return before, {rel for rel, ino in now.items() if inodes.get(rel) == ino}
 
 
+@pytest.mark.build
 def test_incremental_rebuilds_equal_full_builds(project: Path, tmp_path: Path) -> None:
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     build_site(site, project / "mkdocs.yml", quiet=True)  # no previous site: a full build

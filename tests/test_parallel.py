@@ -25,6 +25,7 @@ def _project(dest: Path) -> Path:
     return root
 
 
+@pytest.mark.build
 @pytest.mark.skipif(not parallel.available(), reason="one core: builds are serial")
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     # Two copies, each with its own empty .cache: the worker's entries cannot come from the other build.
@@ -38,6 +39,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     # … into the cache, where the parent read them: both kinds of entry exist after the parallel build.
     assert list((par / ".cache" / "align").glob("align-*.json"))
     assert list((par / ".cache").glob("downloads-*/.files.json"))
+    assert list((par / ".cache").glob("words-*.json"))  # 两市对照's tokens (views/wordiff.py)
     _same(tmp_path / "site-par", tmp_path / "site-ser")
 
 
@@ -82,6 +84,7 @@ def test_serial_when_asked() -> None:
     assert Build(Path("."), Settings(), command="build").forks is True
 
 
+@pytest.mark.build
 @pytest.mark.skipif(not parallel.available(), reason="one core: builds are serial")
 def test_failed_build_stops_the_worker_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")

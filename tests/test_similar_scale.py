@@ -52,7 +52,7 @@ def test_city_pages_carry_summaries_not_lists_and_stay_under_100_kb(big):
         assert 'class="rb-snippet"' not in html  # no list item in the HTML
         rows = _script_rows(site, slug)
         summaries = dict(
-            re.findall(r'<details class="rb-similar" data-n="(\d+)">\s*<summary>他市相似条文（(\d+)）', html)
+            re.findall(r'<details class="rb-similar" data-n="(\d+)">\s*<summary>他市对应条文（(\d+)）', html)
         )
         assert summaries and summaries == {n: str(len(r)) for n, r in rows.items()}
     median = sorted(sizes.values())[len(sizes) // 2]
@@ -67,9 +67,9 @@ def test_the_scripts_hold_the_alignment_with_names_labels_and_snippets(big):
         for a in book.city(slug).articles():
             got = rows.get(str(a.n), [])
             assert [(c, n) for c, n, *_ in got] == [(m.city, m.n) for m in matches.get((slug, a.n), [])]
-            for c, n, label, score, snip in got:
+            for c, n, label, level, snip in got:
                 other = book.city(c).article(n)
-                assert label.startswith(book.city(c).name + " ") and 0 < score <= 1
+                assert label.startswith(book.city(c).name + " ") and level in ("对应", "相关")
                 assert " ".join(other.text().split()).startswith(snip.rstrip("…"))
 
 

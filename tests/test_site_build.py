@@ -10,8 +10,6 @@ from conftest import ROOT, SLUGS, add_city, copy_project, mkdocs_build
 
 from rulebook.build import bookcache
 
-pytestmark = pytest.mark.build
-
 
 class _Text(HTMLParser):
     """Visible text of the elements with a given class, e.g. every .rb-article."""
@@ -133,6 +131,7 @@ def test_no_artefact_glyph_in_any_page(built_site):
         assert "□" not in page.read_text(encoding="utf-8"), page
 
 
+@pytest.mark.build
 def test_data_text_is_escaped_in_the_built_site(tmp_path):
     project = copy_project(tmp_path / "p")
     text = (ROOT / "tests/fixtures/provincial_rules.txt").read_text(encoding="utf-8")
@@ -146,6 +145,7 @@ def test_data_text_is_escaped_in_the_built_site(tmp_path):
     assert "<script>alert" not in html
 
 
+@pytest.mark.build
 def test_bad_data_fails_the_build_and_writes_nothing(tmp_path):
     project = copy_project(tmp_path / "p")
     path = project / "rules_data/cities/jixi.yaml"
@@ -157,6 +157,7 @@ def test_bad_data_fails_the_build_and_writes_nothing(tmp_path):
     assert not (out / "index.html").exists()
 
 
+@pytest.mark.build
 def test_cached_templates_never_serve_a_stale_page(tmp_path):
     """Compiled templates are kept in .cache/jinja between builds; an edited template must still show,
     and a change to the code configuring the environment starts a fresh cache."""
@@ -178,6 +179,7 @@ def test_cached_templates_never_serve_a_stale_page(tmp_path):
     assert len(list(cache.glob("pages-*"))) == 2 and len(list(cache.glob("theme-*"))) == 1
 
 
+@pytest.mark.build
 def test_links_into_generated_articles_are_checked(tmp_path):
     """Article ids live in fenced HTML blocks that MkDocs' own scan skips; the hooks report them, so a
     link to a real article builds and a link to a missing one fails the strict build."""

@@ -1,4 +1,4 @@
-// Comparison pages: city picker (state in the URL), sortable numeric columns, two-city character diff.
+// Comparison pages: city picker (state in the URL), sortable numeric columns, two-city word diff.
 // Everything here is an enhancement: without JavaScript every city and every text is shown.
 (function () {
   "use strict";
@@ -121,7 +121,7 @@
     td.appendChild(link);
     var p = el("p", "rb-two-text");
     pieces.forEach(function (piece) {
-      p.appendChild(piece[0] ? el(piece[0], null, piece[1]) : document.createTextNode(piece[1]));
+      p.appendChild(piece[0] ? el(piece[0], piece[2], piece[1]) : document.createTextNode(piece[1]));
     });
     td.appendChild(p);
     return td;
@@ -130,6 +130,101 @@
   // Full-width ASCII forms (，：；（）０-９) to their half-width twins, one character for one.
   function foldWidth(text) {
     return text.replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); });
+  }
+
+  // --- The word diff --------------------------------------------------------------------------------------
+  // Two articles are compared word by word: each carries "w", its jieba tokens as lengths in code points,
+  // one base-36 digit per token (made at build time: rulebook/views/wordiff.py), so a mark never splits a
+  // word (a character diff marked 同意/同志 as 意/志). Without "w", or if it does not cover the text, every
+  // character is a token.
+  function tokensOf(art) {
+    var chars = Array.from(art.text), w = art.w || "", out = [], at = 0;
+    for (var k = 0; k < w.length && at < chars.length; k++) {
+      var n = parseInt(w.charAt(k), 36);
+      if (!(n > 0)) break;
+      out.push(chars.slice(at, at + n).join(""));
+      at += n;
+    }
+    return at === chars.length && k === w.length ? out : chars;
+  }
+
+  // diff-match-patch's line mode (diff_linesToChars_) with tokens for lines: one character per distinct
+  // token (width-folded, so ，/, are the same token), private-use ones first, then the rest of the BMP.
+  function tokenEncoder() {
+    var codes = new Map(), next = 0xe000;
+    return function (tokens) {
+      return tokens.map(function (t) {
+        var key = foldWidth(t);
+        if (!codes.has(key)) {
+          codes.set(key, String.fromCharCode(next));
+          next = next === 0xf8ff ? 0x100 : next + 1;
+        }
+        return codes.get(key);
+      }).join("");
+    };
+  }
+
+  // Each change (the tokens deleted from the left and inserted on the right between two shared stretches)
+  // is one of three kinds:
+  // - quiet (class rb-diff-quiet): wording only. Every token is a VARIANT word or punctuation, or the two
+  //   sides are the same once those, 人民 and 同志 are dropped, 或者 read as 或 and numbers read by value
+  //   (市人民政府/市政府, 和/及, 两次/二次).
+  // - key (class rb-diff-key): substance. A token is a number (15, 两周, 三分之二) or an actor or a time
+  //   word (KEY: 市长, 常务, 工作日, 不超过, 应当 …). Renumbered list items ((四)/(五)) are not.
+  // - plain: any other change.
+  var VARIANT = new Set(["人民", "同志", "的", "等", "和", "及", "与", "以及", "、"]);
+  var KEY = new Set(("市长 副市长 常务副市长 常务副 市长助理 副 秘书长 副秘书长 常务 全体 " +
+    "日 天 月 年 周 季度 半年 半天 工作日 工作日内 日内 日前 小时 期限 届满 当日 当天 次日 " +
+    "以上 以下 以内 超过 不超过 不少于 少于 不低于 低于 不多于 前 后 内 之前 之后 以前 以后 " +
+    "每 每月 每周 每年 每季度 每半年 应当 必须 可以 不得").split(" "));
+  var NUMERALS = "〇零一二两三四五六七八九十百千万";
+  var NUMBER = new RegExp("[0-9]|^[第每近满]?[" + NUMERALS + "半]+[" + NUMERALS +
+    "半数之分个次天日月年周名位项人条款届级倍期季度小时钟工作内以上下前后]*$");
+  var NUMERAL_RUN = new RegExp("[0-9" + NUMERALS + "]+", "g"), ONLY_NUMERALS = new RegExp("^[0-9" + NUMERALS + "]+$");
+  var PUNCT_OR_SPACE = /^[\s\p{P}\p{S}]+$/u;
+
+  function isVariant(t) { return VARIANT.has(t) || PUNCT_OR_SPACE.test(t); }
+
+  function wording(tokens) {
+    return tokens.filter(function (t) { return !isVariant(t); }).join("")
+      .replace(/人民|同志/g, "").replace(/或者/g, "或")
+      .replace(NUMERAL_RUN, function (m) { var v = window.rbCommon.cnToInt(m); return isNaN(v) ? m : "#" + v + "#"; });
+  }
+
+  // before, after: the shared token before and after the change ("" at either end of the text); all four
+  // width-folded (１５ reads as 15).
+  function changeKind(deleted, inserted, before, after) {
+    var all = deleted.concat(inserted);
+    if (all.every(isVariant) || wording(deleted) === wording(inserted)) return "quiet";
+    if (/[(]$/.test(before) && /^[)]/.test(after) && all.every(function (t) { return ONLY_NUMERALS.test(t); })) return "";
+    return all.some(function (t) { return KEY.has(t) || NUMBER.test(t); }) ? "key" : "";
+  }
+
+  // The two texts as pieces [tag, text, class]: tag null (shared), "del" (left only) or "ins" (right only).
+  function wordDiff(dmp, left, right) {
+    var a = tokensOf(left), b = tokensOf(right), encode = tokenEncoder();
+    // No diff_cleanupSemantic: the tokens are words already, and on them it merged whole clauses into one mark.
+    var diffs = dmp.diff_main(encode(a), encode(b), false);
+    var out = { left: [], right: [] }, i = 0, j = 0, k = 0;
+    while (k < diffs.length) {
+      var n = diffs[k][1].length;
+      if (diffs[k][0] === 0) {
+        out.left.push([null, a.slice(i, i + n).join("")]); out.right.push([null, b.slice(j, j + n).join("")]);
+        i += n; j += n; k++;
+        continue;
+      }
+      var i0 = i, j0 = j;
+      for (; k < diffs.length && diffs[k][0] !== 0; k++) {
+        if (diffs[k][0] < 0) i += diffs[k][1].length; else j += diffs[k][1].length;
+      }
+      var deleted = a.slice(i0, i), inserted = b.slice(j0, j);
+      var kind = changeKind(deleted.map(foldWidth), inserted.map(foldWidth), foldWidth(a[i0 - 1] || ""),
+        foldWidth(a[i] || ""));
+      var cls = kind ? "rb-diff-" + kind : null;
+      if (deleted.length) out.left.push(["del", deleted.join(""), cls]);
+      if (inserted.length) out.right.push(["ins", inserted.join(""), cls]);
+    }
+    return out;
   }
 
   // The table for a pair of cities; Dmp is the diff_match_patch constructor.
@@ -150,20 +245,9 @@
       var left = r.left ? [[null, r.left.text]] : [], right = r.right ? [[null, r.right.text]] : [];
       var same = r.left && r.right && r.left.text === r.right.text;
       if (r.left && r.right && !same) {
-        // Compared with full-/half-width forms folded (，/, （/( differ only in typesetting), shown verbatim:
-        // the folding keeps every character's position, so the pieces are cut from the original texts.
-        var diffs = dmp.diff_main(foldWidth(r.left.text), foldWidth(r.right.text));
-        dmp.diff_cleanupSemantic(diffs);  // whole words and phrases, not scattered shared characters
-        left = []; right = [];
-        var i = 0, j = 0;
-        diffs.forEach(function (d) {
-          var len = d[1].length;
-          if (d[0] === 0) {
-            left.push([null, r.left.text.substr(i, len)]); right.push([null, r.right.text.substr(j, len)]);
-            i += len; j += len;
-          } else if (d[0] < 0) { left.push(["del", r.left.text.substr(i, len)]); i += len; }
-          else { right.push(["ins", r.right.text.substr(j, len)]); j += len; }
-        });
+        // Compared with full-/half-width forms folded (，/, （/( differ only in typesetting), shown verbatim.
+        var pieces = wordDiff(dmp, r.left, r.right);
+        left = pieces.left; right = pieces.right;
       }
       tr.className = r.left && r.right ? "rb-two-pair" : "rb-two-single";
       tr.appendChild(sideCell(a, r.left, left, prefix, suffix, "左"));
@@ -172,12 +256,12 @@
         rc.querySelector(".rb-two-text").appendChild(el("span", "rb-two-same", "同左"));
         rc.classList.add("rb-two-identical");
       }
-      if (r.score !== null) rc.appendChild(el("span", "rb-small rb-two-score", "相似度 " + r.score.toFixed(2)));
+      if (r.score !== null) rc.appendChild(el("span", "rb-small rb-two-score", "机器判定：对应"));
       tr.appendChild(rc);
     });
     return table;
   }
-  window.RulebookTwo = { pairRows: pairRows, renderTable: renderTable, loadDiff: loadDiff };
+  window.RulebookTwo = { pairRows: pairRows, renderTable: renderTable, loadDiff: loadDiff, wordDiff: wordDiff };
 
   // One <script src> per file, once (rbCommon.loadScript): the split-by-province pages' 两市对照 data
   // (assets/two/, written by rulebook/views/topics.py two_city_files) calls back rbTwoIndex / rbTwoCity.

@@ -28,7 +28,7 @@
       cite.parentNode.insertBefore(btn, cite.nextSibling);
     });
   }
-  // Large corpora: a city page's 他市相似条文 lists are not in its HTML (rulebook/align.py similar_files);
+  // Large corpora: a city page's 他市对应条文 lists are not in its HTML (rulebook/views/similar.py similar_files);
   // the city's script is loaded when a reader first opens one, and fills every list of the page.
   function fillSimilar(source, rows) {
     var href = source.getAttribute("data-href");
@@ -41,9 +41,9 @@
         a.href = href.replace("{c}", m[0]).replace("{n}", String(m[1]));
         a.textContent = m[2];
         var score = document.createElement("span");
-        score.className = "rb-score";
-        score.title = "文本相似度（0–1，机器计算）";
-        score.textContent = "相似度 " + Number(m[3]).toFixed(2);
+        score.className = "rb-level" + (m[3] === "对应" ? " rb-level-same" : " rb-level-related");
+        score.title = "机器比对的级别：对应＝同一规定，相关＝同一主题的其他事项";
+        score.textContent = String(m[3]);
         var snip = document.createElement("span");
         snip.className = "rb-snippet";
         snip.textContent = m[4];

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,18 @@ from typing import TYPE_CHECKING
 import jieba
 import numpy as np
 
+from rulebook.analysis import clauses as clauses_module
+from rulebook.analysis.clauses import (
+    CALIBRATION,
+    FEATURES,
+    LEVEL_LOST,
+    LEVEL_NONE,
+    LEVEL_RELATED,
+    LEVEL_SAME,
+    calibration,
+    clauses,
+    squeeze,
+)
 from rulebook.core.cachefiles import fingerprint, write_cache_file
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
@@ -47,16 +60,89 @@ EXACT_MAX_ARTICLES = 8000
 CLUSTER_SIZE = 200
 PROBES = 4
 PROJECTION = 64
+GENRE_DF = 0.05  # clauses: an n-gram in more than this share of them is the genre's
 _SENTENCE = re.compile(r"(?<=[。；;！？])")
 
 
 @dataclass(frozen=True)
 class Match:
-    """One counterpart: the other city's article and the cosine similarity of the two texts."""
+    """One counterpart: the other city's article, how sure the match is, its level and its evidence.
+
+    `score`: in a corpus of up to scale.LARGE_ABOVE cities, the calibrated probability that the two are the
+    same provision (rulebook/analysis/clauses.py); above it, the cosine similarity of the two texts.
+    `level`: 对应 (the same provision) or 相关 (same topic, another matter). `clauses`: the (i, j) pairs of
+    clause indexes (clauses.clauses() of each text) that matched, in the article's order."""
 
     city: str
     n: int
     score: float
+    level: str = LEVEL_SAME
+    clauses: tuple[tuple[int, int], ...] = ()
+
+
+Key = tuple[str, int]
+
+
+class Alignment(Mapping[Key, list[Match]]):
+    """Every article's counterparts (对应 first, then 相关; strongest first within a level), and for each
+    other city without one, why: 无对应 (the city has no such provision) or 原文缺失 (its text is cut
+    before where the provision would be)."""
+
+    def __init__(self, counterparts: dict[Key, list[Match]], none: dict[Key, dict[str, str]] | None = None) -> None:
+        self.counterparts = counterparts
+        self.none = none or {}
+
+    def __getitem__(self, key: Key) -> list[Match]:
+        return self.counterparts[key]
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.counterparts)
+
+    def __len__(self) -> int:
+        return len(self.counterparts)
+
+    def same(self, key: Key) -> list[Match]:
+        """The 对应 counterparts only (the same provision): what groups rows and pairs texts."""
+        return [m for m in self.counterparts.get(key, []) if m.level == LEVEL_SAME]
+
+    def verdict(self, key: Key, city: str) -> str | None:
+        """One (article, other city) slot: 对应, 相关, 无对应, 原文缺失, or None when it was not compared."""
+        levels = {m.level for m in self.counterparts.get(key, []) if m.city == city}
+        if levels:
+            return LEVEL_SAME if LEVEL_SAME in levels else LEVEL_RELATED
+        return self.none.get(key, {}).get(city)
+
+    def rows(self) -> list[list[object]]:
+        """The cache file's rows: [city, n, [[city, n, score, level, [[i, j] …]] …], {city: reason}]."""
+        return [
+            [
+                s,
+                n,
+                [[m.city, m.n, m.score, m.level, [list(c) for c in m.clauses]] for m in ms],
+                self.none.get((s, n), {}),
+            ]
+            for (s, n), ms in self.counterparts.items()
+        ]
+
+    @classmethod
+    def from_rows(cls, rows: list[list[object]]) -> Alignment:
+        counterparts: dict[Key, list[Match]] = {}
+        none: dict[Key, dict[str, str]] = {}
+        for s, n, ms, reasons in rows:  # type: ignore[misc]
+            key = (str(s), int(n))  # type: ignore[call-overload]
+            counterparts[key] = [Match(c, m, sc, lv, tuple(tuple(p) for p in cl)) for c, m, sc, lv, cl in ms]  # type: ignore[misc]
+            if reasons:
+                none[key] = dict(reasons)  # type: ignore[arg-type]
+        return cls(counterparts, none)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One article of another city that may hold a counterpart, with the features the calibration reads."""
+
+    n: int
+    features: tuple[float, ...]  # clauses.FEATURES, in that order
+    clauses: tuple[tuple[int, int], ...]  # clause pairs whose best match in the city lies in this article
 
 
 def sentences(text: str) -> list[str]:
@@ -170,49 +256,295 @@ class Corpus:
         return self.vec.transform(texts)
 
 
-def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> dict[tuple[str, int], list[Match]]:
-    """For every article: its best match in each other city, strongest first, at most `top`, score ≥ min_score."""
+def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> Alignment:
+    """Every article's counterparts in the other cities, each with its level and evidence, and why a city has
+    none. Up to scale.LARGE_ABOVE cities: clause-level and calibrated (candidates(), clauses.calibration());
+    above: the best match per city by article cosine, at most `top`, leveled by the cosine thresholds the
+    same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
     corpus = Corpus.of(book)
-    return align_corpus(corpus, top, min_score)
+    if scale.large(len(book.cities)):
+        return _leveled(align_corpus(corpus, top, min_score))
+    cal = calibration()
+    counterparts: dict[Key, list[Match]] = {}
+    for key, per_city in candidates(book, corpus).items():
+        found = []
+        for city, cands in per_city.items():
+            for c in cands:
+                level, p = cal.level(c.features)
+                if level:
+                    found.append(Match(city, c.n, round(p, 3), level, c.clauses))
+        found.sort(key=lambda m: (m.level != LEVEL_SAME, -m.score, m.city, m.n))
+        counterparts[key] = found
+    return Alignment(counterparts, _reasons(book, counterparts))
 
 
-def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[tuple[str, int], list[Match]]:
-    """align() on a prepared corpus: document-order-aware unless the corpus is large (rulebook.model.scale:
-    city pairs grow too many, so plain best match per city)."""
-    if not scale.large(len({s for s, _ in corpus.keys})):
-        return _structured(corpus, top, min_score)
-    if len(corpus.keys) <= EXACT_MAX_ARTICLES:
-        return _blockwise(corpus, top, min_score)
-    return _blocked(corpus, top, min_score)
+def _leveled(matches: dict[Key, list[Match]]) -> Alignment:
+    cal = calibration()
+    out: dict[Key, list[Match]] = {}
+    for key, ms in matches.items():
+        kept = []
+        for m in ms:
+            if m.score >= cal.large_same:
+                kept.append(Match(m.city, m.n, m.score, LEVEL_SAME))
+            elif m.score >= cal.large_related:
+                kept.append(Match(m.city, m.n, m.score, LEVEL_RELATED))
+        kept.sort(key=lambda m: (m.level != LEVEL_SAME, -m.score))
+        out[key] = kept
+    return Alignment(out)
 
 
-def _structured(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int], list[Match]]:
-    from scipy.optimize import linear_sum_assignment
+def _reasons(book: Rulebook, counterparts: dict[Key, list[Match]]) -> dict[Key, dict[str, str]]:
+    """Why each (article, other city) slot without a counterpart has none: 原文缺失 when that city's text is
+    truncated and nothing the article's city says after it has a counterpart past the last place the
+    article's predecessors matched (so its provision would stand in the lost part), else 无对应."""
+    out: dict[Key, dict[str, str]] = {}
+    for slug, city in book.cities.items():
+        arts = [a.n for a in city.articles()]
+        for other, oc in book.cities.items():
+            if other == slug:
+                continue
+            # the furthest article of `other` each article of `slug` matches at 对应 (0: none)
+            reach = [
+                max(
+                    (m.n for m in counterparts.get((slug, n), []) if m.city == other and m.level == LEVEL_SAME),
+                    default=0,
+                )
+                for n in arts
+            ]
+            for i, n in enumerate(arts):
+                if any(m.city == other for m in counterparts.get((slug, n), [])):
+                    continue
+                reason = LEVEL_NONE
+                if oc.truncation is not None:
+                    before = max(reach[:i], default=0)
+                    if not any(r > before for r in reach[i + 1 :]):
+                        reason = LEVEL_LOST
+                out.setdefault((slug, n), {})[other] = reason
+    return out
 
+
+def candidates(book: Rulebook, corpus: Corpus | None = None) -> dict[Key, dict[str, list[Candidate]]]:
+    """For every article and every other city: the articles there that may hold a counterpart — its most
+    similar few, the one the document-order-aware assignment picks, and every article holding the best match
+    of one of its clauses — each with its features (clauses.FEATURES) and clause evidence."""
+    from rapidfuzz import fuzz
+
+    corpus = corpus or Corpus.of(book)
     keys = corpus.keys
+    out: dict[Key, dict[str, list[Candidate]]] = {k: {} for k in keys}
+    if not keys:
+        return out
     sims = (corpus.matrix @ corpus.matrix.T).toarray()
     rows: dict[str, list[int]] = {}
     for i, (slug, _) in enumerate(keys):
         rows.setdefault(slug, []).append(i)
-    out: dict[tuple[str, int], list[Match]] = {k: [] for k in keys}
+    parts = [clauses(t) for t in corpus.texts]
+    flat = [c for p in parts for c in p]
+    squeezed = [squeeze(c) for c in flat]
+    weight = np.array([len(s) or 1 for s in squeezed], dtype=float)  # a clause's length, for coverage
+    start = np.cumsum([0, *(len(p) for p in parts)])
+    # Clauses are weighted by how rare their words are among clauses: office titles, 市人民政府 and
+    # 本规则 recur in most clauses and say little about which provision a clause is.
+    cmat = _clause_matrix(flat) if flat else None
+    chapters = _chapter_grams(book, keys)
+    verbatim_memo: dict[tuple[int, int], float] = {}
+
+    def verbatim(i: int, j: int) -> float:  # clauses.verbatim on the squeezed clauses, each pair once
+        v = verbatim_memo.get((i, j))
+        if v is None:
+            a, b = squeezed[i], squeezed[j]
+            v = verbatim_memo[i, j] = fuzz.partial_ratio(a, b) / 100.0 if a and b else 0.0
+        return v
+
+    # Per ordered pair of cities: each article's order-aware pick and its most similar article there.
+    picks = {}
+    for a, ia in rows.items():
+        for b, ib in rows.items():
+            if a != b:
+                sub = sims[np.ix_(ia, ib)]
+                picks[a, b] = (_assigned(sub), sub.argmax(axis=1))
     for a, ia in rows.items():
         for b, ib in rows.items():
             if a == b:
                 continue
             sub = sims[np.ix_(ia, ib)]
-            score = sub.copy()
-            score[1:, 1:] += NEIGHBOUR * sub[:-1, :-1]
-            score[:-1, :-1] += NEIGHBOUR * sub[1:, 1:]
-            r, c = linear_sum_assignment(-score)
-            score[r, c] += BONUS
-            best = score.argmax(axis=1)
-            for r_, j in enumerate(best):
-                if sub[r_, j] >= min_score:
-                    out[keys[ia[r_]]].append(Match(b, keys[ib[j]][1], round(float(sub[r_, j]), 3)))
-    for found in out.values():
-        found.sort(key=lambda m: -m.score)
-        del found[top:]
+            assigned, first = picks[a, b]
+            back_assigned, back_first = picks[b, a]
+            second = _second_best(sub)
+            ca = np.concatenate([np.arange(start[i], start[i + 1]) for i in ia])
+            cb = np.concatenate([np.arange(start[j], start[j + 1]) for j in ib])
+            csim = (cmat[ca] @ cmat[cb].T).toarray() if cmat is not None else np.zeros((0, 0))
+            # to 3 decimals: equal clauses (a synthetic copy, a stock sentence) tie exactly, so which one is the
+            # best match does not flip on float noise when another city's text changes
+            csim = np.round(csim, 3)
+            owner_b = np.concatenate([np.full(start[j + 1] - start[j], col) for col, j in enumerate(ib)])
+            # the other city's clauses are in article order: article col's are bounds[col]:bounds[col + 1]
+            bounds = np.concatenate([[0], np.cumsum([start[j + 1] - start[j] for j in ib])])
+            nonempty = bounds[:-1] < bounds[1:]
+            found: list[tuple[int, int, list[float], tuple[tuple[int, int], ...]]] = []
+            offset_a = 0
+            for r, i in enumerate(ia):
+                k = start[i + 1] - start[i]
+                block = csim[offset_a : offset_a + k]
+                offset_a += k
+                if k == 0 or block.shape[1] == 0:
+                    continue
+                best_j = block.argmax(axis=1)
+                owners = {int(owner_b[j]) for j in best_j}
+                top3 = np.argsort(-sub[r], kind="stable")[:3].tolist()
+                cols = sorted({*top3, int(assigned[r]), *owners})
+                lengths = weight[start[i] : start[i + 1]]
+                # each article's best clause score against this article's clauses: the clause margin
+                per_article = np.zeros(len(ib))
+                per_article[nonempty] = np.maximum.reduceat(block.max(axis=0), bounds[:-1][nonempty])
+                article_second = _top2(per_article)
+                for col in cols:
+                    mine = np.arange(bounds[col], bounds[col + 1])
+                    inner = block[:, mine]
+                    j_local = inner.argmax(axis=1)
+                    best_pairs = inner[np.arange(k), j_local]
+                    flat_j = cb[mine[j_local]]  # each clause's best clause in this article (flat indexes)
+                    verb = max(verbatim(int(start[i] + q), int(flat_j[q])) for q in range(k))
+                    covered = owner_b[best_j] == col
+                    cover = float(lengths[covered].sum() / lengths.sum())
+                    target = weight[cb[mine]]
+                    feats = [
+                        float(sub[r, col]),
+                        float(best_pairs.max()),
+                        float(verb),
+                        cover,
+                        float(col == assigned[r]),
+                        float(col == first[r]),
+                        float(sub[r, col] - _other_best(sub[r], col, second[r])),
+                        float(back_assigned[col] == r or back_first[col] == r),
+                        float(per_article[col] - _other_best(per_article, col, article_second)),
+                        _dice(chapters[i], chapters[ib[col]]),
+                        abs(r / len(ia) - col / len(ib)),
+                        0.0,  # consensus: filled below for all candidates of this pair of cities at once
+                        float((best_pairs * lengths).sum() / lengths.sum()),
+                        float((inner.max(axis=0) * target).sum() / target.sum()),
+                    ]
+                    # the clause pairs whose best match in the city is here; at least this article's best pair
+                    shown = covered if covered.any() else np.arange(k) == int(best_pairs.argmax())
+                    # in reading order (a ranking by score would reorder equal clauses on float noise)
+                    evidence = tuple((q, int(flat_j[q] - start[ib[col]])) for q in range(k) if shown[q])
+                    found.append((r, col, feats, evidence))
+            if not found:
+                continue
+            consensus = _consensus(picks, rows, a, b, np.array([f[0] for f in found]), np.array([f[1] for f in found]))
+            for (r, col, feats, evidence), agree in zip(found, consensus, strict=True):
+                feats[FEATURES.index("consensus")] = float(agree)
+                out[keys[ia[r]]].setdefault(b, []).append(
+                    Candidate(keys[ib[col]][1], tuple(round(f, 4) for f in feats), evidence)
+                )
     return out
+
+
+def _second_best(m: np.ndarray) -> np.ndarray:
+    """Per row, (best column, best value, second value): the margin of any column without a deletion."""
+    if m.shape[1] < 2:
+        return np.stack([m.argmax(axis=1), m.max(axis=1), np.zeros(len(m))], axis=1)
+    top2 = np.argpartition(-m, 1, axis=1)[:, :2]
+    v = np.take_along_axis(m, top2, axis=1)
+    order = np.argsort(-v, axis=1, kind="stable")
+    top2, v = np.take_along_axis(top2, order, axis=1), np.take_along_axis(v, order, axis=1)
+    return np.stack([top2[:, 0], v[:, 0], v[:, 1]], axis=1)
+
+
+def _top2(v: np.ndarray) -> np.ndarray:
+    """_second_best of one row."""
+    if len(v) < 2:
+        return np.array([0, v.max() if len(v) else 0.0, 0.0])
+    best = int(v.argmax())
+    rest = v.copy()
+    rest[best] = -np.inf
+    return np.array([best, v[best], rest.max()])
+
+
+def _other_best(row: np.ndarray, col: int, second: np.ndarray) -> float:
+    """The best value of `row` in any column but `col` (second: _second_best's row for it)."""
+    if len(row) < 2:
+        return 0.0
+    best_col, best, runner = int(second[0]), float(second[1]), float(second[2])
+    if best_col != col:
+        return best
+    # `col` is (one of) the best: the others' best is the runner-up, unless it ties with col elsewhere
+    return runner
+
+
+def _consensus(
+    picks: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    rows: dict[str, list[int]],
+    a: str,
+    b: str,
+    r: np.ndarray,
+    col: np.ndarray,
+) -> np.ndarray:
+    """Per candidate pair (r in a, col in b): the share of third cities where the two articles pick the same
+    article (order-aware or most similar) — two provisions that are the same find the same counterpart."""
+    thirds = [z for z in rows if z not in (a, b)]
+    if not thirds:
+        return np.zeros(len(r))
+    agree = np.zeros(len(r))
+    for z in thirds:
+        (sa, fa), (sb, fb) = picks[a, z], picks[b, z]
+        x, y, u, v = sa[r], fa[r], sb[col], fb[col]
+        agree += (x == u) | (x == v) | (y == u) | (y == v)
+    return agree / len(thirds)
+
+
+def _clause_matrix(texts: list[str]) -> sparse.csr_matrix:
+    """Clauses as TF-IDF rows over character 2–3-grams and jieba words; n-grams in more than GENRE_DF of all
+    clauses (市人民政府, 本规则, office titles …) are the genre's, not a provision's, and are left out."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), max_df=GENRE_DF, sublinear_tf=True, dtype=np.float32)
+    words = TfidfVectorizer(analyzer=_words, max_df=GENRE_DF, sublinear_tf=True, dtype=np.float32)
+    c = normalize(chars.fit_transform(texts))
+    w = normalize(words.fit_transform(texts))
+    return normalize(sparse.hstack([c, WORD_WEIGHT * w]).tocsr())
+
+
+def _chapter_grams(book: Rulebook, keys: list[Key]) -> list[frozenset[str]]:
+    """Each article's chapter title as character bigrams (会议制度 and 会议 share a bigram): cities arrange
+    their rules under much the same chapters, so the chapter says which provision an article may be."""
+    titles: dict[Key, str] = {}
+    for slug, city in book.cities.items():
+        for ch in city.chapters:
+            for a in ch.articles:
+                titles[(slug, a.n)] = ch.title or ""
+    out = []
+    for key in keys:
+        t = titles.get(key, "")
+        out.append(frozenset(t[i : i + 2] for i in range(len(t) - 1)) or frozenset(t))
+    return out
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _assigned(sub: np.ndarray) -> np.ndarray:
+    """Per row, the column the document-order-aware pick chooses: own similarity, plus NEIGHBOUR × the
+    neighbours' (documents run in much the same order), plus BONUS on the one-to-one assignment."""
+    from scipy.optimize import linear_sum_assignment
+
+    score = sub.copy()
+    score[1:, 1:] += NEIGHBOUR * sub[:-1, :-1]
+    score[:-1, :-1] += NEIGHBOUR * sub[1:, 1:]
+    r, c = linear_sum_assignment(-score)
+    score[r, c] += BONUS
+    return score.argmax(axis=1)
+
+
+def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[Key, list[Match]]:
+    """The best match per other city by article cosine, strongest first, at most `top` (a large corpus's
+    alignment before its levels: city pairs grow too many for clause-level candidates)."""
+    if len(corpus.keys) <= EXACT_MAX_ARTICLES:
+        return _blockwise(corpus, top, min_score)
+    return _blocked(corpus, top, min_score)
 
 
 def _blocked(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, int], list[Match]]:
@@ -321,31 +653,30 @@ def _blockwise(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, in
 
 
 _CODE = Path(__file__)
+_CLAUSES = Path(clauses_module.__file__)
 
 
 def cache_path(book: Rulebook, cache_dir: Path) -> Path:
     """Where cached_alignment keeps this book's alignment: keyed by every article's text, this module
     and the library versions."""
-    key = fingerprint(("scikit-learn", "jieba", "numpy", "scipy"), [_CODE])
+    key = fingerprint(("scikit-learn", "jieba", "numpy", "scipy", "rapidfuzz"), [_CODE, _CLAUSES, CALIBRATION])
     for slug, city in sorted(book.cities.items()):
         for a in city.articles():
             key.update(f"{slug}\0{a.n}\0{a.text()}\0".encode())
     return cache_dir / f"align-{key.hexdigest()[:24]}.json"
 
 
-def cached_alignment(book: Rulebook, cache_dir: Path | None) -> dict[tuple[str, int], list[Match]]:
+def cached_alignment(book: Rulebook, cache_dir: Path | None) -> Alignment:
     """align(book), kept in cache_dir (cache_path)."""
     path = cache_path(book, cache_dir) if cache_dir else None
     if path and path.exists():
         try:
-            rows = json.loads(path.read_text(encoding="utf-8"))
-            return {(r[0], r[1]): [Match(*m) for m in r[2]] for r in rows}
+            return Alignment.from_rows(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, TypeError):
             pass  # an unreadable cache entry is only a miss
-    matches = align(book)
+    alignment = align(book)
     if path:
         for old in path.parent.glob("align-*.json"):
             old.unlink()
-        rows = [[s, n, [[m.city, m.n, m.score] for m in ms]] for (s, n), ms in matches.items()]
-        write_cache_file(path, json.dumps(rows, ensure_ascii=False))
-    return matches
+        write_cache_file(path, json.dumps(alignment.rows(), ensure_ascii=False))
+    return alignment

@@ -4,6 +4,7 @@ derived from the book (kept until the data, the code or the settings change)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -80,3 +81,25 @@ def rulebook(root: Path, settings: Settings, loaded: Rulebook | None = None) -> 
             old.unlink()
         write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
     return book
+
+
+def word_lengths(cache_dir: Path, texts: Iterable[str]) -> dict[str, str]:
+    """{text: wordiff.token_lengths(text)} for 两市对照, kept in .cache/words-<key>.json by each text's
+    SHA-256 (the key: jieba's version and the tokenizing code). Only texts not kept yet are tokenized, so
+    a warm build does not load jieba's dictionary (0.7 s); the file then keeps only the texts asked for."""
+    from rulebook.analysis import align
+    from rulebook.views import wordiff
+
+    key = fingerprint(("jieba",), [Path(wordiff.__file__), Path(align.__file__)]).hexdigest()[:24]
+    path = cache_dir / f"words-{key}.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except ValueError:  # an unreadable cache entry is only a miss
+        kept = {}
+    digest = {t: hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts}
+    out = {t: kept.get(d) or wordiff.token_lengths(t) for t, d in digest.items()}
+    if any(d not in kept for d in digest.values()) or len(kept) != len(set(digest.values())):
+        for old in cache_dir.glob("words-*.json"):
+            old.unlink()
+        write_cache_file(path, json.dumps({d: out[t] for t, d in digest.items()}, separators=(",", ":")))
+    return out

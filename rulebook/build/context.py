@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rulebook.analysis import align
-from rulebook.build import site_files
+from rulebook.build import bookcache, site_files
 from rulebook.core import parallel
 from rulebook.core.phases import Phases
 from rulebook.core.settings import Settings
 from rulebook.data.load import Rulebook
+from rulebook.views import topics, wordiff
 
 if TYPE_CHECKING:
     from rulebook.build.incremental import Entry
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # the macros the config, and MkDocs calls the hooks as plain functions).
 CONFIG_KEY = "rulebook_build"
 
-Matches = dict[tuple[str, int], list[align.Match]]
+Matches = align.Alignment
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Build:
     worker: parallel.Worker | None = None  # the alignment and downloads worker, while it runs
     _matches: Matches | None = None
     _downloads: dict[str, str | bytes | Path] | None = None
+    _words: dict[str, str] | None = None
     # The incremental plan (rulebook/build/incremental.py): per city page its fingerprint and output
     # file, the pages the previous site holds unchanged, and MkDocs' file list for on_post_build.
     planned: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -70,6 +72,18 @@ class Build:
         if self._matches is None:
             self._matches = align.cached_alignment(self.the_book(), self.align_dir)
         return self._matches
+
+    def word_table(self) -> dict[str, str]:
+        """Every text 两市对照 ships -> its tokens (rulebook/views/wordiff.py): read from .cache/ (the worker
+        or an earlier build made them) or made, once per build."""
+        if self._words is None:
+            self._words = bookcache.word_lengths(self.cache_dir, topics.two_city_texts(self.the_book()))
+        return self._words
+
+    def words(self, text: str) -> str:
+        """An article text's tokens (the views' `words`): from word_table(), else made now."""
+        got = self.word_table().get(text)
+        return got if got is not None else wordiff.token_lengths(text)
 
     def downloads(self) -> dict[str, str | bytes | Path]:
         """The data/ files of this build, made once (the hooks write them, the data page lists them)."""

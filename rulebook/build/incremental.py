@@ -215,8 +215,8 @@ def city_fingerprints(
     book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str]
 ) -> dict[str, str]:
     """For each city page (by src), everything its macro (macros.city_page) renders from: the city itself,
-    its chart links, and each article's similar articles as listed (city name, number, snippet and the
-    score as articles.html.j2 prints it, to two decimals: a shift in the third moves no page); for a large
+    its chart links, and each article's counterparts as listed (city name, number, level, the clauses shown,
+    snippet — not the probability, which the page does not print — and the cities with none and why); for a large
     corpus (lists loaded from a script, align.similar_inline) only the lists' lengths.
     `urls`: each city page's URL (the relative links depend on it)."""
     snippets: dict[str, dict[int, str]] = {}
@@ -239,9 +239,10 @@ def city_fingerprints(
                 [
                     a.n,
                     [
-                        [m.city, book.cities[m.city].name, m.n, f"{m.score:.2f}", similar(m)]
+                        [m.city, book.cities[m.city].name, m.n, m.level, m.clauses[:3], similar(m)]
                         for m in matches.get((slug, a.n), [])
                     ],
+                    sorted(getattr(matches, "none", {}).get((slug, a.n), {}).items()),
                 ]
                 for a in city.articles()
             ]

@@ -191,13 +191,15 @@ def _search_and_vendor(files: Files, config, build: context.Build) -> None:  # n
 
 
 def _warm(build: context.Build) -> None:
-    # In the worker: fill the cache entries that the build's alignment() and downloads() read in on_files.
+    # In the worker: fill the cache entries that the build's alignment(), downloads() and word_table() read
+    # in on_files and in the pages.
     from threadpoolctl import threadpool_limits
 
     # One thread: the build process and its search pool hold the other core, and BLAS/OpenMP threads
     # competing with them spin (at 3,000 cities the parallel part was no faster than running serially).
     with threadpool_limits(limits=1):
         build.downloads()  # the alignment first: the downloads include it
+    build.word_table()  # 两市对照's tokens into .cache/ (the alignment may have loaded jieba already)
 
 
 def _finish_files(files: Files, config, build: context.Build) -> Files:  # noqa: ANN001
@@ -206,7 +208,7 @@ def _finish_files(files: Files, config, build: context.Build) -> Files:  # noqa:
         files.append(File.generated(config, dest, content=text))
     for dest, text in basket.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
-    for dest, text in topics.two_city_files(book, matches).items():  # none unless pages are split
+    for dest, text in topics.two_city_files(book, matches, build.words).items():  # none unless pages are split
         files.append(File.generated(config, dest, content=text))
     _plan_pages(files, config, build)
     # Downloads are generated from the data at build time, never committed.

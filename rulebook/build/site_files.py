@@ -7,7 +7,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from rulebook.analysis.align import Match
+from rulebook.analysis.align import Alignment
 from rulebook.build.bookcache import derived_files, derived_folder
 from rulebook.core.cachefiles import fingerprint, read_stored, write_cache_file
 from rulebook.core.settings import DATA, Settings
@@ -33,7 +33,7 @@ def commonjs_global(source: str, name: str) -> str:
     return f"(function () {{ var module = {{ exports: {{}} }};\n{source}\nwindow.{name} = module.exports; }})();\n"
 
 
-Matches = dict[tuple[str, int], list[Match]]
+Matches = Alignment
 
 
 def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:

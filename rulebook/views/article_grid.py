@@ -7,6 +7,7 @@ articles of another city gets a row of its own, so nothing tagged with the topic
 from __future__ import annotations
 
 from rulebook.analysis.align import Match
+from rulebook.analysis.clauses import LEVEL_SAME
 from rulebook.data.load import Rulebook
 from rulebook.model.numerals import article_number
 from rulebook.model.schema import City
@@ -39,6 +40,7 @@ def groups(
         for m in matches.get((anchor, n), []):
             if (
                 m.city != anchor
+                and m.level == LEVEL_SAME
                 and m.n in on_topic.get(m.city, ())
                 and (m.city, m.n) not in row_of
                 and m.city not in row
@@ -51,7 +53,11 @@ def groups(
             if (c, n) in row_of:
                 continue
             home = next(
-                (r for m in matches.get((c, n), []) if (r := row_of.get((m.city, m.n))) is not None and c not in r),
+                (
+                    r
+                    for m in matches.get((c, n), [])
+                    if m.level == LEVEL_SAME and (r := row_of.get((m.city, m.n))) is not None and c not in r
+                ),
                 None,
             )
             if home is None:

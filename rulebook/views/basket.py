@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rulebook.analysis.align import Match
+from rulebook.analysis.clauses import LEVEL_SAME
 from rulebook.core.jsdata import js_call as _js_call
 from rulebook.data.load import Rulebook
 from rulebook.views import citations
@@ -30,7 +31,7 @@ def city_data(book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Mat
             "number": citations.article_number(a.n),
             "text": a.text(),
             "topics": book.topics_of(slug, a.n),
-            "counterparts": [[m.city, m.n] for m in matches.get((slug, a.n), [])],
+            "counterparts": [[m.city, m.n] for m in matches.get((slug, a.n), []) if m.level == LEVEL_SAME],
             "cite": citations.bundle(city, a),
         }
     return {

@@ -16,10 +16,12 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from rulebook.analysis import align
+from rulebook.analysis.clauses import calibration
 from rulebook.data.load import Rulebook
 from rulebook.model.numerals import article_number
 from rulebook.model.schema import Adoption, Cell, CellStatus, Reference, Superseded, Truncation
@@ -112,22 +114,37 @@ class ComparisonsFile(_Row):
 
 
 class Counterpart(_Row):
+    """An article of another city holding a counterpart of one of this article's clauses."""
+
     city: str
     n: int
-    score: float
+    score: float = Field(description="calibrated probability that the two are the same provision (0–1)")
+    level: Literal["对应", "相关"] = Field(description="对应: the same provision; 相关: same topic, another matter")
+    clauses: list[list[int]] = Field(
+        description="[i, j] pairs: clause i of this article matched clause j of that one (from 0)"
+    )
+
+
+class NoCounterpart(_Row):
+    city: str
+    reason: Literal["无对应", "原文缺失"] = Field(
+        description="无对应: the city has no such provision; 原文缺失: its text is cut before where it would be"
+    )
 
 
 class AlignmentRecord(_Row):
-    """One article and its most similar articles in other cities (machine-computed, rulebook/analysis/align.py)."""
+    """One article: every other city appears in `counterparts` or in `none` (machine-computed,
+    rulebook/analysis/align.py; a corpus above 60 cities lists only the cities it compared)."""
 
     city: str
     n: int
     counterparts: list[Counterpart]
+    none: list[NoCounterpart]
 
 
 class AlignmentFile(_Row):
     method: str
-    min_score: float
+    calibration: str
     rows: list[AlignmentRecord]
 
 
@@ -147,18 +164,25 @@ DESCRIPTIONS = {
     "comparisons.json": "比较数据：每个“指标 × 城市”一行，含值、数值、单位、条文、引文、状态",
     "comparisons.csv": "同上，CSV",
     "corrections.csv": "校勘记：每处改动的位置、类型、原文、校正后、说明",
-    "alignment.json": "条文对齐（机器计算）：每条在其他各市最相似的条文及相似度（0–1）",
+    "alignment.json": (
+        "条文对齐（机器计算）：每条在其他各市的对应（同一规定）与相关条文、匹配的句子，及无对应/原文缺失的城市"
+    ),
+    "alignment.csv": "条文对齐（机器计算）的表格形式：每行一条与一个他市（对应、相关、无对应或原文缺失）",
 }
 
 
-Matches = dict[tuple[str, int], list[align.Match]]
+Matches = align.Alignment
 
 
 def alignment_file(book: Rulebook, matches: Matches) -> AlignmentFile:
-    """The alignment layer for researchers: every article with its counterparts, in reading order."""
+    """The alignment layer for researchers: every article with its counterparts and the cities without one,
+    in reading order."""
+    none = getattr(matches, "none", {})
+    cal = calibration()
     return AlignmentFile(
-        method="TF-IDF（字 1–3 元组 + jieba 词）余弦相似度；每市取最相似一条，最多 8 条",
-        min_score=align.MIN_SCORE,
+        method="逐句比对：TF-IDF（字 2–3 元组 + jieba 词，剔除多数句子共有的套语）候选，rapidfuzz 逐字复用核验，"
+        "文档顺序与第三市一致性为证据；逻辑回归给出同一规定的概率",
+        calibration=f"对应：概率 ≥ {cal.same:.3f}；相关：同主题概率 ≥ {cal.related:.3f}（{cal.fitted_on}）",
         # model_construct: the rows are made from typed data (validated cities, align.Match), and
         # validating 660k counterparts was a seventh of the downloads at 1,000 cities
         rows=[
@@ -166,13 +190,55 @@ def alignment_file(book: Rulebook, matches: Matches) -> AlignmentFile:
                 city=c.id,
                 n=a.n,
                 counterparts=[
-                    Counterpart.model_construct(city=m.city, n=m.n, score=m.score) for m in matches.get((c.id, a.n), [])
+                    Counterpart.model_construct(
+                        city=m.city, n=m.n, score=m.score, level=m.level, clauses=[list(p) for p in m.clauses]
+                    )
+                    for m in matches.get((c.id, a.n), [])
+                ],
+                none=[
+                    NoCounterpart.model_construct(city=other, reason=reason)
+                    for other, reason in sorted(none.get((c.id, a.n), {}).items())
                 ],
             )
             for c in book.ordered_cities()
             for a in c.articles()
         ],
     )
+
+
+def alignment_rows(file: AlignmentFile) -> list[dict[str, object]]:
+    """alignment.csv: one row per (article, other city, counterpart), and one per city without one."""
+    out: list[dict[str, object]] = []
+    for r in file.rows:
+        for m in r.counterparts:
+            clauses = ";".join(f"{i}-{j}" for i, j in m.clauses)
+            out.append(
+                {
+                    "city": r.city,
+                    "n": r.n,
+                    "other_city": m.city,
+                    "other_n": m.n,
+                    "level": m.level,
+                    "score": m.score,
+                    "clauses": clauses,
+                }
+            )
+        for x in r.none:
+            out.append(
+                {
+                    "city": r.city,
+                    "n": r.n,
+                    "other_city": x.city,
+                    "other_n": "",
+                    "level": x.reason,
+                    "score": "",
+                    "clauses": "",
+                }
+            )
+    return out
+
+
+ALIGNMENT_CSV_FIELDS = ["city", "n", "other_city", "other_n", "level", "score", "clauses"]
 
 
 def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object]]:
@@ -326,7 +392,10 @@ def iter_download_files(
         for x in c.corrections
     ]
     yield "corrections.csv", _csv(["city", "where", "kind", "before", "after", "reason"], corrections)
-    yield "alignment.json", _json(alignment_file(book, matches))
+    aligned = alignment_file(book, matches)
+    yield "alignment.json", _json(aligned)
+    yield "alignment.csv", _csv(ALIGNMENT_CSV_FIELDS, alignment_rows(aligned))
+    del aligned
     for name, model in JSON_FILES.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

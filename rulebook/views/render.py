@@ -175,13 +175,24 @@ def _fix_counts(city: City) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class SimilarLink:
-    """One entry of an article's 他市相似条文 list."""
+    """One entry of an article's 他市对应条文 list (machine output: a level and its evidence, never a bare score)."""
 
     city: str
     label: str
     url: str
-    score: float
+    score: float  # the calibrated probability of the same provision (not printed: the level is)
     snippet: str
+    level: str = "对应"  # 对应 | 相关
+    evidence: str = ""  # which clauses matched
+
+
+@dataclass(frozen=True)
+class SimilarList:
+    """An article's 他市对应条文: 对应 links, 相关 links, and (reason, city names) for the cities with none."""
+
+    same: list[SimilarLink]
+    related: list[SimilarLink]
+    none: list[tuple[str, list[str]]]
 
 
 def snippet(text: str, limit: int = 60) -> str:
@@ -192,7 +203,7 @@ def snippet(text: str, limit: int = 60) -> str:
 
 @dataclass(frozen=True)
 class SimilarSource:
-    """Where a city page loads its 他市相似条文 lists from when they are not in its HTML (large corpora)."""
+    """Where a city page loads its 他市对应条文 lists from when they are not in its HTML (large corpora)."""
 
     script: str  # URL of the city's script (align.similar_files), relative to the page
     href: str  # an article's URL with {c} (city) and {n} (ordinal) to fill, relative to the page
@@ -202,7 +213,7 @@ class SimilarSource:
 def city_page(
     city: City,
     extra: str = "",
-    similar: dict[int, list[SimilarLink]] | None = None,
+    similar: dict[int, SimilarList] | None = None,
     similar_source: SimilarSource | None = None,
 ) -> str:
     """The whole city page: title, metadata card, chapters with every article, 校勘记.

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 import markupsafe
 
+from rulebook.analysis.clauses import LEVEL_SAME
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
 from rulebook.model.numerals import article_number
@@ -19,6 +21,7 @@ from rulebook.model.provinces import province_key
 from rulebook.model.schema import Cell, CellStatus, City, Topic
 from rulebook.views.links import DEFAULT_LINKS, Links, topic_downloads
 from rulebook.views.render import html_block, md_text, province_table
+from rulebook.views.wordiff import token_lengths
 
 if TYPE_CHECKING:  # align pulls in jieba and scipy; only its Match type is needed here
     from rulebook.analysis.align import Match
@@ -149,19 +152,32 @@ def compare_table(book: Rulebook, topic_id: str, links: Links, cities: list[City
     )
 
 
+def _first_same(matches: Iterable[Match]) -> dict[str, list[float]]:
+    """{city: [n, score]} of the strongest 对应 counterpart per city (相关 pairs no texts in 两市对照)."""
+    out: dict[str, list[float]] = {}
+    for m in matches:
+        if m.level == LEVEL_SAME and m.city not in out:
+            out[m.city] = [m.n, m.score]
+    return out
+
+
 def two_city_data(
-    book: Rulebook, topic_id: str, matches: dict[tuple[str, int], list[Match]] | None = None
+    book: Rulebook,
+    topic_id: str,
+    matches: dict[tuple[str, int], list[Match]] | None = None,
+    words: Callable[[str], str] = token_lengths,
 ) -> dict[str, dict[str, object]]:
     """Per city: name and the topic's articles for the two-city compare widget. Each article carries
     `m`: its aligned counterpart among every other city's articles on the topic, {city: [n, score]}
-    (build-time alignment; the browser pairs two cities' articles one to one from these)."""
+    (build-time alignment; the browser pairs two cities' articles one to one from these), and `w`: its
+    text's tokens, `words(text)` (rulebook/views/wordiff.py; the build passes its cached Build.words)."""
     cities = book.ordered_cities()
     tagged = {c.id: topic_articles(book, topic_id, c) for c in cities}
     on_topic = {c: {a.n for a in arts} for c, arts in tagged.items()}
     matches = matches or {}
 
     def counterparts(city: str, n: int) -> dict[str, list[float]]:
-        return {m.city: [m.n, m.score] for m in matches.get((city, n), []) if m.n in on_topic.get(m.city, ())}
+        return _first_same(m for m in matches.get((city, n), []) if m.n in on_topic.get(m.city, ()))
 
     return {
         c.id: {
@@ -173,6 +189,7 @@ def two_city_data(
                     "label": article_number(a),
                     "anchor": a.anchor,
                     "text": a.text(),
+                    "w": words(a.text()),
                     "m": counterparts(c.id, a.n),
                 }
                 for a in tagged[c.id]
@@ -213,9 +230,11 @@ def topic_page(
     topic_id: str,
     links: Links = DEFAULT_LINKS,
     matches: dict[tuple[str, int], list[Match]] | None = None,
+    words: Callable[[str], str] = token_lengths,
 ) -> str:
     """One topic: comparison table with cited quotes, every city's articles on it, two-city compare
-    (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired).
+    (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired;
+    its word tokens from `words`, see two_city_data).
     In a large corpus (rulebook.model.scale), the overview of topic_overview() instead."""
     if paged(book):
         return topic_overview(book, topic_id, links)
@@ -233,7 +252,7 @@ def topic_page(
             topic=t,
             cities=cities,
             links=links,
-            data_json=safe_json(two_city_data(book, topic_id, matches)),
+            data_json=safe_json(two_city_data(book, topic_id, matches, words)),
         ),
         "",
     ]
@@ -330,10 +349,14 @@ def two_city_index(book: Rulebook) -> list[list[str]]:
 
 
 def two_city_record(
-    book: Rulebook, city: City, matches: dict[tuple[str, int], list[Match]] | None = None
+    book: Rulebook,
+    city: City,
+    matches: dict[tuple[str, int], list[Match]] | None = None,
+    words: Callable[[str], str] = token_lengths,
 ) -> dict[str, object]:
     """One city's 两市对照 data for every topic: its articles tagged with any topic (each once, with
-    `m`, its aligned counterparts {city: [n, score]}) and per topic the ordinals of its articles.
+    `m`, its aligned counterparts {city: [n, score]}, and `w`, its tokens: see two_city_data) and per
+    topic the ordinals of its articles.
     Counterparts are not filtered by topic here: the browser pairs only articles both on the topic."""
     matches = matches or {}
     by_topic = {t: [a.n for a in topic_articles(book, t, city)] for t in book.topic_ids()}
@@ -347,13 +370,19 @@ def two_city_record(
                 "label": article_number(a),
                 "anchor": a.anchor,
                 "text": a.text(),
-                "m": {m.city: [m.n, m.score] for m in matches.get((city.id, a.n), [])},
+                "w": words(a.text()),
+                "m": _first_same(matches.get((city.id, a.n), [])),
             }
             for a in city.articles()
             if a.n in tagged
         ],
         "topics": {t: ns for t, ns in by_topic.items() if ns},
     }
+
+
+def two_city_texts(book: Rulebook) -> set[str]:
+    """The text of every article 两市对照 ships (those tagged with a topic): what needs its tokens."""
+    return {a.text() for c in book.ordered_cities() for a in c.articles() if book.topics_of(c.id, a.n)}
 
 
 def _js_call(fn: str, *args: object) -> str:
@@ -363,7 +392,11 @@ def _js_call(fn: str, *args: object) -> str:
     return f"{fn}({body});\n"
 
 
-def two_city_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]] | None = None) -> dict[str, str]:
+def two_city_files(
+    book: Rulebook,
+    matches: dict[tuple[str, int], list[Match]] | None = None,
+    words: Callable[[str], str] = token_lengths,
+) -> dict[str, str]:
     """Site path -> script: the 两市对照 data when topic pages are split by province (else none):
     assets/two/index.js (the cities for the selects) and assets/two/<city>.js per city, so a reader
     comparing two cities loads those two, not the corpus."""
@@ -371,5 +404,5 @@ def two_city_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]] |
         return {}
     files = {f"{TWO_CITY_DIR}/index.js": _js_call("rbTwoIndex", two_city_index(book))}
     for c in book.ordered_cities():
-        files[f"{TWO_CITY_DIR}/{c.id}.js"] = _js_call("rbTwoCity", c.id, two_city_record(book, c, matches))
+        files[f"{TWO_CITY_DIR}/{c.id}.js"] = _js_call("rbTwoCity", c.id, two_city_record(book, c, matches, words))
     return files
