@@ -18,7 +18,7 @@ from rulebook.data.load import Rulebook
 from rulebook.model import scale
 from rulebook.model.numerals import article_number
 from rulebook.model.provinces import province_key
-from rulebook.model.schema import Cell, CellStatus, City, Topic
+from rulebook.model.schema import Article, Cell, CellStatus, City, Topic
 from rulebook.views.links import DEFAULT_LINKS, Links, topic_downloads
 from rulebook.views.render import html_block, md_text, province_table
 from rulebook.views.wordiff import token_lengths
@@ -161,6 +161,11 @@ def _first_same(matches: Iterable[Match]) -> dict[str, list[float]]:
     return out
 
 
+def _two_city_article(a: Article, words: Callable[[str], str], m: dict[str, list[float]]) -> dict[str, object]:
+    """One article as 两市对照 ships it: label, anchor, text, its tokens (`w`) and counterparts (`m`)."""
+    return {"n": a.n, "label": article_number(a), "anchor": a.anchor, "text": a.text(), "w": words(a.text()), "m": m}
+
+
 def two_city_data(
     book: Rulebook,
     topic_id: str,
@@ -183,17 +188,7 @@ def two_city_data(
         c.id: {
             "name": c.name,
             "complete": c.complete,
-            "articles": [
-                {
-                    "n": a.n,
-                    "label": article_number(a),
-                    "anchor": a.anchor,
-                    "text": a.text(),
-                    "w": words(a.text()),
-                    "m": counterparts(c.id, a.n),
-                }
-                for a in tagged[c.id]
-            ],
+            "articles": [_two_city_article(a, words, counterparts(c.id, a.n)) for a in tagged[c.id]],
         }
         for c in cities
     }
@@ -365,14 +360,7 @@ def two_city_record(
         "name": city.name,
         "complete": city.complete,
         "articles": [
-            {
-                "n": a.n,
-                "label": article_number(a),
-                "anchor": a.anchor,
-                "text": a.text(),
-                "w": words(a.text()),
-                "m": _first_same(matches.get((city.id, a.n), [])),
-            }
+            _two_city_article(a, words, _first_same(matches.get((city.id, a.n), [])))
             for a in city.articles()
             if a.n in tagged
         ],
