@@ -22,6 +22,7 @@ from rulebook.devtools.js_cases import write_cases
 
 TABLES = {
     "tables.json",
+    "check.json",
     "numerals.json",
     "article_labels.json",
     "quantities.json",

@@ -146,23 +146,28 @@
 
   // -- vectors: TF-IDF over character n-grams (scikit-learn's char analyzer, sublinear tf, l2) ------
 
+  // scikit-learn's char analyzer (TfidfVectorizer(analyzer="char", lowercase=False)): runs of two or more
+  // white-space characters (Python's) fold into one space; n-grams over code points.
+  var PY_SPACES = new RegExp("[" + PY_SPACE + "]{2,}", "gu");
   function grams(text, lo, hi) {
-    var t = text.replace(/\s+/g, " "), out = new Map();
+    var t = Array.from(text.replace(PY_SPACES, " ")), out = new Map();
     for (var n = lo; n <= hi; n++) {
       for (var i = 0; i + n <= t.length; i++) {
-        var g = t.substr(i, n);
+        var g = t.slice(i, i + n).join("");
         out.set(g, (out.get(g) || 0) + 1);
       }
     }
     return out;
   }
 
+  // TfidfVectorizer(sublinear_tf=True, smooth idf, l2 norm, max_df): n-grams in more than maxDf × the
+  // documents are dropped, as scikit-learn drops them.
   function Space(texts, opts) {
     this.lo = opts.lo; this.hi = opts.hi;
     var df = new Map(), bags = texts.map(function (t) { return grams(t, opts.lo, opts.hi); });
     bags.forEach(function (b) { b.forEach(function (_, g) { df.set(g, (df.get(g) || 0) + 1); }); });
     var n = texts.length, maxDf = opts.maxDf || 1, idf = new Map();
-    df.forEach(function (d, g) { if (d / n <= maxDf) idf.set(g, Math.log((1 + n) / (1 + d)) + 1); });
+    df.forEach(function (d, g) { if (!(d > maxDf * n)) idf.set(g, Math.log((1 + n) / (1 + d)) + 1); });
     this.idf = idf;
     this.rows = bags.map(this.weigh, this);
   }
@@ -236,18 +241,49 @@
     return out;
   }
 
-  // -- the check -----------------------------------------------------------------------------------
+  // -- the check: rulebook/analysis/draft_match.py, step by step (the specification; parity cases in
+  // tests/js/check.test.mjs) -----------------------------------------------------------------------
 
   var W = {
-    neighbours: 5, votePower: 3, tagShare: 0.6, chapter: 0.2, article: 0.5, label: 0.3,
-    candidate: 0.7, candidateQuantity: 0.6, candidatePeers: 0.4, largePeers: 60,
-    scoring: "tfidf"  // article likeness: TF-IDF cosine (measured better than "bm25", see bench_check.py)
+    neighbours: 5, votePower: 3, tagShare: 0.6, chapter: 0.2, article: 0.5, label: 0.3, largePeers: 60,
+    candidates: 2, ranked: 3
   };
+  var SAME = "对应", RELATED = "相关", NONE = "无对应";
+
+  function nfkc(s) { return String(s || "").normalize("NFKC"); }
+
+  // rulebook/analysis/clauses.py squeeze(): NFKC, without a leading item label, punctuation and spaces.
+  var ITEM_LABEL = pyRegExp("^\\s*(?:[（(][一二三四五六七八九十\\d]+[）)]|[一二三四五六七八九十]+、|\\d+[.．、])\\s*", "u");
+  var NOISE = pyRegExp("[\\s\\u3000，,。；;：:、！!？?“”\"'‘’（）()《》〈〉【】\\[\\]—…·]", "gu");
+  function clauseSqueeze(s) { return Array.from(nfkc(s).replace(ITEM_LABEL, "").replace(NOISE, "")); }
+
+  // draft_match.verbatim(): the longest common run of characters over the shorter clause's length.
+  function verbatim(a, b) {
+    var x = clauseSqueeze(a), y = clauseSqueeze(b);
+    if (!x.length || !y.length) return 0;
+    var prev = new Int32Array(y.length + 1), cur = new Int32Array(y.length + 1), best = 0;
+    for (var i = 1; i <= x.length; i++) {
+      for (var j = 1; j <= y.length; j++) {
+        cur[j] = x[i - 1] === y[j - 1] ? prev[j - 1] + 1 : 0;
+        if (cur[j] > best) best = cur[j];
+      }
+      var t = prev; prev = cur; cur = t;
+    }
+    return best / Math.min(x.length, y.length);
+  }
+
+  function probability(model, x) {
+    var z = model.intercept;
+    for (var k = 0; k < x.length; k++) z += model.weights[k] * (x[k] - model.means[k]) / model.scales[k];
+    return 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, z))));
+  }
+  function levelOf(model, p) { return p >= model.same ? SAME : p >= model.related ? RELATED : NONE; }
+  function r6(x) { return Math.round(x * 1e6) / 1e6; }
+  function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
 
   // With many peers (> W.largePeers) the peers' side does not depend on the draft (the n-gram weights
   // are the peers' own): built once per choice of peers — the page prepares it while the reader pastes —
-  // and kept. With a few peers it is cheap, and the draft's articles count in the weights as the
-  // curation assist's do (measured better: leave-one-city-out 草案未见 0.857 against 0.804).
+  // and kept. With a few peers the draft's articles count in the weights.
   var cache = { corpus: null, key: null, value: null };
   function prepare(corpus, peerIds, draftTexts) {
     var k = peerIds.join(",");
@@ -257,10 +293,12 @@
     var cities = corpus.cities.filter(function (c) { return peerSet.has(c.id); });
     var byId = {};
     cities.forEach(function (c) { byId[c.id] = c; });
-    var peerArts = [];
+    var peerArts = [], cityCols = {};
     cities.forEach(function (c) {
+      cityCols[c.id] = [];
       c.articles.forEach(function (a) {
-        peerArts.push({ city: c.id, n: a[0], label: a[1], chapter: a[2], text: a[3], topics: a[4], curated: c.curated });
+        cityCols[c.id].push(peerArts.length);
+        peerArts.push({ city: c.id, n: a[0], label: a[1], chapter: nfkc(a[2]), text: nfkc(a[3]), topics: a[4], curated: c.curated });
       });
     });
     var key = {};
@@ -270,14 +308,15 @@
     var chapters = new Space(peerArts.map(function (p) { return p.chapter; }).concat(extra.chapters), { lo: 1, hi: 2 });
     var n = peerArts.length;
     var value = {
-      cities: cities, byId: byId, peerArts: peerArts, key: key, space: space, chapters: chapters,
-      index: new Index(space.rows.slice(0, n)), chapterIndex: new Index(chapters.rows.slice(0, n)), sents: {}, sentIndex: {}, typical: {}
+      cities: cities, byId: byId, peerArts: peerArts, cityCols: cityCols, key: key, space: space, chapters: chapters,
+      index: new Index(space.rows.slice(0, n)), chapterIndex: new Index(chapters.rows.slice(0, n)), sents: {}, cityIndex: {}, typical: {}
     };
     if (!few) cache = { corpus: corpus, key: k, value: value };
     return value;
   }
 
-  // the k best indices by score (a small sorted buffer: the corpus may hold tens of thousands of rows)
+  // the k best indices by score, ties by position (a small sorted buffer: the corpus may hold tens of
+  // thousands of rows)
   function topK(s, k, keep) {
     var best = [];
     for (var i = 0; i < s.length; i++) {
@@ -290,175 +329,228 @@
     return best;
   }
 
-  // The alternative measured against TF-IDF cosine (scripts/bench_check.py --scoring bm25): Okapi BM25
-  // over character bigrams, the search index's unit, each query's scores scaled to its best = 1.
-  function bm25Of(P) {
-    if (P.bm25) return P.bm25;
-    var k1 = 1.2, b = 0.75, post = new Map(), lens = [], total = 0;
-    P.peerArts.forEach(function (p, i) {
-      var g = grams(p.text, 2, 2), len = 0;
-      g.forEach(function (tf, t) { var l = post.get(t); if (!l) post.set(t, l = []); l.push(i, tf); len += tf; });
-      lens.push(len); total += len;
+  function maxOf(a) { var m = -Infinity; for (var k = 0; k < a.length; k++) if (a[k] > m) m = a[k]; return m; }
+
+  // 0.5 × best + 0.5 × mean likeness of each sentence (an Index of their rows) to the quotes
+  function sentenceScores(index, quotes) {
+    var n = index.size, out = new Float64Array(n);
+    if (!n || !quotes.length) return out;
+    var mx = new Float64Array(n).fill(-Infinity), sum = new Float64Array(n);
+    quotes.forEach(function (q) {
+      var s = index.scores(q);
+      for (var k = 0; k < n; k++) { if (s[k] > mx[k]) mx[k] = s[k]; sum[k] += s[k]; }
     });
-    var n = lens.length, avg = total / Math.max(1, n);
-    P.bm25 = function (text) {
-      var out = new Float64Array(n), mx = 0;
-      grams(text, 2, 2).forEach(function (_, t) {
-        var l = post.get(t);
-        if (!l) return;
-        var df = l.length / 2, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        for (var k = 0; k < l.length; k += 2) {
-          var tf = l[k + 1], d = l[k];
-          out[d] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lens[d] / avg));
-        }
-      });
-      for (var k = 0; k < n; k++) mx = Math.max(mx, out[k]);
-      if (mx > 0) for (k = 0; k < n; k++) out[k] /= mx;
-      return out;
-    };
-    return P.bm25;
+    for (var k = 0; k < n; k++) out[k] = 0.5 * mx[k] + 0.5 * sum[k] / quotes.length;
+    return out;
   }
 
-  function check(draft, corpus, peerIds, quantityTable) {
-    var t0 = performance.now();
+  function states(text, unit, quantityTable) {
+    return quantities(text, quantityTable).some(function (q) { return q[1] === unit; });
+  }
+
+  function check(draft, corpus, peerIds, quantityTable, calibration, features) {
+    var t0 = typeof performance !== "undefined" ? performance.now() : Date.now();
+    var cal = calibration || global.rbCheckCalibration;
+    var arts = draft.articles.map(function (a) { return { n: a.n, label: a.label || "", chapter: nfkc(a.chapter || ""), text: nfkc(a.text) }; });
     var P = prepare(corpus, peerIds, {
-      texts: draft.articles.map(function (a) { return a.text; }), chapters: draft.articles.map(function (a) { return a.chapter; })
+      texts: arts.map(function (a) { return a.text; }), chapters: arts.map(function (a) { return a.chapter; })
     });
-    var cities = P.cities, byId = P.byId, peerArts = P.peerArts, key = P.key, space = P.space;
-    var draftRows = draft.articles.map(function (a) { return space.embed(a.text); });
-    var draftChapters = draft.articles.map(function (a) { return P.chapters.embed(a.chapter); });
+    var cities = P.cities, byId = P.byId, peerArts = P.peerArts, key = P.key, space = P.space, nPeer = peerArts.length;
+    var draftRows = arts.map(function (a) { return space.embed(a.text); });
     var topicOrder = {}, topicLabel = {};
     corpus.topics.forEach(function (t, i) { topicOrder[t[0]] = i; topicLabel[t[0]] = t[1]; });
 
-    // similarity of every draft article to every peer article (text + chapter title)
-    var bm25 = W.scoring === "bm25" ? bm25Of(P) : null;
-    var sims = draftRows.map(function (v, i) {
-      var s = bm25 ? bm25(draft.articles[i].text) : P.index.scores(v), c = P.chapterIndex.scores(draftChapters[i]);
-      if (draft.articles[i].chapter) for (var k = 0; k < s.length; k++) s[k] += W.chapter * c[k];
-      return s;
+    // article likeness (cos) and with the chapter titles' (sims), every draft article × every peer article
+    var cos = [], chap = [], sims = [];
+    arts.forEach(function (a, i) {
+      var c = P.index.scores(draftRows[i]), h = P.chapterIndex.scores(P.chapters.embed(a.chapter)), s = new Float64Array(nPeer);
+      for (var k = 0; k < nPeer; k++) s[k] = c[k] + W.chapter * h[k] * (a.chapter ? 1 : 0);
+      cos.push(c); chap.push(h); sims.push(s);
     });
 
-    var articles = draft.articles.map(function (a, i) {
-      var s = sims[i], order = topK(s, 30);
-      var votes = {}, best = [], seen = {};
+    var draftSents = [], sentOfArticle = {};
+    arts.forEach(function (a, i) {
+      sentences(a.text).forEach(function (x) {
+        (sentOfArticle[i] = sentOfArticle[i] || []).push(draftSents.length);
+        draftSents.push([i, x]);
+      });
+    });
+    var draftSentRows = draftSents.map(function (s) { return space.embed(s[1]); });
+    var draftSentIndex = new Index(draftSentRows);
+    function citySentenceIndex(city) {  // a city's sentences, in article order, as one Index (kept)
+      var got = P.cityIndex[city];
+      if (!got) {
+        var rows = [];
+        P.cityCols[city].forEach(function (k) { rows = rows.concat(peerSentences(k)[1]); });
+        got = P.cityIndex[city] = new Index(rows);
+      }
+      return got;
+    }
+    function peerSentences(k) {
+      var got = P.sents[k];
+      if (!got) {
+        var ss = sentences(peerArts[k].text);
+        got = P.sents[k] = [ss, ss.map(function (x) { return space.embed(x); })];
+      }
+      return got;
+    }
+
+    function articleFeatures(i, k, c, margin, chapter) {
+      var mine = sentOfArticle[i] || [], their = peerSentences(k);
+      if (!mine.length || !their[0].length) return [c, c, verbatim(arts[i].text, peerArts[k].text), margin, chapter];
+      var best = -Infinity, bq = 0, bt = 0;
+      mine.forEach(function (q, qi) {
+        their[1].forEach(function (r, ti) { var d = dot(draftSentRows[q], r); if (d > best) { best = d; bq = qi; bt = ti; } });
+      });
+      return [c, best, verbatim(draftSents[mine[bq]][1], their[0][bt]), margin, chapter];
+    }
+
+    // -- each draft article: topics voted by its curated neighbours, counterparts per peer city, leveled
+    var back = new Int32Array(nPeer).fill(-1);
+    for (var k = 0; k < nPeer; k++) {
+      var bv = -Infinity;
+      for (var i = 0; i < arts.length; i++) if (sims[i][k] > bv) { bv = sims[i][k]; back[k] = i; }
+    }
+    var pmap = new Map();  // P(same provision) of every (draft article, peer article) looked at: key i * nPeer + k
+    var articles = arts.map(function (a, i) {
+      var s = sims[i], votes = {};
       var voters = topK(s, W.neighbours, function (k) { return peerArts[k].curated; });
       voters.forEach(function (k) {
         peerArts[k].topics.forEach(function (t) { votes[t] = (votes[t] || 0) + Math.pow(Math.max(s[k], 0), W.votePower); });
       });
-      for (var j = 0; j < order.length && best.length < 3; j++) {
-        var p = peerArts[order[j]];
-        if (seen[p.city] || s[order[j]] <= 0) continue;
-        seen[p.city] = true;
-        best.push({ city: p.city, cityName: byId[p.city].name, n: p.n, label: p.label, text: p.text, score: Math.min(1, s[order[j]]) });
-      }
       var top = 0;
       Object.keys(votes).forEach(function (t) { top = Math.max(top, votes[t]); });
-      var topics = Object.keys(votes).filter(function (t) { return votes[t] >= W.tagShare * top && top > 0; })
+      var topics = Object.keys(votes).filter(function (t) { return top > 0 && votes[t] >= W.tagShare * top; })
         .sort(function (x, y) { return votes[y] - votes[x] || topicOrder[x] - topicOrder[y]; });
-      return { n: a.n, label: a.label, text: a.text, topics: topics, topicLabels: topics.map(function (t) { return topicLabel[t] || t; }), peers: best };
+      var found = [];
+      cities.forEach(function (c) {
+        var ranked = P.cityCols[c.id].slice().sort(function (x, y) { return s[y] - s[x] || x - y; });
+        var kept = [];
+        ranked.slice(0, W.candidates).forEach(function (k, rank) {
+          if (s[k] <= 0) return;
+          var other = -Infinity;
+          ranked.forEach(function (j) { if (j !== k && s[j] > other) other = s[j]; });
+          var x = articleFeatures(i, k, cos[i][k], s[k] - (other === -Infinity ? 0 : other), chap[i][k])
+            .concat([rank === 0 ? 1 : 0, back[k] === i ? 1 : 0]);
+          var p = probability(cal.article, x);
+          pmap.set(i * nPeer + k, p);
+          if (features) features.article.push([a.n, c.id, peerArts[k].n, x]);
+          var level = levelOf(cal.article, p);
+          if (level !== NONE) kept.push({ level: level, p: p, k: k });
+        });
+        var same = kept.filter(function (m) { return m.level === SAME; });
+        var shown = same.length ? same : kept.slice().sort(function (x, y) { return y.p - x.p; }).slice(0, 1);
+        shown.forEach(function (m) {
+          var pa = peerArts[m.k];
+          found.push({ city: pa.city, cityName: byId[pa.city].name, n: pa.n, label: pa.label, text: pa.text, level: m.level, p: r6(m.p) });
+        });
+      });
+      found.sort(function (x, y) {
+        return (x.level !== SAME) - (y.level !== SAME) || y.p - x.p || cmpStr(x.city, y.city) || x.n - y.n;
+      });
+      return { n: a.n, label: a.label, text: draft.articles[i].text, topics: topics, topicLabels: topics.map(function (t) { return topicLabel[t] || t; }), peers: found };
     });
 
-    // sentences of the draft, embedded once; the peers' sentences on demand
-    var draftSents = [];
-    draft.articles.forEach(function (a, i) { sentences(a.text).forEach(function (x) { draftSents.push([i, x, space.embed(x)]); }); });
-    var peerSents = P.sents;
-    function sentsOf(city) {
-      if (!peerSents[city]) {
-        peerSents[city] = [];
-        byId[city].articles.forEach(function (a) { sentences(a[3]).forEach(function (x) { peerSents[city].push([a[0], x, space.embed(x)]); }); });
-      }
-      return peerSents[city];
-    }
-    // 0.5 × best + 0.5 × mean likeness of each sentence to the quotes, through an inverted index
-    function sentenceScores(idx, quoteVecs) {
-      var mx = new Float64Array(idx.size).fill(-1), sum = new Float64Array(idx.size);
-      quoteVecs.forEach(function (q) {
-        var s = idx.scores(q);
-        for (var k = 0; k < s.length; k++) { if (s[k] > mx[k]) mx[k] = s[k]; sum[k] += s[k]; }
-      });
-      var out = new Float64Array(idx.size);
-      if (quoteVecs.length) for (var k = 0; k < out.length; k++) out[k] = 0.5 * mx[k] + 0.5 * sum[k] / quoteVecs.length;
-      return out;
-    }
-    var draftSentIndex = new Index(draftSents.map(function (s) { return s[2]; }));
-    var peerSentIndex = P.sentIndex;
-    function sentIndexOf(city) {
-      if (!peerSentIndex[city]) peerSentIndex[city] = new Index(sentsOf(city).map(function (s) { return s[2]; }));
-      return peerSentIndex[city];
-    }
-
+    // -- each comparison attribute: where the draft states it, how sure, and the gaps ------------------
     var attrs = [];
     corpus.attrs.forEach(function (attr) {
       var answered = peerIds.filter(function (p) { return attr.cells[p]; });
       var regulating = answered.filter(function (p) { return attr.cells[p][0] === "有规定"; });
       var peersOut = cities.map(function (c) {
         var cell = attr.cells[c.id];
-        return { city: c.id, cityName: c.name, status: cell ? cell[0] : null, value: cell ? cell[2] : null, article: cell && cell[1].length ? cell[1][0][0] : null };
+        return { city: c.id, cityName: c.name, status: cell ? cell[0] : null, value: cell ? cell[2] : null, article: cell && cell[1].length ? cell[1][0][0] : null, quote: cell && cell[1].length ? cell[1][0][1] : null };
       });
-      var row = { id: attr.id, topic: attr.topic, topicLabel: topicLabel[attr.topic], label: attr.label, unit: attr.unit, peers: peersOut, regulating: regulating.length, answered: answered.length, draft: null };
+      var row = { id: attr.id, topic: attr.topic, topicLabel: topicLabel[attr.topic], label: attr.label, unit: attr.unit, peers: peersOut, regulating: regulating.length, answered: answered.length, level: NONE, p: 0, draft: null };
       attrs.push(row);
-      if (!regulating.length || !draft.articles.length) return;
+      if (!regulating.length || !arts.length) return;
       var cited = [];
-      regulating.forEach(function (p) { attr.cells[p][1].forEach(function (q) { cited.push([p, q[0], q[1]]); }); });
-      var quoteVecs = cited.map(function (c) { return space.embed(c[2]); });
-      var sentScore = sentenceScores(draftSentIndex, quoteVecs);
+      regulating.forEach(function (p) { attr.cells[p][1].forEach(function (q) { cited.push([p, q[0], nfkc(q[1])]); }); });
+      var quoteRows = cited.map(function (c) { return space.embed(c[2]); });
+      var sentScore = sentenceScores(draftSentIndex, quoteRows);
       var bestSent = {};
-      draftSents.forEach(function (s, k) { if (!bestSent[s[0]] || sentScore[k] > bestSent[s[0]][0]) bestSent[s[0]] = [sentScore[k], s[1]]; });
+      draftSents.forEach(function (s, idx) { if (!bestSent[s[0]] || sentScore[idx] > bestSent[s[0]][0]) bestSent[s[0]] = [sentScore[idx], idx]; });
       var citedRows = cited.map(function (c) { return key[c[0] + "." + c[1]]; }).filter(function (k) { return k !== undefined; });
-      var labelVec = space.embed(attr.label + " " + attr.desc);
-      var ranking = draft.articles.map(function (a, i) {
+      var labelRow = space.embed(nfkc(attr.label + " " + attr.desc));
+      var labelScores = draftRows.map(function (r) { return dot(r, labelRow); });
+      var ranking = arts.map(function (a, i) {
         var art = 0;
         citedRows.forEach(function (k) { art += sims[i][k]; });
         art = citedRows.length ? art / citedRows.length : 0;
-        var bs = bestSent[i] || [0, ""];
-        return { i: i, sentence: bs[1], score: W.article * art + bs[0] + W.label * dot(draftRows[i], labelVec) };
-      }).sort(function (x, y) { return y.score - x.score; });
-      // how alike the peers' own cited sentences are: each peer's best sentence against the others' quotes
-      var typ = P.typical[attr.id];
-      if (typ === undefined) {
-      var typical = [];
-      regulating.forEach(function (p) {
-        var others = cited.filter(function (c) { return c[0] !== p; }).map(function (c, k) { return quoteVecs[cited.indexOf(c)]; });
-        if (!others.length) return;
-        var sc = sentenceScores(sentIndexOf(p), others), mx = 0;
-        sc.forEach(function (x) { mx = Math.max(mx, x); });
-        typical.push(mx);
-      });
-      typ = P.typical[attr.id] = typical.length ? typical.reduce(function (a, b) { return a + b; }, 0) / typical.length : 0;
-      }
-      var top = ranking[0], number = null, sentence = top.sentence, at = top.i;
-      if (attr.unit) {
-        var topSet = new Set(ranking.slice(0, 3).map(function (r) { return r.i; }));
-        var stating = [];
-        draftSents.forEach(function (s, k) {
-          if (topSet.has(s[0]) && quantities(s[1], quantityTable).some(function (q) { return q[1] === attr.unit; })) stating.push([sentScore[k], s[0], s[1]]);
+        var bs = bestSent[i] ? bestSent[i][0] : 0;
+        return { score: W.article * art + bs + W.label * labelScores[i], i: i, art: art };
+      }).sort(function (x, y) { return y.score - x.score || x.i - y.i; });
+      var typical = P.typical[attr.id];
+      if (typical === undefined) {
+        var scores = [];
+        regulating.forEach(function (p) {
+          var others = [];
+          cited.forEach(function (c, k) { if (c[0] !== p) others.push(quoteRows[k]); });
+          if (!others.length) return;
+          var index = citySentenceIndex(p);
+          if (!index.size) return;
+          scores.push(maxOf(sentenceScores(index, others)));
         });
-        if (stating.length) {
-          stating.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1]; });
-          if (stating[0][0] >= W.candidateQuantity * typ) {
-            at = stating[0][1]; sentence = stating[0][2];
-            number = quantities(sentence, quantityTable).filter(function (q) { return q[1] === attr.unit; })[0][0];
-          }
-        }
+        typical = P.typical[attr.id] = scores.length ? scores.reduce(function (x, y) { return x + y; }, 0) / scores.length : 0;
       }
-      var maxSent = 0;
-      sentScore.forEach(function (x) { maxSent = Math.max(maxSent, x); });
-      var seen = regulating.length / answered.length >= W.candidatePeers && (number !== null || maxSent >= W.candidate * typ);
+      var share = regulating.length / answered.length, best = null;
+      // do the peers' cited articles have a counterpart in the draft (the article model), and here?
+      var unique = Array.from(new Set(citedRows)).sort(function (x, y) { return x - y; });
+      var citedP = 0;
+      unique.forEach(function (k) {
+        var m = 0;
+        for (var i = 0; i < arts.length; i++) { var v = pmap.get(i * nPeer + k); if (v !== undefined && v > m) m = v; }
+        citedP += m;
+      });
+      citedP = unique.length ? citedP / unique.length : 0;
+      function ownP(i) {
+        var m = 0;
+        unique.forEach(function (k) { var v = pmap.get(i * nPeer + k); if (v !== undefined && v > m) m = v; });
+        return m;
+      }
+      ranking.slice(0, W.ranked).forEach(function (r, rank) {
+        var cand = new Set();
+        if (bestSent[r.i]) cand.add(bestSent[r.i][1]);
+        if (attr.unit) (sentOfArticle[r.i] || []).forEach(function (idx) { if (states(draftSents[idx][1], attr.unit, quantityTable)) cand.add(idx); });
+        Array.from(cand).sort(function (x, y) { return x - y; }).forEach(function (idx) {
+          var text = draftSents[idx][1], verb = 0;
+          cited.forEach(function (c) { verb = Math.max(verb, verbatim(text, c[2])); });
+          var x = [sentScore[idx], typical, verb, r.art, labelScores[r.i], rank === 0 ? 1 : 0, share, attr.unit && states(text, attr.unit, quantityTable) ? 1 : 0, citedP, ownP(r.i)];
+          var p = probability(cal.attribute, x);
+          if (features) features.attribute.push([attr.id, arts[r.i].n, text, x]);
+          if (!best || p > best.p) best = { p: p, i: r.i, idx: idx };
+        });
+      });
+      if (!best) return;
+      var level = levelOf(cal.attribute, best.p), text = draftSents[best.idx][1], number = null;
+      if (level === SAME && attr.unit) {
+        var q = quantities(text, quantityTable).filter(function (v) { return v[1] === attr.unit; });
+        if (q.length) number = q[0][0];
+      }
+      row.level = level;
+      row.p = r6(best.p);
       row.draft = {
-        seen: seen, article: draft.articles[at].n, label: draft.articles[at].label,
-        quote: sentence.replace(/[。；;\s]+$/, ""), number: number, score: Math.round(top.score * 1000) / 1000,
-        ranked: ranking.slice(0, 3).map(function (r) { return draft.articles[r.i].n; })
+        article: arts[best.i].n, label: arts[best.i].label, quote: text.replace(/[。；;\s]+$/u, ""), number: number,
+        ranked: ranking.slice(0, W.ranked).map(function (r) { return arts[r.i].n; })
       };
     });
 
+    var coveredSet = new Set();
+    articles.forEach(function (a) { a.topics.forEach(function (t) { coveredSet.add(t); }); });
+    attrs.forEach(function (r) { if (r.level === SAME) coveredSet.add(r.topic); });
+    var gapRows = attrs.filter(function (r) { return r.answered && r.regulating * 2 > r.answered && r.level === NONE; });
+    gapRows.forEach(function (r) { r.inDraft = coveredSet.has(r.topic); });
+    gapRows.sort(function (x, y) { return (!x.inDraft) - (!y.inDraft) || y.regulating - x.regulating || (topicOrder[x.topic] || 0) - (topicOrder[y.topic] || 0); });
+    var covered = Array.from(coveredSet).sort(function (x, y) { return (topicOrder[x] || 0) - (topicOrder[y] || 0); });
     var topicCounts = corpus.topics.map(function (t) {
       var counts = {};
       cities.forEach(function (c) { counts[c.id] = c.curated ? c.articles.filter(function (a) { return a[4].indexOf(t[0]) >= 0; }).length : null; });
       return { id: t[0], label: t[1], draft: articles.filter(function (a) { return a.topics.indexOf(t[0]) >= 0; }).length, peers: counts };
     });
-    var gaps = attrs.filter(function (r) { return r.answered && r.regulating * 2 > r.answered && !(r.draft && r.draft.seen); })
-      .sort(function (x, y) { return y.regulating - x.regulating || topicOrder[x.topic] - topicOrder[y.topic]; });
-    return { articles: articles, attrs: attrs, topics: topicCounts, gaps: gaps, peers: cities.map(function (c) { return { id: c.id, name: c.name }; }), ms: performance.now() - t0 };
+    var t1 = typeof performance !== "undefined" ? performance.now() : Date.now();
+    return {
+      articles: articles, attrs: attrs, gaps: gapRows.map(function (r) { return r.id; }), gapRows: gapRows, covered: covered,
+      topics: topicCounts, peers: cities.map(function (c) { return { id: c.id, name: c.name }; }), ms: t1 - t0
+    };
   }
 
   // -- leave-one-city-out: a curated city's own text as the draft, that city left out of the peers --
@@ -477,7 +569,7 @@
     var peers = corpus.cities.filter(function (x) { return x.id !== cityId && x.curated; }).map(function (x) { return x.id; });
     var draft = split(draftText(corpus, cityId), table);
     var r = check(draft, corpus, peers, quantityTable);
-    var m = { city: cityId, articles: city.articles.length, split: draft.articles.length, topicOk: 0, topicN: 0, regulated: 0, matched: 0, unregulated: 0, unseen: 0, ms: r.ms };
+    var m = { city: cityId, articles: city.articles.length, split: draft.articles.length, topicOk: 0, topicN: 0, regulated: 0, matched: 0, same: 0, sameRight: 0, falseGaps: 0, unregulated: 0, unseen: 0, gaps: r.gaps.length, ms: r.ms };
     if (draft.articles.length === city.articles.length) {
       r.articles.forEach(function (a, i) {
         var gold = city.articles[i][4];
@@ -493,9 +585,11 @@
         m.regulated++;
         var gold = cell[1].map(function (q) { return q[0]; });
         if (row.draft && gold.indexOf(city.articles[row.draft.ranked[0] - 1][0]) >= 0) m.matched++;
+        if (row.level === SAME) { m.same++; if (gold.indexOf(city.articles[row.draft.article - 1][0]) >= 0) m.sameRight++; }
+        if (r.gaps.indexOf(attr.id) >= 0) m.falseGaps++;
       } else {
         m.unregulated++;
-        if (!(row.draft && row.draft.seen)) m.unseen++;
+        if (row.level === NONE) m.unseen++;
       }
     });
     return m;
@@ -503,7 +597,8 @@
 
   var api = {
     split: split, check: check, prepare: prepare, quantities: quantities, sentences: sentences, cnToInt: cnToInt,
-    draftText: draftText, evaluate: evaluate, weights: W, pyRegExp: pyRegExp
+    draftText: draftText, evaluate: evaluate, weights: W, pyRegExp: pyRegExp, verbatim: verbatim, squeeze: clauseSqueeze,
+    nfkc: nfkc, probability: probability, grams: grams, Space: Space
   };
   global.rbCheck = api;
   if (typeof module === "object" && module && module.exports) module.exports = api;

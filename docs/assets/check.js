@@ -84,6 +84,27 @@
     return p;
   }
 
+  // one counterpart: its city and article, its level in words (no bare score), and the two texts' diff
+  function peerDetails(a, m) {
+    var d = el("details", "rb-check-peer");
+    var s = el("summary");
+    s.appendChild(document.createTextNode(m.cityName + " " + m.label + " "));
+    s.appendChild(el("span", m.level === "对应" ? "rb-level rb-level-same" : "rb-level rb-level-related", m.level));
+    d.appendChild(s);
+    var line = el("p");
+    line.appendChild(link("打开" + m.cityName + m.label, articleUrl(m.city, m.n)));
+    if (window.rbBasket && window.rbBasket.add) {
+      var b = el("button", "rb-check-basket", "加入条文篮");
+      b.type = "button";
+      b.addEventListener("click", function () { window.rbBasket.add(m.city, m.n); b.textContent = "已加入"; });
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(b);
+    }
+    d.appendChild(line);
+    d.appendChild(diffNodes(a.text, m.text));
+    return d;
+  }
+
   function renderArticles() {
     var host = box.querySelector(".rb-check-articles");
     host.textContent = "";
@@ -93,26 +114,20 @@
       sec.appendChild(h);
       sec.appendChild(el("p", "rb-check-draft", a.text));
       sec.appendChild(el("p", "rb-small", "预测主题（机器建议）：" + (a.topicLabels.join("、") || "无")));
-      if (!a.peers.length) sec.appendChild(el("p", null, "同行城市中没有相似条文。"));
-      a.peers.forEach(function (m) {
-        var d = el("details", "rb-check-peer");
-        var s = el("summary");
-        s.appendChild(document.createTextNode(m.cityName + " " + m.label + " "));
-        s.appendChild(el("span", "rb-score", "相似度 " + m.score.toFixed(2)));
-        d.appendChild(s);
-        var line = el("p");
-        line.appendChild(link("打开" + m.cityName + m.label, articleUrl(m.city, m.n)));
-        if (window.rbBasket && window.rbBasket.add) {
-          var b = el("button", "rb-check-basket", "加入条文篮");
-          b.type = "button";
-          b.addEventListener("click", function () { window.rbBasket.add(m.city, m.n); b.textContent = "已加入"; });
-          line.appendChild(document.createTextNode(" "));
-          line.appendChild(b);
-        }
-        d.appendChild(line);
-        d.appendChild(diffNodes(a.text, m.text));
-        sec.appendChild(d);
-      });
+      var same = a.peers.filter(function (m) { return m.level === "对应"; });
+      var related = a.peers.filter(function (m) { return m.level !== "对应"; });
+      if (!same.length) sec.appendChild(el("p", null, "同行城市中没有机器判定为对应的条文。"));
+      same.forEach(function (m) { sec.appendChild(peerDetails(a, m)); });
+      if (related.length) {
+        var rel = el("details", "rb-check-related");
+        rel.appendChild(el("summary", null, "相关条文 " + related.length + " 条（同一主题、另一事项，仅供参考）"));
+        related.forEach(function (m) { rel.appendChild(peerDetails(a, m)); });
+        sec.appendChild(rel);
+      }
+      var named = {};
+      a.peers.forEach(function (m) { named[m.city] = true; });
+      var none = result.peers.filter(function (p) { return !named[p.id]; }).map(function (p) { return p.name; });
+      if (none.length) sec.appendChild(el("p", "rb-small rb-check-none", "无对应：" + none.join("、") + "（机器未找到同一事项的条文）。"));
       host.appendChild(sec);
     });
   }
@@ -140,8 +155,8 @@
 
   function draftCell(r) {
     var td = el("td");
-    if (!r.draft || !r.draft.seen) { td.appendChild(el("strong", null, "草案未见")); td.className = "rb-check-unseen"; return td; }
-    td.appendChild(el("span", "rb-check-machine", "机器建议"));
+    if (!r.draft || r.level === "无对应") { td.appendChild(el("strong", null, "草案未见")); td.className = "rb-check-unseen"; return td; }
+    td.appendChild(el("span", "rb-check-machine", r.level === "对应" ? "机器建议 · 对应" : "机器建议 · 相关，请核对"));
     td.appendChild(document.createTextNode(" " + r.draft.label + (r.draft.number !== null ? "（" + r.draft.number + " " + r.unit + "）" : "") + "："));
     td.appendChild(el("q", null, r.draft.quote));
     return td;
@@ -179,19 +194,48 @@
     host.appendChild(t);
   }
 
-  function renderGaps() {
-    var host = box.querySelector(".rb-check-gaps");
-    host.textContent = "";
-    if (!result.gaps.length) { host.appendChild(el("p", null, "没有多数同行规定而草案未见的比较项。")); return; }
+  // the peers that regulate an attribute, each with its article and cited words
+  function peerList(r) {
+    var ul = el("ul", "rb-check-gappeers");
+    r.peers.forEach(function (p) {
+      if (p.status !== "有规定") return;
+      var li = el("li", null, p.cityName + " ");
+      li.appendChild(link("第" + p.article + "条", articleUrl(p.city, p.article)));
+      li.appendChild(document.createTextNode("：" + p.value + (p.quote ? "。原文：" : "")));
+      if (p.quote) li.appendChild(el("q", null, p.quote));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function gapGroup(host, heading, rows, extra) {
+    host.appendChild(el("h3", null, heading + "（" + rows.length + " 项）"));
+    if (!rows.length) { host.appendChild(el("p", null, "无。")); return; }
     var ol = el("ol", "rb-check-gaplist");
-    result.gaps.forEach(function (r) {
+    rows.forEach(function (r) {
       var li = el("li");
+      li.dataset.attr = r.id;
       li.appendChild(el("strong", null, r.label));
-      var names = r.peers.filter(function (p) { return p.status === "有规定"; }).map(function (p) { return p.cityName; });
-      li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定（" + names.join("、") + "），草案未见。"));
+      li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定。"));
+      if (extra) extra(li, r);
+      li.appendChild(peerList(r));
       ol.appendChild(li);
     });
     host.appendChild(ol);
+  }
+
+  function renderGaps() {
+    var host = box.querySelector(".rb-check-gaps");
+    host.textContent = "";
+    var rows = result.gapRows;
+    host.appendChild(el("p", "rb-small", "“草案未见”只在草案没有任何一句被机器判为对应或相关时列出；判为相关的另列一组，请逐项核对。"));
+    gapGroup(host, "本草案已有章节中，同行普遍规定而草案未见", rows.filter(function (r) { return r.inDraft; }));
+    gapGroup(host, "草案未涉及的主题中，同行普遍规定的事项", rows.filter(function (r) { return !r.inDraft; }));
+    var maybe = result.attrs.filter(function (r) { return r.answered && r.regulating * 2 > r.answered && r.level === "相关"; });
+    gapGroup(host, "草案或已规定、机器把握不足（相关，请核对）", maybe, function (li, r) {
+      li.appendChild(document.createTextNode(" 草案最接近的是" + r.draft.label + "："));
+      li.appendChild(el("q", null, r.draft.quote));
+    });
   }
 
   function run(resplit) {
@@ -219,19 +263,24 @@
       { text: "对标城市：" + names + "。检查日期：" + date + "。", kind: "body" },
       { text: "草案一栏的条文对应和数字为机器建议，须核对；同行取值引自市政府工作规则汇编的比较表。", kind: "body" }
     ] }];
-    sections.push({ heading: "多数同行规定、草案未见", paragraphs: result.gaps.length ? result.gaps.map(function (r) {
-      return { text: r.label + "（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定，草案未见。", kind: "body" };
-    }) : [{ text: "无。", kind: "body" }] });
+    function gapText(r) {
+      var cites = r.peers.filter(function (p) { return p.status === "有规定"; }).map(function (p) { return p.cityName + "第" + p.article + "条"; }).join("、");
+      return { text: r.label + "（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定（" + cites + "），草案未见。", kind: "body" };
+    }
+    [["本草案已有章节中，同行普遍规定而草案未见", true], ["草案未涉及的主题中，同行普遍规定的事项", false]].forEach(function (g) {
+      var rows = result.gapRows.filter(function (r) { return r.inDraft === g[1]; });
+      sections.push({ heading: g[0], paragraphs: rows.length ? rows.map(gapText) : [{ text: "无。", kind: "body" }] });
+    });
     sections.push({ heading: "比较项对照", paragraphs: result.attrs.filter(function (r) { return r.answered; }).map(function (r) {
       var vals = r.peers.filter(function (p) { return p.status; }).map(function (p) { return p.cityName + "：" + (p.status === "有规定" ? p.value + "（第" + p.article + "条）" : "未规定"); }).join("；");
-      var d = r.draft && r.draft.seen ? "机器建议 " + r.draft.label + "：" + r.draft.quote : "草案未见";
+      var d = r.draft && r.level !== "无对应" ? "机器建议（" + r.level + "） " + r.draft.label + "：" + r.draft.quote : "草案未见";
       return { text: r.label + " — " + vals + "。草案：" + d, kind: "body" };
     }) });
     result.articles.forEach(function (a) {
       var paras = [{ text: a.label + "　" + a.text, kind: "body" }];
       a.peers.forEach(function (m) {
         var c = corpus.cities.filter(function (x) { return x.id === m.city; })[0];
-        paras.push({ text: m.text, kind: "clause", cite: c.name + "《" + c.title + "》" + (c.doc ? "（" + c.doc + "）" : "") + m.label + "，相似度 " + m.score.toFixed(2), url: abs(m.city, m.n) });
+        paras.push({ text: m.text, kind: "clause", cite: c.name + "《" + c.title + "》" + (c.doc ? "（" + c.doc + "）" : "") + m.label + "，机器判定：" + m.level, url: abs(m.city, m.n) });
       });
       sections.push({ heading: "草案" + a.label, paragraphs: paras });
     });

@@ -250,6 +250,73 @@ def weight_cases() -> list[dict[str, Any]]:
     ]
 
 
+def compact_check(result: dict[str, Any]) -> dict[str, Any]:
+    """What both engines must agree on in a check (rulebook/analysis/draft_match.py check()): topics and
+    leveled counterparts per draft article, level and answer per attribute, the gaps in order."""
+    return {
+        "articles": [
+            {"n": a["n"], "topics": a["topics"], "peers": [[m["city"], m["n"], m["level"], m["p"]] for m in a["peers"]]}
+            for a in result["articles"]
+        ],
+        "attrs": [
+            [
+                r["id"],
+                r["level"],
+                r["p"],
+                r["draft"] and [r["draft"]["article"], r["draft"]["quote"], r["draft"]["number"]],
+            ]
+            for r in result["attrs"]
+        ],
+        "gaps": result["gaps"],
+        "covered": result["covered"],
+    }
+
+
+def _drafts(corpus: dict[str, Any]) -> Iterator[tuple[str, list[str], list[dict[str, Any]]]]:
+    """(name, peers, draft articles): each curated city against the others; edited forms of one city's text
+    (full-width digits and spaces, half of it, its articles reversed) against all five; a short hand-written
+    draft (tests/fixtures/drafts/)."""
+    ids = [c["id"] for c in corpus["cities"]]
+    curated = [c["id"] for c in corpus["cities"] if c["curated"]]
+
+    def arts(city: str) -> list[dict[str, Any]]:
+        c = next(x for x in corpus["cities"] if x["id"] == city)
+        return [{"n": a[0], "label": a[1], "chapter": a[2], "text": a[3]} for a in c["articles"]]
+
+    for city in curated:
+        yield f"{city} against the other curated cities", [c for c in curated if c != city], arts(city)
+    first = arts(ids[0])
+    wide = str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")
+    yield "full-width digits and spaces", ids[1:], [dict(a, text=a["text"].translate(wide)) for a in first]
+    yield "first half", ids[1:], first[: len(first) // 2]
+    rev = [dict(a, n=i + 1) for i, a in enumerate(reversed(first))]
+    yield "articles reversed", ids[1:], rev
+    for path in sorted((FIXTURES / "drafts").glob("*.txt")):
+        city = _import(path.read_bytes(), _rules())
+        draft = [
+            {"n": a.n, "label": article_number(a), "chapter": ch.title or "", "text": a.text()}
+            for ch in city.chapters
+            for a in ch.articles
+        ]
+        yield f"draft {path.name}", ids, draft
+
+
+def check_cases() -> dict[str, Any]:
+    """The check of several drafts by rulebook/analysis/draft_match.py, with the corpus and calibration the
+    site writes for the browser (rulebook/views/draft_check.py)."""
+    from rulebook.analysis.draft_match import Draft, check
+    from rulebook.data.load import load_rulebook
+    from rulebook.views.draft_check import calibration_json, corpus
+
+    book = load_rulebook(LAYOUT.root)
+    data = corpus(book)
+    cases = []
+    for name, peers, draft in _drafts(data):
+        out = compact_check(check(data, peers, Draft(draft)))
+        cases.append({"name": name, "input": {"peers": peers, "articles": draft}, "output": out})
+    return {"corpus": data, "calibration": json.loads(calibration_json()), "cases": cases}
+
+
 def tables() -> dict[str, Any]:
     """The tables the build writes for the browser: the structure patterns and the quantity rules."""
     script = segment.patterns_js()
@@ -272,6 +339,7 @@ def write_cases(out_dir: Path) -> list[Path]:
         "split.json": split_cases(),
         "fnv1a.json": hash_cases(cities),
         "term_weights.json": weight_cases(),
+        "check.json": check_cases(),
     }
     written = []
     for name, data in files.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from rulebook.analysis.draft_match import CALIBRATION
 from rulebook.data.load import Rulebook
 from rulebook.model.numerals import article_number
 from rulebook.model.quantity import rules_json
@@ -68,11 +69,16 @@ def corpus(book: Rulebook) -> dict[str, object]:
     return {"cities": cities, "topics": [[t.id, t.label] for t in book.topics()], "attrs": attrs}
 
 
+def calibration_json() -> str:
+    """The fitted models of rulebook/analysis/draft_match.py, for the browser's twin."""
+    return json.dumps(json.loads(CALIBRATION.read_text(encoding="utf-8")), ensure_ascii=False, separators=(",", ":"))
+
+
 def check_files(book: Rulebook) -> dict[str, str]:
     """The scripts 对标检查 loads with its page (before any check runs), by site path."""
     data = json.dumps(corpus(book), ensure_ascii=False, separators=(",", ":"))
     return {
-        CORPUS_JS: f"window.rbCheckCorpus = {data};\n",
+        CORPUS_JS: f"window.rbCheckCorpus = {data};\nwindow.rbCheckCalibration = {calibration_json()};\n",
         PATTERNS_JS: patterns_js() + f"window.rbQuantityRules = {rules_json()};\n",
     }
 

@@ -41,3 +41,26 @@ test("split: rbCheck.split with the segment table, on every text the importer ac
     (c) => c.name,
   );
 });
+
+// The check itself (rulebook/analysis/draft_match.py check()): topics and leveled counterparts per draft
+// article, level, probability and answer per attribute, and the gaps in their order — for each curated city
+// against the others, edited forms of one text (full-width, half, reversed) and a hand-written draft.
+test("check: rbCheck.check gives the Python engine's answers", (t) => {
+  const data = cases("check.json");
+  parity(
+    t,
+    data.cases,
+    (input) => {
+      const r = check.check({ articles: input.articles }, data.corpus, input.peers, tables.quantity, data.calibration);
+      return {
+        articles: r.articles.map((a) => ({ n: a.n, topics: a.topics, peers: a.peers.map((m) => [m.city, m.n, m.level, m.p]) })),
+        attrs: r.attrs.map((x) => [x.id, x.level, x.p, x.draft && [x.draft.article, x.draft.quote, x.draft.number]]),
+        gaps: r.gaps,
+        covered: r.covered,
+      };
+    },
+    (c) => c.output,
+    (c) => c.name,
+    1,
+  );
+});
