@@ -212,7 +212,10 @@
 
     // -- rows, in the draft's order; a deleted article where it stood among the anchored rows ---------
     function joined(list, idx) { return idx.map(function (k) { return list[k].text; }).join("\n"); }
-    function labels(list, idx) { return idx.map(function (k) { return list[k].label; }).join("、"); }
+    // 第八条、第九条; 八、九、 (a label that ends in 、 needs no separator)
+    function labels(list, idx) {
+      return idx.map(function (k) { return list[k].label; }).reduce(function (s, l) { return !s ? l : s + (/、$/.test(s) ? "" : "、") + l; }, "");
+    }
     function row(kind, oi, ni) {
       var oldText = oi.length ? joined(olds, oi) : null, newText = ni.length ? joined(news, ni) : null;
       var same = oldText !== null && newText !== null && norm(oldText) === norm(newText);
