@@ -17,7 +17,8 @@ CASES = json.loads((ROOT / "tests/fixtures/revise_cases.json").read_text(encodin
 RECIPE = ROOT / "tests/js/revise-recipe.js"
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-pytestmark = pytest.mark.browser
+OLD_TEXT = "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的工作。\n第三条 常务会议每月召开两次。"
+NEW_TEXT = "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的全面工作。\n第三条 常务会议每月召开一次。"
 
 
 def _open(browser, url: str):
@@ -63,6 +64,7 @@ def test_the_page_is_a_registry_kind():
     assert kind.pages(None)[0].url == "drafting/revise/"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("case", CASES["revisions"], ids=[c["city"] for c in CASES["revisions"]])
 def test_known_edits_come_back_row_by_row_without_a_request(browser, site_url, case):
     page = _open(browser, site_url + "drafting/revise/")
@@ -83,6 +85,7 @@ def test_known_edits_come_back_row_by_row_without_a_request(browser, site_url, c
     assert page.console_errors == []
 
 
+@pytest.mark.browser
 def test_an_unrelated_text_pairs_with_almost_nothing(browser, site_url):
     u = CASES["unrelated"]
     page = _open(browser, site_url + "drafting/revise/")
@@ -96,6 +99,7 @@ def test_an_unrelated_text_pairs_with_almost_nothing(browser, site_url):
     assert len(paired) / len(kinds) <= u["max_paired_share"], kinds
 
 
+@pytest.mark.browser
 def test_eighty_articles_against_eighty_in_under_half_a_second(browser, site_url):
     page = _open(browser, site_url + "drafting/revise/")
     texts = page.evaluate(
@@ -126,10 +130,11 @@ def test_eighty_articles_against_eighty_in_under_half_a_second(browser, site_url
     print(f"80 x 80 articles: split, paired and the table drawn in {ms:.0f} ms")
 
 
+@pytest.mark.browser
 def test_merge_corrects_the_split_and_notes_stay_in_the_browser(browser, site_url):
     page = _open(browser, site_url + "drafting/revise/")
-    page.fill("#rb-revise-old", "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的工作。\n第三条 常务会议每月召开两次。")
-    page.fill("#rb-revise-new", "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的全面工作。\n第三条 常务会议每月召开一次。")
+    page.fill("#rb-revise-old", OLD_TEXT)
+    page.fill("#rb-revise-new", NEW_TEXT)
     page.click(".rb-revise-run")
     page.wait_for_selector(".rb-revise-row")
     assert page.locator(".rb-revise-row").count() == 3
@@ -139,8 +144,8 @@ def test_merge_corrects_the_split_and_notes_stay_in_the_browser(browser, site_ur
     note.fill("根据实际调整会议频次。")
     page.reload()
     page.wait_for_selector(".rb-revise")
-    page.fill("#rb-revise-old", "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的工作。\n第三条 常务会议每月召开两次。")
-    page.fill("#rb-revise-new", "第一条 市政府实行市长负责制。\n第二条 市长领导市政府的全面工作。\n第三条 常务会议每月召开一次。")
+    page.fill("#rb-revise-old", OLD_TEXT)
+    page.fill("#rb-revise-new", NEW_TEXT)
     page.click(".rb-revise-run")
     page.wait_for_selector(".rb-revise-row")
     page.click('button[aria-label="修订草案第二条并入上一条"]')
@@ -148,6 +153,7 @@ def test_merge_corrects_the_split_and_notes_stay_in_the_browser(browser, site_ur
     assert "根据实际调整会议频次。" in values
 
 
+@pytest.mark.browser
 def test_exports_read_back_as_the_table_says(browser, site_url, tmp_path):
     docx = pytest.importorskip("docx")
     openpyxl = pytest.importorskip("openpyxl")
@@ -179,7 +185,7 @@ def test_exports_read_back_as_the_table_says(browser, site_url, tmp_path):
     fonts = {r.element.rPr.rFonts.get(f"{W_NS}eastAsia") for r in table.rows[0].cells[0].paragraphs[0].runs}
     assert fonts == {"黑体"}
     for k, r in enumerate(rows):
-        old, new, note = table.rows[k + 1].cells
+        old, new, _ = table.rows[k + 1].cells
         struck = "".join(run.text for p in old.paragraphs for run in p.runs if run.font.strike)
         under = "".join(run.text for p in new.paragraphs for run in p.runs if run.font.underline)
         want_struck = "".join(t for op, t in (r["diff"] or []) if op == -1).replace("\n", "")
