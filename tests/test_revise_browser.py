@@ -86,6 +86,21 @@ def test_known_edits_come_back_row_by_row_without_a_request(browser, site_url, c
 
 
 @pytest.mark.browser
+def test_axe_on_the_filled_table(browser, site_url):
+    # tests/test_accessibility.py checks the empty form; the table, its diff marks and note cells here
+    page = _open(browser, site_url + "drafting/revise/")
+    _revise(page, "jixi", CASES["revisions"][0]["recipe"])
+    page.add_script_tag(content=(ROOT / "node_modules/axe-core/axe.min.js").read_text(encoding="utf-8"))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']}: {v['nodes'][0]['html'][:120]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.browser
 def test_an_unrelated_text_pairs_with_almost_nothing(browser, site_url):
     u = CASES["unrelated"]
     page = _open(browser, site_url + "drafting/revise/")

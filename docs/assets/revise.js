@@ -76,6 +76,8 @@
     if (text) all[noteKey(r)] = text; else delete all[noteKey(r)];
     try { localStorage.setItem(NOTES, JSON.stringify(all)); } catch (e) { /* private mode: this page only */ }
   }
+  // 第三条 / 三、 -> 3 (the two numbering styles name the same place)
+  function number(label) { var m = /^第?(.+?)[条、]$/.exec(label || ""); return m ? window.rbCommon.cnToInt(m[1]) : NaN; }
   // The machine's own description of a row, used where no note was written.
   function describe(r) {
     if (r.kind === "移动") return "由" + r.oldLabel + "移至" + r.newLabel + (r.diff ? "，并修改" : "");
@@ -83,7 +85,7 @@
     if (r.kind === "合并") return r.oldLabel + "合并为" + r.newLabel;
     if (r.kind === "新增") return "新增条款";
     if (r.kind === "删除") return "删除条款";
-    if (r.kind === "未改") return r.oldLabel === r.newLabel ? "未修改" : "未修改（条次调整）";
+    if (r.kind === "未改") return number(r.oldLabel) === number(r.newLabel) ? "未修改" : "未修改（条次调整）";
     return "修改";
   }
   function noteOf(r) { return notes()[noteKey(r)] || ""; }
