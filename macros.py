@@ -5,7 +5,18 @@ from __future__ import annotations
 from rulebook.build import context, pages
 from rulebook.data.load import Rulebook
 from rulebook.model.schema import ChainType
-from rulebook.views import article_grid, basket, chains, draft_check, exports, legal_basis, render, similar, topics
+from rulebook.views import (
+    article_grid,
+    basket,
+    chains,
+    draft_check,
+    exports,
+    legal_basis,
+    render,
+    revise,
+    similar,
+    topics,
+)
 from rulebook.views.links import Links, root_prefix
 
 
@@ -99,6 +110,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def check_page() -> str:
         """The 对标检查 page: a draft checked against the peer cities, in the reader's browser."""
         return draft_check.check_page(book(), links())
+
+    @env.macro
+    def revise_page() -> str:
+        """The 修订对照 page: a current text against its revision draft, in the reader's browser."""
+        return revise.revise_page(book(), links())
 
     @env.macro
     def data_page() -> str:

@@ -166,6 +166,10 @@ KINDS: list[PageKind] = [
     PageKind("drafting", None, _static("drafting/index.md", "起草助手")),
     # 对标检查 runs in the reader's browser on a draft: nothing of it is worth searching or printing.
     PageKind("check", None, _static("check/index.md", "对标检查"), macro="check_page", searched=False, hide=("toc",)),
+    # 修订对照 (起草助手): a rule's current text against its revision draft, in the reader's browser.
+    PageKind(
+        "revise", None, _static("drafting/revise.md", "修订对照"), macro="revise_page", searched=False, hide=("toc",)
+    ),
     PageKind("data", None, _static("data/index.md", "数据下载")),
     # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
     PageKind("about", None, _static("about.md", "关于本站")),

@@ -21,6 +21,7 @@ VENDOR = {
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
     "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
     "assets/vendor/docx.js": "node_modules/docx/dist/index.iife.js",
+    "assets/vendor/exceljs.min.js": "node_modules/exceljs/dist/exceljs.bare.min.js",
 }
 # CommonJS files (module.exports) wrapped so a plain <script> defines the global instead of throwing.
 VENDOR_COMMONJS = {

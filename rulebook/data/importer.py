@@ -930,7 +930,9 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         issued=found.issued,
         status=md.status,
         status_note=md.status_note,
-        supersedes=found.supersedes,
+        status_as_of=md.status_as_of,
+        # an editor's `replaces` only adds what the text's own "…同时废止" does not already name
+        supersedes=found.supersedes + ([md.replaces] if md.replaces and md.replaces not in found.supersedes else []),
         references=found.references,
         source=inp.source,
         notice=pre.value.notice,

@@ -298,6 +298,7 @@ class City(Strict):
     issued: str | None = Field(default=None, pattern=DATE_RE)
     status: Status
     status_note: str | None = None
+    status_as_of: str | None = Field(default=None, pattern=DATE_RE)
     supersedes: list[Superseded] = []
     references: list[Reference] = []
     source: Source
@@ -361,6 +362,12 @@ class InputMetadata(Strict):
     issued: str | None = Field(default=None, pattern=DATE_RE)
     status: Status = Status.unverified
     status_note: str | None = None
+    status_as_of: str | None = Field(
+        default=None, pattern=DATE_RE, description="the date the status was checked (现行有效 as of when)"
+    )
+    replaces: Superseded | None = Field(
+        default=None, description="the earlier text this one replaces, when the text itself does not say"
+    )
     complete_confirmed: str | None = Field(
         default=None,
         min_length=1,
