@@ -242,6 +242,13 @@ def _imp(text: str, corrections: list | None = None):
     return import_city(raw, CityInput.model_validate(data), RULES)
 
 
+def ROUTE(n: int, what: str = "") -> str:  # noqa: N802 - reads as the constant it stands for
+    return (
+        f"if the source reads so faithfully, add a source_fixes entry for line {n} to the input file "
+        f"(line: {n}, find, replace, reason){what}; if the capture itself is damaged, capture the page again"
+    )
+
+
 BASE = "某县人民政府工作规则\n\n第一章 总则\n\n第一条 为规范工作，制定本规则。\n\n第二条 县政府实行县长负责制。\n"
 
 
@@ -270,7 +277,9 @@ def test_artefact_positions_are_recorded_in_the_clean_text():
 def test_out_of_sequence_chapter_heading_fails_naming_the_line():
     with pytest.raises(ImportFailed) as e:
         _imp(BASE.replace("第二条", "第三章 附则\n\n第二条"))
-    assert e.value.errors == ["line 7: chapter heading “第三章 附则” out of sequence (expected chapter 2)"]
+    [err] = e.value.errors
+    assert err.startswith("line 7: chapter heading “第三章 附则” out of sequence (expected chapter 2); ")
+    assert "source_fixes entry for line 7" in err
 
 
 def test_manual_corrections_keep_their_own_records():
@@ -367,8 +376,9 @@ def test_chapters_numbered_yi_over_tiao_articles():
 def test_a_one_line_capture_fails_naming_the_line():
     assert _fail("one_line.txt") == [
         "structure: no line starts with an article label, but line 3 “第一章 总则 第一条 为规范市政…” hold(s) 第一条 "
-        "inside the line: headings and articles run together on one line; the capture lost its line breaks — "
-        "re-capture the page with one heading or article per line"
+        "inside the line: headings and articles run together on one line (the capture lost its line breaks); add "
+        "source_fixes entries that break line 3 before each heading and article (replace with a \\n), or capture "
+        "the page again with one heading or article per line"
     ]
 
 
@@ -377,7 +387,7 @@ def test_articles_run_together_under_their_own_headings_fail():
         _imp("某县人民政府工作规则\n\n第一章 总则\n\n第一条 为规范工作，制定本规则。第二条 县政府实行县长负责制。\n")
     assert e.value.errors == [
         "line 5: articles run together on one line: 第二条 starts inside it (at “。第二条县政府实行县长负”); the "
-        "capture lost its line breaks — re-capture the page with one article per line"
+        "capture lost its line breaks: " + ROUTE(5, " that breaks the line before 第二条 (replace with a \\n)")
     ]
 
 
@@ -447,8 +457,9 @@ def test_mixed_numbering_styles_fail_naming_the_lines():
     errors = _fail("mixed_styles.txt")
     assert errors[0] == (
         "structure: 3 lines start with X、 labels but 2 with 第X条 labels: line 5 “第一条 为规范县政府工作，制定本…”, "
-        "line 13 “第二条 本规则自印发之日起施行。”; the numbering is doubtful (headings? items? two texts?): check the "
-        "capture"
+        "line 13 “第二条 本规则自印发之日起施行。”; the numbering is doubtful (headings? items? two texts?): if they "
+        "are items of the articles, write them as （一）… with source_fixes entries; if two texts were captured "
+        "together, capture the page again"
     )
 
 
@@ -459,7 +470,7 @@ def test_an_article_twenty_times_the_median_fails():
         _imp(text)
     assert e.value.errors == [
         "art_7: 第七条 (line 17) has 1650 characters, 275× the median article: line breaks between articles or "
-        "chapters may be lost"
+        "chapters may be lost; " + ROUTE(17)
     ]
 
 
@@ -484,7 +495,7 @@ def test_every_bad_correction_is_reported_at_once():
 def test_a_chapter_without_articles_fails():
     with pytest.raises(ImportFailed) as e:
         _imp(BASE.replace("第二条", "第二章 会议\n\n第三章 附则\n\n第二条"))
-    assert e.value.errors == ["line 7: 第二章 会议: chapter without articles"]
+    assert e.value.errors == ["line 7: 第二章 会议: chapter without articles; " + ROUTE(7)]
 
 
 def test_the_report_shows_page_breaks_and_the_lines_after_the_last_article():
@@ -547,7 +558,8 @@ def test_structure_and_title_errors_come_together():
     with pytest.raises(ImportFailed) as e:
         _imp("第一章 总则\n\n第一条 为规范工作，制定本规则。\n\n第三条 县政府实行县长负责制。\n")
     assert e.value.errors == [
-        "line 5: label 第三条 out of sequence (expected article 2): “第三条 县政府实行县长负责制。”",
+        "line 5: label 第三条 out of sequence (expected article 2): “第三条 县政府实行县长负责制。”; "
+        + ROUTE(5, " that corrects the label (or joins a cross-reference to the line before)"),
         "title: no title found (no line ending in 工作规则 before the first chapter) and metadata.title not set",
     ]
 

@@ -12,6 +12,7 @@ so the editor sees every error at once; warnings and info go to the printed revi
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import statistics
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from rulebook.data.lines import SENTENCE_PUNCT, Line, classify, heading_like, normalize_spaces, script
 from rulebook.model.numerals import cn_to_int, parse_date
 from rulebook.model.schema import (
     Adoption,
@@ -43,13 +45,15 @@ from rulebook.model.segment import (
     INLINE_CHAPTER_RE,
     INLINE_LABEL_RE,
     NUM,
-    SECTION_RE,
+    REFERENCE_RE,
     SPACES,
+    normalize,
 )
 
 # Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/model/segment.py.
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
-ITEM_RE = re.compile(rf"^(?:(?P<marker>[-*•]\s+))?(?P<label>[（(]{NUM}[）)])\s*(?P<text>.*)$")
+# A paragraph (or line) this long repeated in one article is a capture glitch, not the text.
+DUP_MIN = 8
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.
 TERMINAL = tuple("。；;：:！!？?…”’」』")
 # The document itself must end a sentence: a last line ending in “：” or “；” was cut off.
@@ -173,6 +177,7 @@ class Structure:
     style: str  # article numbering: 第X条 or X、
     chapters: str | None  # chapter headings: 第X章, X、 (一、总则 over 第X条 articles) or None
     start: int  # index of the line where the rules begin
+    script: str = "cn"  # the article labels' numerals (cn: 一、 / arabic: 1、); the other script marks items
 
 
 @dataclass
@@ -193,6 +198,7 @@ class Body:
     chapters: list[_Chap]
     art_fixes: dict[int, list[Correction]]
     tail_heading: str | None  # a heading the source stops right after
+    appendix_start: int = 0  # index of the line where appendices begin (the stage's end if none)
 
 
 @dataclass
@@ -304,11 +310,6 @@ def _title_like(line: str) -> bool:
     return line.endswith("工作规则") and not line.startswith("《")
 
 
-def _heading_like(text: str) -> bool:
-    """一、总则 — short, no sentence punctuation: a heading, not an article."""
-    return 0 < len(text) <= HEADING_MAX and not re.search(r"[，,。；;：:！!？?]", text)
-
-
 def _iso(date_text: str | None) -> str | None:
     return parse_date(date_text) if date_text else None
 
@@ -360,34 +361,48 @@ def decode(raw: bytes, inp: CityInput) -> Stage[list[str]]:
 
 
 def detect_structure(lines: list[str]) -> Stage[Structure]:
-    """Decide the numbering from counts over the whole text, not from the first line that matches."""
+    """Decide the numbering from counts over the whole text, not from the first line that matches.
+
+    Lines are matched in their normalised form (第１条, 第 一 条, 第一條 read as 第一条); an X、 label in the
+    other numerals (1、 among 一、 articles) is an item, not an article."""
     report = Report()
     bare = [_bare(x) for x in lines]
+    norm = [normalize(x) for x in bare]
     found: dict[str, list[tuple[int, int]]] = {name: [] for name in ARTICLE_RES}
+    by_script: dict[str, list[tuple[int, int]]] = {"cn": [], "arabic": []}
     chapters: list[tuple[int, int]] = []
-    for i, s in enumerate(bare):
-        if m := CHAPTER_RE.match(s):
+    for i, s in enumerate(norm):
+        if (m := CHAPTER_RE.match(s)) and not REFERENCE_RE.match(s[m.start(2) :]):
             chapters.append((i, cn_to_int(m.group(1))))
-        for name, rx in ARTICLE_RES.items():
-            if m := rx.match(s):
-                found[name].append((i, cn_to_int(m.group(2))))
+        if m := ARTICLE_RES["第X条"].match(s):
+            found["第X条"].append((i, cn_to_int(m.group(2))))
+        if m := ARTICLE_RES["X、"].match(s):
+            by_script[script(m.group(2))].append((i, cn_to_int(m.group(2))))
+    dun_script = "cn" if len(_run(by_script["cn"])) >= len(_run(by_script["arabic"])) else "arabic"
+    found["X、"] = by_script[dun_script]
     runs = {name: _run(found[name]) for name in found}
     tiao, dun = runs["第X条"], runs["X、"]
     if not tiao and not dun:
-        inline = [i for i, x in enumerate(bare) if INLINE_FIRST_RE.search(x)]
+        inline = [i for i, x in enumerate(norm) if INLINE_FIRST_RE.search(x)]
         if inline:
             raise ImportFailed(
                 f"structure: no line starts with an article label, but {_lines_list(inline, bare)} hold(s) "
-                "第一条 inside the line: headings and articles run together on one line; the capture lost its "
-                "line breaks — re-capture the page with one heading or article per line"
+                "第一条 inside the line: headings and articles run together on one line (the capture lost its "
+                f"line breaks); add source_fixes entries that break line {inline[0] + 1} before each heading and "
+                "article (replace with a \\n), or capture the page again with one heading or article per line"
             )
-        raise ImportFailed("no 第一条 and no first article 一、 found: cannot find where the rules begin")
+        raise ImportFailed(
+            "structure: no 第一条 and no first article 一、 found: cannot find where the rules begin; if the "
+            "labels are written in a form the importer does not read, add source_fixes entries that write them "
+            "as 第一条 (or 一、)"
+        )
     style = "第X条" if len(tiao) >= len(dun) else "X、"
+    art_script = dun_script if style == "X、" else "cn"
     other = "X、" if style == "第X条" else "第X条"
     chapter_style: str | None = "第X章" if chapters else None
     if style == "第X条" and not chapters and dun:
         # 一、总则 headings over 第X条 articles: every numbered heading must come before the articles it heads
-        heads = [i for i in dun if _heading_like(ARTICLE_RES["X、"].match(bare[i]).group(3))]
+        heads = [i for i in dun if heading_like(ARTICLE_RES["X、"].match(norm[i]).group(3))]
         if heads == dun and heads[0] < tiao[0]:
             chapter_style = "X、"
     if chapter_style != "X、":
@@ -397,8 +412,9 @@ def detect_structure(lines: list[str]) -> Stage[Structure]:
                 "error",
                 "structure",
                 f"{len(found[style])} lines start with {style} labels but {len(stray)} with {other} labels: "
-                f"{_lines_list(stray, bare)}; the numbering is doubtful (headings? items? two texts?): "
-                "check the capture",
+                f"{_lines_list(stray, bare)}; the numbering is doubtful (headings? items? two texts?): if they "
+                "are items of the articles, write them as （一）… with source_fixes entries; if two texts were "
+                "captured together, capture the page again",
             )
     if chapter_style == "第X章":
         firsts = [i for i, n in chapters if n == 1]
@@ -407,7 +423,7 @@ def detect_structure(lines: list[str]) -> Stage[Structure]:
         start = dun[0]
     else:
         start = runs[style][0]
-    return Stage(Structure(style=style, chapters=chapter_style, start=start), report)
+    return Stage(Structure(style=style, chapters=chapter_style, start=start, script=art_script), report)
 
 
 def preamble(lines: list[str], rules: BoilerplateRules) -> Stage[Preamble]:
@@ -494,142 +510,254 @@ def tail(lines: list[str], start: int, rules: BoilerplateRules) -> Stage[Tail]:
     return stage
 
 
-def body(lines: list[str], structure: Structure, end: int) -> Stage[Body]:
-    """Chapters, sections, articles, paragraphs and items; □, list markers, page breaks and inner spaces
-    cleaned on the way, each recorded. A doubtful structure is an error naming its lines."""
-    stage: Stage[Body] = Stage(Body([], {}, None))
-    report, fixes = stage.report, stage.fixes
-    chapters = stage.value.chapters
-    art_fixes = stage.value.art_fixes
-    style = structure.style
-    art_rx = ARTICLE_RES[style]
-    art: _Art | None = None
-    for idx in range(structure.start, end):
-        raw_line = lines[idx]
-        lineno = idx + 1
-        if not _bare(raw_line):
-            if ARTEFACT in raw_line:
-                fixes.append(_artefact_line(art.anchor if art else "notice", _strip(raw_line)))
-            continue
-        tmp: list[Correction] = []
-        line_report = Report()
-        s = _clean_line(raw_line, "art_0", tmp, line_report, lineno)  # "where" set below once the line is known
-        next_chapter = (chapters[-1].n if chapters else 0) + 1
-        heading = _chapter_heading(s, structure)
-        if heading and heading[0] == next_chapter:
-            n, label, title_text = heading
-            if title_text and (re.search(rf"第{NUM}[条节]|[。；;]", title_text) or len(title_text) > 2 * HEADING_MAX):
-                report.add(
-                    "error",
-                    f"line {lineno}",
-                    f"chapter heading runs on into the text ({_quote(s, 30)}): the capture lost its line breaks — "
-                    "re-capture the page with one heading or article per line",
-                )
-            chapters.append(_Chap(n=n, label=label, title=title_text, line=lineno))
-            _place(tmp, line_report, f"chp_{n}", fixes, report)
-            if art and not art.paras[-1].text.endswith(TERMINAL):
-                report.add("warn", f"art_{art.n}", "article ends without final punctuation before a chapter heading")
-            continue
-        if heading and structure.chapters == "第X章":
-            report.add(
+def _route(lineno: int, what: str = "") -> str:
+    """The way out of a refusal: a source fix for a faithful text, a new capture only for real damage."""
+    return (
+        f"if the source reads so faithfully, add a source_fixes entry for line {lineno} to the input file "
+        f"(line: {lineno}, find, replace, reason){what}; if the capture itself is damaged, capture the page again"
+    )
+
+
+def _open(art: _Art | None) -> bool:
+    """The article's last paragraph stops mid-sentence (a page break may follow)."""
+    return bool(art and art.paras and art.paras[-1].text and not art.paras[-1].text.endswith(TERMINAL))
+
+
+class _BodyBuilder:
+    """The body stage, one small handler per kind of line (rulebook/data/lines.py says the kind)."""
+
+    def __init__(self, lines: list[str], numbers: list[int], structure: Structure, end: int) -> None:
+        self.lines, self.numbers, self.structure, self.end = lines, numbers, structure, end
+        self.stage: Stage[Body] = Stage(Body([], {}, None))
+        self.report, self.fixes = self.stage.report, self.stage.fixes
+        self.chapters = self.stage.value.chapters
+        self.art: _Art | None = None
+        self.pending_title: _Chap | _Sec | None = None  # a heading whose title may stand on the next line
+        self.art_script = structure.script
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _art_fixes(self) -> list[Correction]:
+        assert self.art is not None
+        return self.stage.value.art_fixes.setdefault(self.art.n, [])
+
+    def _continues(self, line: Line, expected: int) -> bool:
+        """A 第X条/第X章 at a line start continuing the sentence before it (a page break before a reference)."""
+        return _open(self.art) and (line.n != expected or line.reference or bool(SENTENCE_PUNCT.search(line.rest)))
+
+    def _as_continuation(self, s: str, lineno: int, line: Line, tmp: list[Correction], rep: Report) -> None:
+        assert self.art is not None
+        prev = self.art.paras[-1]
+        why = "a reference" if line.reference else "not the next label"
+        self.report.add(
+            "info",
+            self.art.anchor,
+            f"line {lineno} {_quote(s, 14)} starts with {line.label} but continues line {prev.line} "
+            f"(“…{prev.text[-CONTEXT:]}” ends mid-sentence; {why}): "
+            "read as text, not a label",
+        )
+        self.on_text(Line(kind="text", norm=line.norm, rest=s), s, lineno, tmp, rep)
+
+    # -- handlers -----------------------------------------------------------------------------------
+    def on_chapter(self, line: Line, s: str, lineno: int, tmp: list[Correction], rep: Report) -> None:
+        next_chapter = (self.chapters[-1].n if self.chapters else 0) + 1
+        if self.art and self._continues(line, next_chapter):
+            return self._as_continuation(s, lineno, line, tmp, rep)
+        if line.n != next_chapter:
+            self.report.add(
                 "error",
                 f"line {lineno}",
-                f"chapter heading {_quote(s, 12)} out of sequence (expected chapter {next_chapter})",
+                f"chapter heading {_quote(s, 12)} out of sequence (expected chapter {next_chapter}); "
+                + _route(lineno, " that corrects the number or joins the line to the one before"),
             )
-            continue
-        sm = SECTION_RE.match(s)
-        if sm:
-            chap = chapters[-1] if chapters else None
-            expected_sec = (chap.secs[-1].n if chap and chap.secs else 0) + 1
-            if chap is None:
-                report.add("error", f"line {lineno}", f"section heading {_quote(s, 12)} before any chapter")
-            elif cn_to_int(sm.group(1)) != expected_sec:
-                report.add(
-                    "error",
-                    f"line {lineno}",
-                    f"section heading {_quote(s, 12)} out of sequence (expected section {expected_sec} of "
-                    f"chapter {chap.n})",
-                )
-            else:
-                title_text = re.sub(f"[{SPACES}]+", "", sm.group(2)) or None
-                chap.secs.append(_Sec(n=expected_sec, label=f"第{sm.group(1)}节", title=title_text, line=lineno))
-                _place(tmp, line_report, f"chp_{chap.n}", fixes, report)
-                continue
-        am = art_rx.match(s)
-        expected = (art.n if art else 0) + 1
-        if am and cn_to_int(am.group(2)) == expected:
-            if not chapters:
-                chapters.append(_Chap(n=0, label=None, title=None))
-            art = _Art(n=expected, label=am.group(1), line=lineno)
-            chapters[-1].arts.append(art)
-            if chapters[-1].secs:
-                chapters[-1].secs[-1].arts.append(art)
-            _place(tmp, line_report, art.anchor, art_fixes.setdefault(art.n, []), report)
-            text = _join_inner_spaces(am.group(3), art.anchor, art_fixes[art.n])
-            art.paras.append(_Para(item=None, text=text, line=lineno))
-            _run_together(text, lineno, structure, art.n, len(chapters), report)
-            continue
-        if am:
-            report.add(
+            return
+        title = line.title
+        if title and (re.search(rf"第{NUM}[条节]|[。；;]", normalize(title)) or len(title) > 2 * HEADING_MAX):
+            self.report.add(
                 "error",
                 f"line {lineno}",
-                f"label {am.group(1)} out of sequence (expected article {expected}): {_quote(s)}",
+                f"chapter heading runs on into the text ({_quote(s, 30)}): the line breaks after it are lost; "
+                + _route(lineno, " with a line break (\\n) after the heading"),
             )
+        chap = _Chap(n=next_chapter, label=line.label, title=title, line=lineno)
+        self.chapters.append(chap)
+        _place(tmp, rep, f"chp_{chap.n}", self.fixes, self.report)
+        if self.art and not self.art.paras[-1].text.endswith(TERMINAL):
+            self.report.add("warn", self.art.anchor, "article ends without final punctuation before a chapter heading")
+        self.pending_title = chap if title is None else None
+
+    def on_section(self, line: Line, s: str, lineno: int, tmp: list[Correction], rep: Report) -> bool:
+        chap = self.chapters[-1] if self.chapters else None
+        expected = (chap.secs[-1].n if chap and chap.secs else 0) + 1
+        if self.art and chap and self._continues(line, expected):
+            self._as_continuation(s, lineno, line, tmp, rep)
+            return True
+        if chap is None:
+            self.report.add("error", f"line {lineno}", f"section heading {_quote(s, 12)} before any chapter")
+            return False
+        if line.n != expected:
+            self.report.add(
+                "error",
+                f"line {lineno}",
+                f"section heading {_quote(s, 12)} out of sequence (expected section {expected} of chapter "
+                f"{chap.n}); " + _route(lineno),
+            )
+            return False
+        sec = _Sec(n=expected, label=line.label, title=line.title, line=lineno)
+        chap.secs.append(sec)
+        _place(tmp, rep, f"chp_{chap.n}", self.fixes, self.report)
+        self.pending_title = sec if sec.title is None else None
+        return True
+
+    def on_article(self, line: Line, s: str, lineno: int, tmp: list[Correction], rep: Report) -> None:
+        expected = (self.art.n if self.art else 0) + 1
+        if self.art and self._continues(line, expected):
+            return self._as_continuation(s, lineno, line, tmp, rep)
+        if line.n != expected:
+            self.report.add(
+                "error",
+                f"line {lineno}",
+                f"label {line.label} out of sequence (expected article {expected}): {_quote(s)}; "
+                + _route(lineno, " that corrects the label (or joins a cross-reference to the line before)"),
+            )
+            if self.art is not None:
+                self.on_text(Line(kind="text", norm=line.norm, rest=s), s, lineno, tmp, rep)
+            return
+        if not self.chapters:
+            self.chapters.append(_Chap(n=0, label=None, title=None))
+        self.art = _Art(n=expected, label=line.label, line=lineno)
+        self.chapters[-1].arts.append(self.art)
+        if self.chapters[-1].secs:
+            self.chapters[-1].secs[-1].arts.append(self.art)
+        _place(tmp, rep, self.art.anchor, self._art_fixes(), self.report)
+        text = _join_inner_spaces(line.rest, self.art.anchor, self._art_fixes())
+        self.art.paras.append(_Para(item=None, text=text, line=lineno))
+        _run_together(text, lineno, self.structure, self.art.n, len(self.chapters), self.report)
+
+    def on_text(self, line: Line, s: str, lineno: int, tmp: list[Correction], rep: Report) -> None:
+        art = self.art
         if art is None:
-            report.add("error", f"line {lineno}", f"text before the first article: {s[:30]}")
-            continue
-        fixes_here = art_fixes.setdefault(art.n, [])
-        _place(tmp, line_report, art.anchor, fixes_here, report)
-        im = ITEM_RE.match(s)
-        s = _join_inner_spaces(im.group("text") if im else s, art.anchor, fixes_here)
-        _run_together(s, lineno, structure, art.n, len(chapters), report)
-        if im and im.group("marker"):
+            self.report.add("error", f"line {lineno}", f"text before the first article: {s[:30]}; " + _route(lineno))
+            return
+        fixes_here = self._art_fixes()
+        _place(tmp, rep, art.anchor, fixes_here, self.report)
+        item = line.label if line.kind == "item" else None
+        s = _join_inner_spaces(line.rest if item else s, art.anchor, fixes_here)
+        _run_together(s, lineno, self.structure, art.n, len(self.chapters), self.report)
+        if item and line.marker:
             fixes_here.append(
                 Correction(
                     where=art.anchor,
                     kind=CorrectionKind.artifact,
-                    before=im.group("marker") + im.group("label") + s[:CONTEXT],
-                    after=im.group("label") + s[:CONTEXT],
+                    before=line.marker + item + s[:CONTEXT],
+                    after=item + s[:CONTEXT],
                     reason="删除网页抓取产生的列表标记",
                 )
             )
         prev = art.paras[-1]
-        if prev.text == "" and not im:
+        if prev.text == "" and not item:
             prev.text = s  # the label stood on its own line: this is the article's first paragraph
-            continue
-        if not prev.text.endswith(TERMINAL) and not im:
-            # A page break split this paragraph: join it again and say so.
-            fixes_here.append(
-                Correction(
-                    where=art.anchor,
-                    kind=CorrectionKind.page_break,
-                    before=prev.text[-CONTEXT:] + "\n" + s[:CONTEXT],
-                    after=prev.text[-CONTEXT:] + s[:CONTEXT],
-                    reason=f"合并被分页断开的段落（原文第{prev.line}行与第{lineno}行）",
-                )
-            )
-            report.add(
-                "info",
-                art.anchor,
-                f"joined lines {prev.line} and {lineno} across a page break: “{prev.text[-CONTEXT:]}⏎{s[:CONTEXT]}”",
-            )
-            if prev.text and s and prev.text[-1] == s[0]:
-                report.add(
-                    "warn",
-                    art.anchor,
-                    f"page break at line {lineno} repeats “{s[0]}” on both sides: check for a duplicated character",
-                )
-            prev.text += s
-            continue
-        art.paras.append(_Para(item=im.group("label") if im else None, text=s, line=lineno))
+            return
+        if not prev.text.endswith(TERMINAL) and not item:
+            self._join(art, prev, s, lineno, fixes_here)
+            return
+        art.paras.append(_Para(item=item, text=s, line=lineno))
 
+    def _join(self, art: _Art, prev: _Para, s: str, lineno: int, fixes_here: list[Correction]) -> None:
+        """A page break split this paragraph: join it again and say so."""
+        fixes_here.append(
+            Correction(
+                where=art.anchor,
+                kind=CorrectionKind.page_break,
+                before=prev.text[-CONTEXT:] + "\n" + s[:CONTEXT],
+                after=prev.text[-CONTEXT:] + s[:CONTEXT],
+                reason=f"合并被分页断开的段落（原文第{prev.line}行与第{lineno}行）",
+            )
+        )
+        self.report.add(
+            "info",
+            art.anchor,
+            f"joined lines {prev.line} and {lineno} across a page break: “{prev.text[-CONTEXT:]}⏎{s[:CONTEXT]}”",
+        )
+        if prev.text and s and prev.text[-1] == s[0]:
+            self.report.add(
+                "warn",
+                art.anchor,
+                f"page break at line {lineno} repeats “{s[0]}” on both sides: check for a duplicated character",
+            )
+        if len(s) >= DUP_MIN and prev.text.endswith(s):
+            self.report.add(
+                "warn",
+                art.anchor,
+                f"duplicated text: line {lineno} repeats the end of line {prev.line} (“{s[:20]}”); "
+                "check the capture and remove the copy with a source_fixes entry",
+            )
+        prev.text += s
+
+    def appendix_starts(self, idx: int, line: Line) -> bool:
+        """附件/附表 after the last article: no later line is the next article's label."""
+        if self.art is None or _open(self.art):
+            return False
+        later = (
+            classify(_bare(x), self.structure.style, self.structure.chapters, self.art_script)
+            for x in self.lines[idx + 1 : self.end]
+        )
+        return not any(x.kind == "article" and x.n == self.art.n + 1 for x in later)
+
+    # -- the loop -----------------------------------------------------------------------------------
+    def run(self) -> tuple[int, Stage[Body]]:
+        """Read the rule text; returns the index where appendices start (or `end`) and the stage."""
+        structure = self.structure
+        for idx in range(structure.start, self.end):
+            raw_line, lineno = self.lines[idx], self.numbers[idx]
+            if not _bare(raw_line):
+                if ARTEFACT in raw_line:
+                    self.fixes.append(_artefact_line(self.art.anchor if self.art else "notice", _strip(raw_line)))
+                continue
+            tmp: list[Correction] = []
+            rep = Report()
+            s = _clean_line(raw_line, "art_0", tmp, rep, lineno)  # "where" set once the line is known
+            line = classify(s, structure.style, structure.chapters, self.art_script)
+            pending, self.pending_title = self.pending_title, None
+            if pending is not None and line.kind == "text" and heading_like(normalize(s)):
+                pending.title = normalize_spaces(s)  # 第一章⏎总则: the title on its own line
+                self.report.add(
+                    "info", f"line {lineno}", f"title “{pending.title}” on its own line joined to {pending.label}"
+                )
+                _place(tmp, rep, f"chp_{self.chapters[-1].n}", self.fixes, self.report)
+                continue
+            if line.kind == "chapter" and structure.chapters:
+                self.on_chapter(line, s, lineno, tmp, rep)
+            elif line.kind == "section" and self.on_section(line, s, lineno, tmp, rep):
+                pass
+            elif line.kind == "article":
+                self.on_article(line, s, lineno, tmp, rep)
+            elif line.kind == "appendix" and self.appendix_starts(idx, line):
+                self.report.add("info", f"line {lineno}", f"appendix from here: {_quote(s, 20)}")
+                return idx, self.stage
+            else:
+                self.on_text(line, s, lineno, tmp, rep)
+        return self.end, self.stage
+
+
+def body(lines: list[str], structure: Structure, end: int, numbers: list[int] | None = None) -> Stage[Body]:
+    """Chapters, sections, articles, paragraphs and items; □, list markers, page breaks and inner spaces
+    cleaned on the way, each recorded. A doubtful structure is an error naming its lines."""
+    numbers = numbers or list(range(1, len(lines) + 1))
+    stop, stage = _BodyBuilder(lines, numbers, structure, end).run()
+    stage.value.appendix_start = stop
+    _check_body(stage)
+    return stage
+
+
+def _check_body(stage: Stage[Body]) -> None:
+    report, fixes, chapters = stage.report, stage.fixes, stage.value.chapters
     arts = [a for c in chapters for a in c.arts]
     if not arts:
         report.add("error", "structure", "no articles found")
-        return stage
+        return
     for a in arts:
         if not a.paras[-1].text:
-            report.add("error", a.anchor, f"{a.label} (line {a.line}): label without any text")
+            report.add("error", a.anchor, f"{a.label} (line {a.line}): label without any text; " + _route(a.line))
     while not chapters[-1].arts:  # the source stops right after a chapter heading
         dropped = chapters.pop()
         stage.value.tail_heading = " ".join(x for x in (dropped.label, dropped.title) if x)
@@ -640,11 +768,15 @@ def body(lines: list[str], structure: Structure, end: int) -> Stage[Body]:
         stage.value.tail_heading = " ".join(x for x in (dropped_sec.label, dropped_sec.title) if x)
     for c in chapters:
         if not c.arts:
-            report.add("error", f"line {c.line}", f"{c.label} {c.title or ''}: chapter without articles")
+            report.add(
+                "error", f"line {c.line}", f"{c.label} {c.title or ''}: chapter without articles; " + _route(c.line)
+            )
         for sec in c.secs:
             if not sec.arts:
                 report.add(
-                    "error", f"line {sec.line}", f"{c.label} {sec.label} {sec.title or ''}: section without articles"
+                    "error",
+                    f"line {sec.line}",
+                    f"{c.label} {sec.label} {sec.title or ''}: section without articles; " + _route(sec.line),
                 )
     lengths = [sum(len(p.text) for p in a.paras) for a in arts]
     median = statistics.median(lengths)
@@ -654,18 +786,42 @@ def body(lines: list[str], structure: Structure, end: int) -> Stage[Body]:
                 "error",
                 a.anchor,
                 f"{a.label} (line {a.line}) has {length} characters, {length // max(1, int(median))}× the median "
-                "article: line breaks between articles or chapters may be lost",
+                "article: line breaks between articles or chapters may be lost; " + _route(a.line),
             )
-    return stage
+    _duplicates(arts, report)
 
 
-def _chapter_heading(s: str, structure: Structure) -> tuple[int, str, str | None] | None:
-    """(n, label, title) if the line is a chapter heading in this text's chapter style."""
-    if structure.chapters == "第X章" and (m := CHAPTER_RE.match(s)):
-        return cn_to_int(m.group(1)), f"第{m.group(1)}章", re.sub(f"[{SPACES}]+", "", m.group(2)) or None
-    if structure.chapters == "X、" and (m := ARTICLE_RES["X、"].match(s)) and _heading_like(m.group(3)):
-        return cn_to_int(m.group(2)), m.group(1), re.sub(f"[{SPACES}]+", "", m.group(3)) or None
-    return None
+def _duplicates(arts: list[_Art], report: Report) -> None:
+    """A paragraph, item, line or article repeated by a capture glitch: a warning naming both lines."""
+    for a in arts:
+        seen: dict[tuple[str | None, str], int] = {}
+        for p in a.paras:
+            key = (p.item, p.text)
+            if len(p.text) >= DUP_MIN and key in seen:
+                report.add(
+                    "warn",
+                    a.anchor,
+                    f"duplicated text: line {p.line} repeats line {seen[key]} (“{(p.item or '') + p.text[:20]}”); "
+                    "if the source repeats it by a capture glitch, remove the copy with a source_fixes entry "
+                    f"(line: {p.line})",
+                )
+            seen.setdefault(key, p.line)
+            half = len(p.text) // 2
+            if len(p.text) >= 2 * DUP_MIN and len(p.text) % 2 == 0 and p.text[:half] == p.text[half:]:
+                report.add(
+                    "warn",
+                    a.anchor,
+                    f"duplicated text: line {p.line} holds the same text twice (“{p.text[:20]}”); remove the copy "
+                    f"with a source_fixes entry (line: {p.line})",
+                )
+    for prev, a in itertools.pairwise(arts):
+        if [p.text for p in prev.paras] == [p.text for p in a.paras]:
+            report.add(
+                "warn",
+                a.anchor,
+                f"duplicated text: {a.label} (line {a.line}) has the same text as {prev.label} (line {prev.line}); "
+                "check the capture",
+            )
 
 
 def _place(tmp: list[Correction], line_report: Report, where: str, into: list[Correction], report: Report) -> None:
@@ -679,14 +835,15 @@ def _place(tmp: list[Correction], line_report: Report, where: str, into: list[Co
 
 def _run_together(text: str, lineno: int, structure: Structure, n: int, chapters: int, report: Report) -> None:
     """A later article (or chapter) starting inside this line: the capture lost its line breaks."""
+    text = normalize(text)
     for m in INLINE_LABEL_RE[structure.style].finditer(text):
         if cn_to_int(m.group(2)) == n + 1:
             report.add(
                 "error",
                 f"line {lineno}",
                 f"articles run together on one line: {m.group(1)} starts inside it "
-                f"(at {_quote(text[m.start() : m.start() + 12], 12)}); the capture lost its line breaks — "
-                "re-capture the page with one article per line",
+                f"(at {_quote(text[m.start() : m.start() + 12], 12)}); the capture lost its line breaks: "
+                + _route(lineno, f" that breaks the line before {m.group(1)} (replace with a \\n)"),
             )
             return
     if structure.chapters == "第X章":
@@ -696,7 +853,8 @@ def _run_together(text: str, lineno: int, structure: Structure, n: int, chapters
                     "error",
                     f"line {lineno}",
                     f"a chapter heading runs on inside an article: {m.group(1)} starts inside the line; the capture "
-                    "lost its line breaks — re-capture the page with one heading per line",
+                    "lost its line breaks: "
+                    + _route(lineno, f" that breaks the line before {m.group(1)} (replace with a \\n)"),
                 )
                 return
 

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 NUM = r"[零〇○一二三四五六七八九十百千两\d]+"
 HEADING_MAX = 20  # 一、总则 is a heading; a longer 一、… line is an article
 SPACES = " \t\u3000\xa0\u2002\u2003\u200b"
+
+# Traditional forms of the characters a work rule's structure is read from (labels, headings, 附则,
+# 施行, 工作规则 …), folded to the simplified forms before matching; the text itself is kept as written.
+VARIANTS: dict[str, str] = dict(
+    zip(
+        "條號總則節編錄會議規務員機關項執應當須並與為於從頒發實釋責職權決紀監風學習體貫徹辦報請審長縣區國開聯經濟財協調講護處該錶屬門廳內兩萬億雜術設計劃",
+        "条号总则节编录会议规务员机关项执应当须并与为于从颁发实释责职权决纪监风学习体贯彻办报请审长县区国开联经济财协调讲护处该表属门厅内两万亿杂术设计划",
+        strict=True,
+    )
+)
 
 # name -> (pattern, what a match's groups are)
 PATTERNS: dict[str, str] = {
@@ -26,6 +37,13 @@ PATTERNS: dict[str, str] = {
     "inline_dun": rf"[。；;！!？?]\s*(({NUM})、)",
     "inline_chapter": rf"[。；;！!？?]\s*(第({NUM})章)",
     "heading_punct": r"[，,。；;：:！!？?]",
+    # what follows a label that is a cross-reference, not the start of an article or chapter:
+    # …依照⏎第十条规定办理 / 第八章的有关规定 / 第三条第二款 / 第五条所称 (on normalised text)
+    "reference": rf"^(?:规定|的|所|中|之|和|与|及|或|至|到|、|,|第({NUM})[款项目]|款|项|以外|以上|以下|有关|相关|等)",
+    # an appendix after the last article: 附件：… / 附件1 / 附表 / 附：
+    "appendix": rf"^(?:附件|附表|附录)(?:{NUM})?(?:[:：.、]|$|[^，,。；;]{{0,30}}$)|^附[:：]",
+    # a numbered item (1、 2. （一） (1)) on normalised text: 1 label, 2 number
+    "item_arabic": r"^((\d+)[、.])(?!\d)",
 }
 
 CHAPTER_RE = re.compile(PATTERNS["chapter"])
@@ -35,7 +53,39 @@ INLINE_LABEL_RE = {"第X条": re.compile(PATTERNS["inline_tiao"]), "X、": re.co
 INLINE_CHAPTER_RE = re.compile(PATTERNS["inline_chapter"])
 
 
+REFERENCE_RE = re.compile(PATTERNS["reference"])
+APPENDIX_RE = re.compile(PATTERNS["appendix"])
+ITEM_ARABIC_RE = re.compile(PATTERNS["item_arabic"])
+_FOLD = str.maketrans(VARIANTS)
+_DROP = re.compile(rf"[{SPACES}\s]+")
+
+
+def normalize(line: str) -> str:
+    """The form a line's structure is read from: NFKC (第１条 -> 第1条, full-width punctuation and
+    spaces), Traditional structure characters folded (第一條 -> 第一条), every space removed (第 一 章 ->
+    第一章). Only for matching: the published text is the line as written."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", line).translate(_FOLD))
+
+
+def raw_rest(line: str, consumed: int) -> str:
+    """What follows, in the line as written, the first `consumed` characters of normalize(line)."""
+    if consumed <= 0:
+        return line
+    for j in range(1, len(line) + 1):
+        if len(normalize(line[:j])) >= consumed:
+            return line[j:].strip(SPACES)
+    return ""
+
+
+def label_text(line: str, consumed: int) -> str:
+    """The label (the first `consumed` normalised characters) as written, spaces removed: 第 一 条 -> 第一条."""
+    rest = raw_rest(line, consumed)
+    head = line.strip(SPACES)
+    head = head[: len(head) - len(rest)] if rest else head
+    return _DROP.sub("", head)
+
+
 def patterns_js() -> str:
     """The table as a script for the browser (a global, so it loads from file:// too)."""
-    table = {"patterns": PATTERNS, "spaces": SPACES, "headingMax": HEADING_MAX}
+    table = {"patterns": PATTERNS, "spaces": SPACES, "headingMax": HEADING_MAX, "variants": VARIANTS}
     return "window.rbSegmentPatterns = " + json.dumps(table, ensure_ascii=False) + ";\n"
