@@ -24,6 +24,8 @@ from rulebook.data.lines import SENTENCE_PUNCT, Line, classify, heading_like, no
 from rulebook.model.numerals import cn_to_int, parse_date
 from rulebook.model.schema import (
     Adoption,
+    Appendix,
+    AppendixBlock,
     Article,
     BoilerplateRules,
     Chapter,
@@ -39,6 +41,7 @@ from rulebook.model.schema import (
     Truncation,
 )
 from rulebook.model.segment import (
+    APPENDIX_RE,
     ARTICLE_RES,
     CHAPTER_RE,
     HEADING_MAX,
@@ -54,11 +57,14 @@ from rulebook.model.segment import (
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
 # A paragraph (or line) this long repeated in one article is a capture glitch, not the text.
 DUP_MIN = 8
+# Cells of an appendix table: a tab, two or more spaces, or an ideographic space between them.
+TABLE_CELL_SPLIT = re.compile(r"\t+|[ \xa0]{2,}|\u3000+")
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.
 TERMINAL = tuple("。；;：:！!？?…”’」』")
 # The document itself must end a sentence: a last line ending in “：” or “；” was cut off.
 FINAL = tuple("。！!？?…”’」』")
 ARTEFACT = "□"
+LOST_BEFORE = "，,。．；;：:！!？?、）)”’」』"  # a □ after a character and before these may stand for a lost one
 CJK = r"\u3400-\u9fff"
 CJK_CHAR = re.compile(rf"[{CJK}]")
 INNER_SPACE_RE = re.compile(rf"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
@@ -270,13 +276,14 @@ def _clean_line(raw: str, where: str, fixes: list[Correction], report: Report | 
             )
             if report is not None:
                 a, b = final[p - 1 : p], final[p : p + 1]
-                inside = bool(a and b and CJK_CHAR.match(a) and CJK_CHAR.match(b))
+                # between two characters, or after one and before punctuation (干□。)
+                inside = bool(a and CJK_CHAR.match(a) and b and (CJK_CHAR.match(b) or b in LOST_BEFORE))
                 if inside and not _forms_word(final[max(0, p - 6) : p], final[p : p + 6]):
                     report.add(
                         "warn",
                         where,
-                        f"{MAYBE_LOST}: line {lineno} “{before}”: the □ stands between “{a}” and “{b}”, which form "
-                        f"no word; check the original and add a correction to the input file (find "
+                        f"{MAYBE_LOST}: line {lineno} “{before}”: the □ stands between “{a}” and “{b}”, which "
+                        f"form no word; check the original and add a correction to the input file (find "
                         f"“{final[max(0, p - 4) : p + 4]}”; replace it with the lost character inserted, or with "
                         "itself if nothing is lost)",
                     )
@@ -358,6 +365,76 @@ def decode(raw: bytes, inp: CityInput) -> Stage[list[str]]:
         return Stage(raw.decode("utf-8-sig").splitlines())
     except UnicodeDecodeError as e:
         raise ImportFailed(f"source {inp.source.file} is not UTF-8 ({e}); convert it (e.g. from GBK) first") from None
+
+
+@dataclass
+class SourceLines:
+    """The source's lines after the editor's source_fixes, each with its line number in the source file."""
+
+    lines: list[str]
+    numbers: list[int]
+    fixed: list[tuple[int, Correction]] = field(default_factory=list)  # (source line, its 校勘记 entry)
+
+
+def apply_source_fixes(lines: list[str], inp: CityInput) -> Stage[SourceLines]:
+    """The editor's fixes of single source lines (find → replace, a \\n splits a line), applied before
+    parsing so that any faithful capture can be imported without editing the raw file."""
+    stage: Stage[SourceLines] = Stage(SourceLines([], []))
+    texts = list(lines)
+    fixed: list[tuple[int, Correction]] = []
+    for k, fx in enumerate(inp.source_fixes):
+        key = f"source_fixes[{k}]"
+        if fx.line > len(texts):
+            stage.report.add("error", key, f"line {fx.line} does not exist (the source has {len(texts)} lines)")
+            continue
+        text = texts[fx.line - 1]
+        hits = text.count(fx.find)
+        if hits != 1:
+            stage.report.add(
+                "error",
+                key,
+                f"“{fx.find}” occurs {hits} times in line {fx.line} {_quote(_strip(text), 30)}, expected once "
+                "(quote a longer `find`)",
+            )
+            continue
+        texts[fx.line - 1] = text.replace(fx.find, fx.replace)
+        fixed.append(
+            (
+                fx.line,
+                Correction(
+                    where="notice",  # placed once the line's article is known
+                    kind=CorrectionKind.manual,
+                    before=fx.find,
+                    after=fx.replace,
+                    reason=f"{fx.reason}（原文第{fx.line}行，解析前校正）",
+                ),
+            )
+        )
+    for n, text in enumerate(texts, start=1):
+        parts = text.split("\n") if text else [text]
+        stage.value.lines.extend(parts)
+        stage.value.numbers.extend([n] * len(parts))
+    stage.value.fixed = fixed
+    return stage
+
+
+def _where_line(lineno: int, src: SourceLines, start: int, b: Body, end: int) -> str:
+    """The anchor a source line ended up in: the notice, a chapter heading, an article, the appendices, the footer."""
+    first = src.numbers[start] if start < len(src.numbers) else lineno
+    if lineno < first:
+        return "notice"
+    if b.appendix_start < len(src.numbers) and lineno >= src.numbers[b.appendix_start]:
+        return "footer" if end < len(src.numbers) and lineno >= src.numbers[end] else "appendix"
+    if end < len(src.numbers) and lineno >= src.numbers[end]:
+        return "footer"
+    where = "notice"
+    marks = [(c.line, f"chp_{c.n}") for c in b.chapters if c.line] + [
+        (a.line, a.anchor) for c in b.chapters for a in c.arts
+    ]
+    for line, anchor in sorted(marks):
+        if line <= lineno:
+            where = anchor
+    return where
 
 
 def detect_structure(lines: list[str]) -> Stage[Structure]:
@@ -507,6 +584,40 @@ def tail(lines: list[str], start: int, rules: BoilerplateRules) -> Stage[Tail]:
             stage.value.colophon.append(c)
     _dropped(stage, "footer", footer, "删除网站页脚（非文件内容）")
     stage.value.end = end
+    return stage
+
+
+def appendices(src: SourceLines, start: int, end: int) -> Stage[list[Appendix]]:
+    """附件 / 附表 after the last article: each a part of its own, its aligned lines kept as a table."""
+    stage: Stage[list[Appendix]] = Stage([])
+    current: Appendix | None = None
+    for idx in range(start, end):
+        raw_line, lineno = src.lines[idx], src.numbers[idx]
+        if not _bare(raw_line):
+            continue
+        cells = [c for c in (_strip(x) for x in TABLE_CELL_SPLIT.split(_strip(raw_line))) if c]
+        s = _clean_line(raw_line, "appendix", stage.fixes, stage.report, lineno)
+        if not s:
+            continue
+        if current is None or APPENDIX_RE.match(normalize(s)):
+            current = Appendix(title=s, blocks=[])
+            stage.value.append(current)
+            continue
+        if len(cells) >= 2:
+            cells = [_strip(c.replace(ARTEFACT, "")) for c in cells]
+            if current.blocks and current.blocks[-1].table is not None:
+                current.blocks[-1].table.append(cells)
+            else:
+                current.blocks.append(AppendixBlock(table=[cells]))
+        else:
+            current.blocks.append(AppendixBlock(text=s))
+    if stage.value:
+        titles = " | ".join(a.title for a in stage.value)
+        stage.report.add(
+            "info",
+            "appendix",
+            f"{len(stage.value)} appendix part(s) after the last article, kept apart from the articles: {titles}",
+        )
     return stage
 
 
@@ -922,8 +1033,8 @@ def truncation(b: Body, colophon: list[str], inp: CityInput) -> Stage[Truncation
         )
         report.add("warn", last.anchor, f"text stops mid-article at “{last_text[-12:]}”: marked incomplete")
         return stage
-    closing_chapter = (b.chapters[-1].title or "") in CLOSING_CHAPTER
-    closing_clause = any(CLOSING_CLAUSE_RE.search(p.text) for p in last.paras)
+    closing_chapter = normalize(b.chapters[-1].title or "") in CLOSING_CHAPTER
+    closing_clause = any(CLOSING_CLAUSE_RE.search(normalize(p.text)) for p in last.paras)
     if closing_chapter or closing_clause or colophon:
         return stage
     whole = " | ".join(p.text for p in last.paras)
@@ -945,11 +1056,31 @@ def truncation(b: Body, colophon: list[str], inp: CityInput) -> Stage[Truncation
     report.add(
         "warn",
         last.anchor,
-        f"可能不完整: the text ends without a 附则 chapter, a 施行/解释 clause or a 版记; last article {last.label} "
-        f"(line {last.line}): “{whole[-60:]}”. Marked incomplete; if the source is whole, set "
-        "metadata.complete_confirmed in the input file (how you checked it) and re-import",
+        f"可能不完整: {_evidence(b, colophon)}; last article {last.label} (line {last.line}): “{whole[-60:]}”. "
+        "Marked incomplete; if the source is whole, set metadata.complete_confirmed in the input file (how you "
+        "checked it) and re-import",
     )
     return stage
+
+
+def _evidence(b: Body, colophon: list[str]) -> str:
+    """What the 可能不完整 judgement rests on, for the editor to weigh in a glance."""
+    chapters = [c for c in b.chapters if c.arts]
+    arts = [a for c in chapters for a in c.arts]
+    last_chap, last = chapters[-1], arts[-1]
+    parts = []
+    if last_chap.label:
+        parts.append(f"the last chapter is {last_chap.label} “{last_chap.title or ''}”, not 附则")
+    else:
+        parts.append("no chapters, so no 附则")
+    parts.append(f"no 施行/解释 clause in the last article {last.label}")
+    parts.append("no 版记" if not colophon else f"版记 “{colophon[0][:20]}”")
+    parts.append(f"the last paragraph ends a full sentence (“…{last.paras[-1].text[-10:]}”)")
+    numbered = [c.n for c in chapters if c.label]
+    if numbered:
+        parts.append(f"chapters numbered 1–{numbered[-1]}")
+    parts.append(f"articles numbered 1–{last.n} without gaps")
+    return "; ".join(parts)
 
 
 def _adoption(notice: list[str], subtitle: list[str]) -> tuple[Adoption, bool]:
@@ -1049,14 +1180,19 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
 
     Raises ImportFailed listing every error (structure, corrections, metadata) when the text cannot be
     published faithfully."""
-    lines = decode(raw, inp).value
+    fixed_src = apply_source_fixes(decode(raw, inp).value, inp)
+    if fixed_src.report.errors():  # a bad fix would only make the rest noise
+        raise ImportFailed(fixed_src.report.errors())
+    src = fixed_src.value
+    lines = src.lines
     structure = detect_structure(lines)
     start = structure.value.start
     pre = preamble(lines[:start], rules)
     end = tail(lines, start, rules)
-    b = body(lines, structure.value, end.value.end)
+    b = body(lines, structure.value, end.value.end, src.numbers)
+    apx = appendices(src, b.value.appendix_start, end.value.end)
     report = Report()
-    for st in (pre, end, structure, b):
+    for st in (fixed_src, pre, end, structure, b, apx):
         report.extend(st.report)
     if not any(c.arts for c in b.value.chapters):
         raise ImportFailed(report.errors())
@@ -1071,8 +1207,13 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
     if report.errors() or meta.value is None:
         raise ImportFailed(report.errors())
     trunc = cut.value
+    for lineno, fix in src.fixed:
+        fix.where = _where_line(lineno, src, start, b.value, end.value.end)
+        if fix.where.startswith("art_"):
+            b.value.art_fixes.setdefault(int(fix.where[4:]), []).insert(0, fix)
 
-    corrections = [*pre.fixes, *end.fixes, *b.fixes]
+    corrections = [*(f for _, f in src.fixed if not f.where.startswith("art_")), *pre.fixes, *end.fixes, *b.fixes]
+    corrections += apx.fixes
     for n in sorted(b.value.art_fixes):
         corrections.extend(b.value.art_fixes[n])
     md, found = inp.metadata, meta.value
@@ -1100,6 +1241,7 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         complete=trunc is None,
         truncation=trunc,
         chapters=[_chapter(c, trunc) for c in b.value.chapters if c.arts],
+        appendices=apx.value,
         corrections=corrections,
     )
     return city, report

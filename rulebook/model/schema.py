@@ -261,7 +261,7 @@ class Chapter(Strict):
 class Correction(Strict):
     """One change between the raw source and the published text (a 校勘记 entry)."""
 
-    where: str = Field(pattern=r"^(art_\d+|chp_\d+|notice|header|footer)$")
+    where: str = Field(pattern=r"^(art_\d+|chp_\d+|notice|header|footer|appendix)$")
     kind: CorrectionKind
     before: str
     after: str

@@ -34,7 +34,7 @@ KIND_LABELS = {
     CorrectionKind.boilerplate: "网站页眉页脚",
     CorrectionKind.manual: "编辑校正",
 }
-WHERE_LABELS = {"header": "正文前（网页）", "footer": "正文后（网页）", "notice": "印发通知"}
+WHERE_LABELS = {"header": "正文前（网页）", "footer": "正文后（网页）", "notice": "印发通知", "appendix": "附件"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
