@@ -242,7 +242,7 @@ def _imp(text: str, corrections: list | None = None):
     return import_city(raw, CityInput.model_validate(data), RULES)
 
 
-def ROUTE(n: int, what: str = "") -> str:  # noqa: N802 - reads as the constant it stands for
+def ROUTE(n: int, what: str = "") -> str:
     return (
         f"if the source reads so faithfully, add a source_fixes entry for line {n} to the input file "
         f"(line: {n}, find, replace, reason){what}; if the capture itself is damaged, capture the page again"

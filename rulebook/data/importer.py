@@ -314,6 +314,7 @@ def _matches(patterns: list[str], line: str) -> bool:
 
 
 def _title_like(line: str) -> bool:
+    line = normalize(line)
     return line.endswith("工作规则") and not line.startswith("《")
 
 
@@ -428,12 +429,14 @@ def _where_line(lineno: int, src: SourceLines, start: int, b: Body, end: int) ->
     if end < len(src.numbers) and lineno >= src.numbers[end]:
         return "footer"
     where = "notice"
-    marks = [(c.line, f"chp_{c.n}") for c in b.chapters if c.line] + [
-        (a.line, a.anchor) for c in b.chapters for a in c.arts
-    ]
-    for line, anchor in sorted(marks):
-        if line <= lineno:
+    marks = [(c.line, f"chp_{c.n}") for c in b.chapters if c.line]
+    for c in b.chapters:
+        marks += [(a.line, a.anchor) for a in c.arts]
+    for line, anchor in sorted(marks, key=lambda m: m[0]):  # stable: document order within a line
+        if line < lineno:
             where = anchor
+        elif line == lineno:
+            return anchor  # a line the fix split: the anchor it began in
     return where
 
 
@@ -795,7 +798,7 @@ class _BodyBuilder:
                 art.anchor,
                 f"page break at line {lineno} repeats “{s[0]}” on both sides: check for a duplicated character",
             )
-        if len(s) >= DUP_MIN and prev.text.endswith(s):
+        if any(prev.text.endswith(s[:k]) for k in range(DUP_MIN - 2, len(s) + 1)):
             self.report.add(
                 "warn",
                 art.anchor,
@@ -915,6 +918,14 @@ def _duplicates(arts: list[_Art], report: Report) -> None:
                     f"duplicated text: line {p.line} repeats line {seen[key]} (“{(p.item or '') + p.text[:20]}”); "
                     "if the source repeats it by a capture glitch, remove the copy with a source_fixes entry "
                     f"(line: {p.line})",
+                )
+            before = a.paras[a.paras.index(p) - 1] if a.paras.index(p) else None
+            if before and key not in seen and len(p.text) >= 2 * DUP_MIN and p.text in before.text:
+                report.add(
+                    "warn",
+                    a.anchor,
+                    f"duplicated text: line {p.line} repeats part of line {before.line} (“{p.text[:20]}”); if the "
+                    f"capture repeated it, remove the copy with a source_fixes entry (line: {p.line})",
                 )
             seen.setdefault(key, p.line)
             half = len(p.text) // 2
