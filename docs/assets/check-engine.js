@@ -51,6 +51,8 @@
     Object.keys(p).forEach(function (k) { out[k] = pyRegExp(p[k], k.indexOf("inline") === 0 ? "gu" : "u"); });
     out.spaces = table.spaces;
     out.headingMax = table.headingMax;
+    out.variants = table.variants || {};
+    out.terminal = table.terminal || "";
     return out;
   }
 
@@ -71,16 +73,58 @@
 
   function squeeze(s, spaces) {
     var out = "";
-    for (var i = 0; i < s.length; i++) if (spaces.indexOf(s[i]) < 0) out += s[i];
+    for (var i = 0; i < s.length; i++) if (spaces.indexOf(s[i]) < 0 && !PY_SPACE_RE.test(s[i])) out += s[i];
+    return out;
+  }
+
+  // rulebook/model/segment.py normalize: NFKC, Traditional structure characters folded, spaces removed
+  // (第１条, 第 一 条 and 第一條 all read 第一条/第1条). Only for matching; the text is kept as written.
+  function normalize(s, P) {
+    var out = "";
+    Array.from(s.normalize("NFKC")).forEach(function (ch) {
+      var v = P.variants[ch] || ch;
+      if (P.spaces.indexOf(v) < 0 && !PY_SPACE_RE.test(v)) out += v;
+    });
+    return out;
+  }
+
+  // What follows, in the line as written, the first `consumed` characters of normalize(line) (segment.raw_rest).
+  function rawRest(line, consumed, P) {
+    if (consumed <= 0) return line;
+    var chars = Array.from(line), head = "";
+    for (var j = 0; j < chars.length; j++) {
+      head += chars[j];
+      if (normalize(head, P).length >= consumed) return strip(chars.slice(j + 1).join(""), P.spaces);
+    }
+    return "";
+  }
+
+  // The label as written with its spaces removed (segment.label_text): 第 一 条 -> 第一条, 第１条 stays.
+  function labelText(line, consumed, P) {
+    var rest = rawRest(line, consumed, P), head = strip(line, P.spaces);
+    if (rest) head = head.slice(0, head.length - rest.length);
+    return squeeze(head, P.spaces);
+  }
+
+  function headingLike(text, P) {
+    return text.length > 0 && pyLen(text) <= P.headingMax && !P.heading_punct.test(text);
+  }
+
+  function script(number, P) { return /^\p{Nd}+$/u.test(normalize(number, P)) ? "arabic" : "cn"; }
+
+  // The line indexes of labels numbered 1, 2, 3 … in order (the importer's _run).
+  function run(matches) {
+    var out = [];
+    matches.forEach(function (m) { if (m[1] === out.length + 1) out.push(m[0]); });
     return out;
   }
 
   // Lines where a later article starts after a sentence end inside the line are cut there (a pasted
   // draft often loses its line breaks); only when the label is the next number, as the importer checks.
-  function cutRunTogether(lines, rx, inline) {
+  function cutRunTogether(lines, rx, inline, P) {
     var out = [], last = 0;
     lines.forEach(function (line) {
-      var m = rx.exec(line);
+      var m = rx.exec(normalize(line, P));
       if (m) last = cnToInt(m[2]);
       var rest = line, cut = true;
       while (cut) {
@@ -103,44 +147,105 @@
     return out;
   }
 
+  // The importer's structure decision (detect_structure): counts of labels numbered 1, 2, 3 … in the
+  // normalised lines; an X、 label in the other numerals (1、 among 一、 articles) is an item.
+  function structure(norm, P) {
+    var tiao = [], byScript = { cn: [], arabic: [] }, chapters = 0;
+    norm.forEach(function (n, i) {
+      var m = P.chapter.exec(n);
+      if (m && !P.reference.test(n.slice(m[0].length - m[2].length))) chapters++;
+      if ((m = P.article_tiao.exec(n))) tiao.push([i, cnToInt(m[2])]);
+      if ((m = P.article_dun.exec(n))) byScript[script(m[2], P)].push([i, cnToInt(m[2])]);
+    });
+    var dunScript = run(byScript.cn).length >= run(byScript.arabic).length ? "cn" : "arabic";
+    var tiaoRun = run(tiao), dunRun = run(byScript[dunScript]);
+    var style = tiaoRun.length >= dunRun.length ? "第X条" : "X、";
+    var dunHeads = false;
+    if (style === "第X条" && !chapters && dunRun.length) {
+      var heads = dunRun.filter(function (i) { return headingLike(P.article_dun.exec(norm[i])[3], P); });
+      dunHeads = heads.length === dunRun.length && tiaoRun.length > 0 && heads[0] < tiaoRun[0];
+    }
+    return { style: style, script: style === "X、" ? dunScript : "cn", dunHeads: dunHeads };
+  }
+
   function split(text, table) {
     var P = compiled(table);
     var lines = splitLines(text, P.spaces).filter(Boolean);
-    var tiao = 0, dun = 0, chaptersSeen = 0;
-    lines.forEach(function (l) {
-      if (P.article_tiao.test(l)) tiao++;
-      if (P.article_dun.test(l)) dun++;
-      if (P.chapter.test(l)) chaptersSeen++;
-    });
-    var style = tiao >= dun ? "第X条" : "X、";
+    var st = structure(lines.map(function (l) { return normalize(l, P); }), P);
+    var style = st.style;
     var art = style === "第X条" ? P.article_tiao : P.article_dun;
     var inline = style === "第X条" ? P.inline_tiao : P.inline_dun;
-    lines = cutRunTogether(lines, art, inline);
-    // 一、总则 headings over 第X条 articles (no 第X章): headings before the articles they head
-    var dunHeads = style === "第X条" && !chaptersSeen && dun > 0;
-    var res = { style: style, chapters: [], articles: [], preamble: [] };
-    var chapter = null, current = null;
-    lines.forEach(function (l) {
-      var m = P.chapter.exec(l);
-      var d = dunHeads ? P.article_dun.exec(l) : null;
-      if (d && !(d[3].length > 0 && pyLen(d[3]) <= P.headingMax && !P.heading_punct.test(d[3]))) d = null;
+    lines = cutRunTogether(lines, art, inline, P);
+    var norms = lines.map(function (l) { return normalize(l, P); });
+    var res = { style: style, chapters: [], articles: [], preamble: [], appendix: [] };
+    var chapter = null, current = null, pending = null;
+    // The article's last line stops mid-sentence: a 第十条 starting the next line may continue it.
+    function open() {
+      if (!current) return false;
+      var last = current.text.split("\n").pop();
+      return last.length > 0 && P.terminal.indexOf(last[last.length - 1]) < 0;
+    }
+    function continues(number, expected, rest) {
+      return open() && (number !== expected || P.reference.test(rest) || /[。；;！!？?]/.test(rest));
+    }
+    function articleAt(i) {
+      var a = art.exec(norms[i]);
+      return a && !(style === "X、" && script(a[2], P) !== st.script) ? a : null;
+    }
+    for (var i = 0; i < lines.length; i++) {
+      var l = lines[i], n = norms[i];
+      var wasPending = pending;
+      pending = null;
+      var m = P.chapter.exec(n);
+      var d = st.dunHeads ? P.article_dun.exec(n) : null;
+      if (d && !headingLike(d[3], P)) d = null;
+      var a = articleAt(i);
+      var plain = !m && !d && !a && !P.section.test(n) && !P.item_paren.test(n) && !P.item_arabic.test(n) &&
+        !(style === "X、" && P.article_dun.test(n)) && !P.appendix.test(n);
+      if (wasPending && plain && headingLike(n, P)) {
+        wasPending.title = squeeze(l, P.spaces);  // 第一章⏎总则: the title on its own line
+        continue;
+      }
       if (m || d) {
-        chapter = { n: res.chapters.length + 1, label: m ? "第" + m[1] + "章" : d[1], title: squeeze(m ? m[2] : d[3], P.spaces) };
+        var number = cnToInt(m ? m[1] : d[2]);
+        var rest = m ? n.slice(m[0].length - m[2].length) : d[3];
+        if (m && continues(number, res.chapters.length + 1, rest)) { current.text += "\n" + l; continue; }
+        var end = m ? m[0].length - m[2].length : d[0].length - d[3].length;
+        chapter = { n: res.chapters.length + 1, label: labelText(l, end, P), title: squeeze(rawRest(l, end, P), P.spaces) };
         res.chapters.push(chapter);
-        current = null;
-        return;
+        pending = chapter.title ? null : chapter;
+        continue;
       }
-      if (P.section.test(l) && chapter) return;  // sections group articles; the check needs articles only
-      var a = art.exec(l);
+      var sec = P.section.exec(n);
+      if (sec && chapter) {
+        if (current && continues(cnToInt(sec[1]), 0, n.slice(sec[0].length - sec[2].length))) {
+          current.text += "\n" + l;
+        } else if (!sec[2]) {
+          pending = { title: "" };  // 第一节⏎全体会议: its title on the next line
+        }
+        continue;  // sections group articles; the check needs articles only
+      }
       if (a) {
-        current = { n: res.articles.length + 1, label: a[1], number: cnToInt(a[2]), chapter: chapter ? chapter.title : "", text: a[3] };
-        res.articles.push(current);
-        return;
+        var num = cnToInt(a[2]), expected = current ? current.number + 1 : 1;
+        if (!(current && continues(num, expected, n.slice(a[0].length - a[3].length)))) {
+          var at = a[0].length - a[3].length;
+          current = { n: res.articles.length + 1, label: labelText(l, at, P), number: num, chapter: chapter ? chapter.title : "", text: rawRest(l, at, P) };
+          res.articles.push(current);
+          continue;
+        }
       }
-      if (current) current.text += "\n" + l;
+      if (current && P.appendix.test(n) && !open()) {
+        var later = false;
+        for (var k = i + 1; k < lines.length; k++) {
+          var b = articleAt(k);
+          if (b && cnToInt(b[2]) === current.number + 1) later = true;
+        }
+        if (!later) { res.appendix = lines.slice(i); break; }
+      }
+      if (current) current.text += (current.text ? "\n" : "") + l;
       else res.preamble.push(l);
-    });
-    res.articles.forEach(function (x, i) { x.gap = i > 0 && x.number !== res.articles[i - 1].number + 1; });
+    }
+    res.articles.forEach(function (x, j) { x.gap = j > 0 && x.number !== res.articles[j - 1].number + 1; });
     return res;
   }
 

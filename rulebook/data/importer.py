@@ -52,6 +52,7 @@ from rulebook.model.segment import (
     SPACES,
     normalize,
 )
+from rulebook.model.segment import TERMINAL as SEGMENT_TERMINAL
 
 # Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/model/segment.py.
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
@@ -60,7 +61,7 @@ DUP_MIN = 8
 # Cells of an appendix table: a tab, two or more spaces, or an ideographic space between them.
 TABLE_CELL_SPLIT = re.compile(r"\t+|[ \xa0]{2,}|\u3000+")
 # A paragraph that ends in one of these is complete; anything else was cut by a page break.
-TERMINAL = tuple("。；;：:！!？?…”’」』")
+TERMINAL = tuple(SEGMENT_TERMINAL)
 # The document itself must end a sentence: a last line ending in “：” or “；” was cut off.
 FINAL = tuple("。！!？?…”’」』")
 ARTEFACT = "□"

@@ -94,6 +94,16 @@ SPLIT_TEXTS = {
     "spaces_around_labels": HEAD
     + "\u3000\u3000第一条\u3000为规范工作，制定本规则。\n\t第二条\u2001县政府实行县长负责制。\n"
     " 第三条\xa0本规则自印发之日起施行。\u200b\n",
+    "full_width_chapters": "某县人民政府工作规则\n\n第１章　总则\n第１条　为规范工作，制定本规则。\n第２章　附则\n"
+    "第２条　本规则自印发之日起施行。\n",
+    "spaced_labels": "某县人民政府工作规则\n\n第 一 章　总　则\n第 一 条　为规范工作，制定本规则。\n"
+    "第 二 章　附　则\n第 二 条　本规则自印发之日起施行。\n",
+    "traditional": "某縣人民政府工作規則\n\n第一章　總則\n第一條　為規範工作，制定本規則。\n第二章　附則\n"
+    "第二條　本規則自印發之日起施行。\n",
+    "title_on_its_own_line": "某县人民政府工作规则\n\n第一章\n总则\n第一条　为规范工作，制定本规则。\n"
+    "第二章\n\n附　则\n第二条　本规则自印发之日起施行。\n",
+    "reference_at_line_start": HEAD + "第一条　为规范工作，制定本规则。\n第二条　会议依照本规则\n第三条规定召开。\n"
+    "第三条　本规则自印发之日起施行。\n",
     "label_alone_on_its_line": HEAD + "第一条\n为规范工作，制定本规则。\n第二条\n县政府实行县长负责制。\n"
     "第三条　本规则自印发之日起施行。\n",
     "sections": HEAD
@@ -171,6 +181,10 @@ def _import(raw: bytes, rules: BoilerplateRules) -> City:
 def _split_texts() -> Iterator[tuple[str, bytes]]:
     for p in sorted(FIXTURES.glob("*.txt")):
         yield f"tests/fixtures/{p.name}", p.read_bytes()
+    # the capture forms: full-width digits, spaced labels, Traditional characters, titles on their own
+    # line, references at a line start, items in the other numerals, appendices
+    for p in sorted((FIXTURES / "import_forms").glob("**/*.txt")):
+        yield f"tests/fixtures/import_forms/{p.relative_to(FIXTURES / 'import_forms')}", p.read_bytes()
     for p in sorted(LAYOUT.sources.glob("*.txt")):
         yield f"sources/{p.name}", p.read_bytes()
     for name, text in SPLIT_TEXTS.items():

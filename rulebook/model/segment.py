@@ -14,6 +14,9 @@ import unicodedata
 
 NUM = r"[零〇○一二三四五六七八九十百千两\d]+"
 HEADING_MAX = 20  # 一、总则 is a heading; a longer 一、… line is an article
+# A paragraph that ends in one of these is complete; anything else was cut by a page break (and a
+# 第十条 at the start of the next line continues its sentence).
+TERMINAL = "。；;：:！!？?…”’」』"
 SPACES = " \t\u3000\xa0\u2002\u2003\u200b"
 
 # Traditional forms of the characters a work rule's structure is read from (labels, headings, 附则,
@@ -42,8 +45,9 @@ PATTERNS: dict[str, str] = {
     "reference": rf"^(?:规定|的|所|中|之|和|与|及|或|至|到|、|,|第({NUM})[款项目]|款|项|以外|以上|以下|有关|相关|等)",
     # an appendix after the last article: 附件：… / 附件1 / 附表 / 附：
     "appendix": rf"^(?:附件|附表|附录)(?:{NUM})?(?:[:：.、]|$|[^，,。；;]{{0,30}}$)|^附[:：]",
-    # a numbered item (1、 2. （一） (1)) on normalised text: 1 label, 2 number
+    # a numbered item on normalised text: 1、 / 2. (1 label, 2 number) and （一） / (1)
     "item_arabic": r"^((\d+)[、.])(?!\d)",
+    "item_paren": rf"^[（(]({NUM})[）)]",
 }
 
 CHAPTER_RE = re.compile(PATTERNS["chapter"])
@@ -87,5 +91,11 @@ def label_text(line: str, consumed: int) -> str:
 
 def patterns_js() -> str:
     """The table as a script for the browser (a global, so it loads from file:// too)."""
-    table = {"patterns": PATTERNS, "spaces": SPACES, "headingMax": HEADING_MAX, "variants": VARIANTS}
+    table = {
+        "patterns": PATTERNS,
+        "spaces": SPACES,
+        "headingMax": HEADING_MAX,
+        "variants": VARIANTS,
+        "terminal": TERMINAL,
+    }
     return "window.rbSegmentPatterns = " + json.dumps(table, ensure_ascii=False) + ";\n"
