@@ -6,9 +6,10 @@ Usage: python scripts/add_city.py SLUG RAW.txt --province 某某省 --level 县�
                                   [--complete-confirmed NOTE]
        python scripts/add_city.py SLUG --resume [overrides …]   (after a failed import, or files made by hand)
 
-If the import fails, the raw text (rules_data/sources/SLUG.txt) and the input file
-(rules_data/inputs/SLUG.yaml) are kept; the message says what to fix. Fix the input file (or pass an
-override) and re-run with --resume. Re-running with the same RAW file is the same as --resume.
+If the import fails, the raw text and the input file are kept in rules_data/pending/SLUG/ (out of the
+way: lint, the build and adding another city do not see them); the message says what to fix. Fix the
+input file there (metadata, corrections, source_fixes) or pass an override, and re-run with --resume.
+Re-running with the same RAW file is the same as --resume.
 
 Then: review the printed report, curate rules_data/inputs/SLUG.yaml (metadata, corrections),
 rules_data/tags/SLUG.yaml and the 待整理 cells in rules_data/comparisons/, run scripts/lint.py, build.
@@ -34,6 +35,7 @@ from rulebook.model.schema import SLUG_RE, CityInput, Level, Status
 
 ROOT = Path(__file__).resolve().parent.parent  # this project (a test's copy has its own)
 LAYOUT = Layout(ROOT)
+PENDING = LAYOUT.data / "pending"  # a failed add's source and input file, until it is resumed
 
 INPUT_HEADER = "# Hand-written input for the importer: facts the text lacks, and corrections.\n"
 # command-line option -> key under metadata (None: not set on the command line)
@@ -133,6 +135,48 @@ def add(args: argparse.Namespace) -> int:
     slug = args.slug
     source = LAYOUT.sources / f"{slug}.txt"
     input_path = LAYOUT.inputs / f"{slug}.yaml"
+    _unpark(slug, source, input_path)
+    try:
+        return _add(args, settings, slug, source, input_path)
+    except BaseException:
+        _park(slug, source, input_path)
+        raise
+
+
+def _pending(slug: str, path: Path) -> Path:
+    return PENDING / slug / path.name
+
+
+def _park(slug: str, source: Path, input_path: Path) -> None:
+    """A failed add: its source and input file move to rules_data/pending/SLUG/, where no other city's add,
+    lint or build trips over them (an input without its generated city is a lint error)."""
+    if (LAYOUT.cities / f"{slug}.yaml").exists():
+        return  # an imported city being re-run: its files stay where they are
+    for path in (source, input_path):
+        if path.exists():
+            _pending(slug, path).parent.mkdir(parents=True, exist_ok=True)
+            path.replace(_pending(slug, path))
+
+
+def _unpark(slug: str, source: Path, input_path: Path) -> None:
+    """Put a failed add's files back for the new attempt (refused if another file took their place)."""
+    for path in (source, input_path):
+        kept = _pending(slug, path)
+        if not kept.exists():
+            continue
+        if path.exists() and path.read_bytes() != kept.read_bytes():
+            raise Refused(
+                f"{path.relative_to(ROOT)}: (file): exists, and rules_data/pending/{slug}/{path.name} holds another "
+                f"version from a failed add: keep one of them (delete the other) and re-run"
+            )
+        kept.replace(path)
+    if (PENDING / slug).is_dir() and not any((PENDING / slug).iterdir()):
+        (PENDING / slug).rmdir()
+        if not any(PENDING.iterdir()):
+            PENDING.rmdir()
+
+
+def _add(args: argparse.Namespace, settings: Settings, slug: str, source: Path, input_path: Path) -> int:
     rerun = f"python scripts/add_city.py {slug} --resume"
     if args.raw is None:
         if not (args.resume and source.exists()):
@@ -178,20 +222,25 @@ def add(args: argparse.Namespace) -> int:
 
 
 def _what_to_fix(errors: list[str], slug: str, rerun: str) -> list[str]:
-    rel = f"rules_data/inputs/{slug}.yaml"
-    out = [f"kept rules_data/sources/{slug}.txt and {rel}; nothing else was written."]
+    kept = f"rules_data/pending/{slug}/{slug}.yaml"
+    out = [
+        f"kept the source and the input file in rules_data/pending/{slug}/ ({slug}.txt, {slug}.yaml), out of the "
+        "way of other cities; nothing else was written."
+    ]
     text = "\n".join(errors)
     if ": title:" in text:
         out.append(f"no title: re-run with the title given: {rerun} --title 某某市人民政府工作规则")
-    if "corrections[" in text:
-        out.append(f"fix the listed corrections in {rel}, then re-run: {rerun}")
+    if "corrections[" in text or "source_fixes[" in text:
+        out.append(f"fix the listed corrections / source_fixes in {kept}, then re-run: {rerun}")
     if "rules_data/sources/" in text:
         out.append(
-            "the capture itself cannot be imported faithfully (sources are never edited): capture the page "
-            f"again, delete rules_data/sources/{slug}.txt and {rel}, and run add_city.py with the new file"
+            "the capture cannot be imported as it reads: where a line is faithful but misread, add the "
+            f"source_fixes entry each message names to {kept} (line, find, replace, reason; shown as 校勘记) "
+            f"and re-run: {rerun}; only a damaged capture needs capturing again (then delete "
+            f"rules_data/pending/{slug}/ and run add_city.py with the new file)"
         )
     if len(out) == 1:
-        out.append(f"fix {rel}, then re-run: {rerun}")
+        out.append(f"fix {kept}, then re-run: {rerun}")
     return out
 
 

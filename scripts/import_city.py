@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"== {slug}: wrote {target.relative_to(ROOT)}")
             print(report.render())
-    for err in errors:
+    for err in dict.fromkeys(errors):  # a shared file's problem (boilerplate.yaml) once, not once per city
         print(err, file=sys.stderr)
     if stale:
         print("out of date (run scripts/import_city.py):\n  " + "\n  ".join(stale), file=sys.stderr)

@@ -112,19 +112,21 @@ def test_a_failed_import_keeps_the_files_and_resume_finishes_it(bare_project):
     assert first.stderr.splitlines()[:3] == [
         "rules_data/inputs/dongshan.yaml: title: no title found (no line ending in 工作规则 before the first "
         "chapter) and metadata.title not set",
-        "kept rules_data/sources/dongshan.txt and rules_data/inputs/dongshan.yaml; nothing else was written.",
+        "kept the source and the input file in rules_data/pending/dongshan/ (dongshan.txt, dongshan.yaml), out "
+        "of the way of other cities; nothing else was written.",
         "no title: re-run with the title given: python scripts/add_city.py dongshan --resume --title "
         "某某市人民政府工作规则",
     ]
-    assert (p / "rules_data/sources/dongshan.txt").read_text(encoding="utf-8") == NO_TITLE
-    assert (p / "rules_data/inputs/dongshan.yaml").exists()
+    assert (p / "rules_data/pending/dongshan/dongshan.txt").read_text(encoding="utf-8") == NO_TITLE
+    assert (p / "rules_data/pending/dongshan/dongshan.yaml").exists()
+    assert not (p / "rules_data/sources/dongshan.txt").exists() and not (p / "rules_data/inputs/dongshan.yaml").exists()
     assert not (p / "rules_data/cities/dongshan.yaml").exists() and not (p / "rules_data/tags/dongshan.yaml").exists()
     second = _run(p, "dongshan", "--resume", "--title", "东山县人民政府工作规则")
     assert second.returncode == 0, second.stderr
     city = (p / "rules_data/cities/dongshan.yaml").read_text(encoding="utf-8")
     assert "title: 东山县人民政府工作规则" in city and "name: 东山县" in city
     assert "title: 东山县人民政府工作规则" in (p / "rules_data/inputs/dongshan.yaml").read_text(encoding="utf-8")
-    assert (p / "rules_data/tags/dongshan.yaml").exists()
+    assert (p / "rules_data/tags/dongshan.yaml").exists() and not (p / "rules_data/pending").exists()
     again = _run(p, "dongshan", str(raw))  # the same raw file again: idempotent
     assert again.returncode == 0, again.stderr
     assert (p / "rules_data/cities/dongshan.yaml").read_text(encoding="utf-8") == city
@@ -146,7 +148,41 @@ def test_a_capture_that_cannot_be_imported_says_to_capture_again(bare_project):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[0].startswith("rules_data/sources/yixian.txt: structure: no line starts with an article label")
-    assert any(line.startswith("the capture itself cannot be imported faithfully") for line in lines)
+    assert any(
+        line.startswith("the capture cannot be imported as it reads: where a line is faithful") for line in lines
+    )
+
+
+@pytest.mark.slow  # two add_city.py runs and a lint
+def test_a_failed_add_never_blocks_adding_another_city(bare_project):
+    p = bare_project
+    bad = p / "bad.txt"
+    bad.write_text(
+        "第一章 总则\n\n第一条 为规范县政府工作，制定本规则。第二条 本规则自印发之日起施行。\n", encoding="utf-8"
+    )
+    first = _run(
+        p, "huaixian", str(bad), "--province", "某某省", "--level", "县（区）级", "--title", "某县人民政府工作规则"
+    )
+    assert first.returncode == 1
+    assert first.stderr.splitlines()[0].startswith(
+        "rules_data/sources/huaixian.txt: line 3: articles run together on one line: 第二条 starts inside it"
+    )
+    assert "source_fixes entry for line 3" in first.stderr
+    second = _run(p, "jiexian", str(ROOT / "tests/fixtures/sections.txt"), "--province", "某某省", "--level", "地级市")
+    assert second.returncode == 0, second.stderr
+    lint = subprocess.run([sys.executable, str(p / "scripts/lint.py")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    # the route the message names: a source fix in the kept input file, then --resume
+    kept = p / "rules_data/pending/huaixian/huaixian.yaml"
+    kept.write_text(
+        kept.read_text(encoding="utf-8")
+        + 'source_fixes:\n- line: 3\n  find: 。第二条\n  replace: "。\\n第二条"\n  reason: 抓取丢失换行\n',
+        encoding="utf-8",
+    )
+    done = _run(p, "huaixian", "--resume")
+    assert done.returncode == 0, done.stderr
+    city = (p / "rules_data/cities/huaixian.yaml").read_text(encoding="utf-8")
+    assert "label: 第二条" in city and "抓取丢失换行（原文第3行，解析前校正）" in city
 
 
 def test_missing_level_is_a_message(bare_project):

@@ -554,6 +554,42 @@ def test_import_city_script_reports_every_problem_of_every_city(tmp_path):
     ]
 
 
+def test_a_bad_boilerplate_pattern_is_reported_once_not_once_per_city(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+
+    p = copy_project(tmp_path / "proj")
+    bp = p / "rules_data/boilerplate.yaml"
+    bp.write_text(bp.read_text(encoding="utf-8").replace("  - ^加盟电话\n", "  - ^加盟电话(\n", 1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(p / "scripts/import_city.py"), "--check"], capture_output=True, text=True, cwd=p
+    )
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "rules_data/boilerplate.yaml: header[0]: invalid regular expression '^加盟电话(': missing ), unterminated "
+        "subpattern at position 5"
+    ]
+
+
+def test_a_control_character_is_removed_recorded_and_named_in_one_line():
+    city, report = _imp(BASE.replace("为规范工作", "为规范\x00工作"))
+    assert city.article(1).text() == "为规范工作，制定本规则。"
+    [fix] = [c for c in city.corrections if "U+0000" in c.reason]
+    assert (fix.where, fix.kind, fix.before, fix.after) == (
+        "art_1",
+        CorrectionKind.artifact,
+        "第一条 为规范<U+0000>工作，制",
+        "第一条 为规范工作，制",
+    )
+    [warn] = [(w, m) for lvl, w, m in report.items if lvl == "warn" and "control character" in m]
+    assert warn == (
+        "art_1",
+        "line 5: control character U+0000 removed at “第一条 为规范工作，制” (a capture artefact, never text; "
+        "check the original there)",
+    )
+
+
 def test_structure_and_title_errors_come_together():
     with pytest.raises(ImportFailed) as e:
         _imp("第一章 总则\n\n第一条 为规范工作，制定本规则。\n\n第三条 县政府实行县长负责制。\n")

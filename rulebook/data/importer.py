@@ -56,6 +56,8 @@ from rulebook.model.segment import TERMINAL as SEGMENT_TERMINAL
 
 # Structure patterns are shared with the browser's draft splitter (对标检查): rulebook/model/segment.py.
 INLINE_FIRST_RE = re.compile(r"(?<=\S)\s*第[一1]条")
+# C0/C1 control characters but tab: never text, always a capture artefact (removed and recorded).
+CONTROL_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A paragraph (or line) this long repeated in one article is a capture glitch, not the text.
 DUP_MIN = 8
 # Cells of an appendix table: a tab, two or more spaces, or an ideographic space between them.
@@ -413,11 +415,40 @@ def apply_source_fixes(lines: list[str], inp: CityInput) -> Stage[SourceLines]:
             )
         )
     for n, text in enumerate(texts, start=1):
+        for m in reversed(list(CONTROL_CHAR_RE.finditer(text))):
+            around = text[max(0, m.start() - CONTEXT) : m.end() + 4]
+            text = text[: m.start()] + text[m.end() :]
+            fixed.append(
+                (
+                    n,
+                    Correction(
+                        where="notice",  # placed once the line's article is known
+                        kind=CorrectionKind.artifact,
+                        before=around.replace(m.group(), f"<U+{ord(m.group()):04X}>"),
+                        after=around.replace(m.group(), ""),
+                        reason=f"删除网页抓取混入的控制字符 U+{ord(m.group()):04X}（原文第{n}行）",
+                    ),
+                )
+            )
         parts = text.split("\n") if text else [text]
         stage.value.lines.extend(parts)
         stage.value.numbers.extend([n] * len(parts))
     stage.value.fixed = fixed
     return stage
+
+
+def _control_report(src: SourceLines) -> Report:
+    """One line per control character the capture held (removed, recorded as a 校勘记 entry)."""
+    report = Report()
+    for lineno, fix in src.fixed:
+        if fix.kind == CorrectionKind.artifact:
+            report.add(
+                "warn",
+                fix.where,
+                f"line {lineno}: control character {fix.before[fix.before.index('<') + 1 : fix.before.index('>')]} "
+                f"removed at “{fix.after}” (a capture artefact, never text; check the original there)",
+            )
+    return report
 
 
 def _where_line(lineno: int, src: SourceLines, start: int, b: Body, end: int) -> str:
@@ -1223,6 +1254,7 @@ def import_city(raw: bytes, inp: CityInput, rules: BoilerplateRules) -> tuple[Ci
         fix.where = _where_line(lineno, src, start, b.value, end.value.end)
         if fix.where.startswith("art_"):
             b.value.art_fixes.setdefault(int(fix.where[4:]), []).insert(0, fix)
+    report.extend(_control_report(src))
 
     corrections = [*(f for _, f in src.fixed if not f.where.startswith("art_")), *pre.fixes, *end.fixes, *b.fixes]
     corrections += apx.fixes
