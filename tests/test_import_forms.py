@@ -158,3 +158,13 @@ def test_possibly_incomplete_states_its_evidence():
         "articles numbered 1–20",
     ):
         assert evidence in msg, msg
+
+
+def test_the_city_page_shows_an_appendix_after_the_text_with_its_table():
+    from rulebook.views.render import city_page
+
+    city, _ = _import((HERE / "forms/appendix_tabs.txt").read_bytes())
+    page = city_page(city)
+    head = page.index("## 附件：清河县政府常务会议议题清单 {#appendix_1}")
+    assert page.index("第二十四条") < head < page.index("## 校勘记")
+    assert "<tr><td>1</td><td>年度预算调整</td><td>县财政局</td></tr>" in page[head:]

@@ -262,6 +262,8 @@ def city_page(
         ]
     if city.truncation:
         out += [html_block("truncation.html.j2", truncation=city.truncation), ""]
+    for k, apx in enumerate(city.appendices, start=1):  # 附件 after the text, never inside an article
+        out += [f"## {md_text(apx.title)} {{#appendix_{k}}}", "", html_block("appendix.html.j2", appendix=apx), ""]
     out += [
         "## 校勘记 {#corrections}",
         "",
