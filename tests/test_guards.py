@@ -272,12 +272,14 @@ CAUSES = {
     "empty": (
         b"",
         "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: "
-        "cannot find where the rules begin",
+        "cannot find where the rules begin; if the labels are written in a form the importer does not read, add "
+        "source_fixes entries that write them as 第一条 (or 一、)",
     ),
     "no articles": (
         "鸡西市人民政府\n关于印发工作规则的通知\n".encode(),
         "rules_data/inputs/jixi.yaml: (import): no 第一条 and no first article 一、 found: "
-        "cannot find where the rules begin",
+        "cannot find where the rules begin; if the labels are written in a form the importer does not read, add "
+        "source_fixes entries that write them as 第一条 (or 一、)",
     ),
 }
 

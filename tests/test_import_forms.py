@@ -168,3 +168,10 @@ def test_the_city_page_shows_an_appendix_after_the_text_with_its_table():
     head = page.index("## 附件：清河县政府常务会议议题清单 {#appendix_1}")
     assert page.index("第二十四条") < head < page.index("## 校勘记")
     assert "<tr><td>1</td><td>年度预算调整</td><td>县财政局</td></tr>" in page[head:]
+
+
+def test_an_article_ending_without_punctuation_is_still_followed_by_the_next_article():
+    text = (HERE / "base_county.txt").read_text(encoding="utf-8").replace("副县长协助县长工作。", "副县长协助县长工作")
+    city, _ = _import(text.encode("utf-8"))
+    assert [a.label for a in city.articles()][2:4] == ["第三条", "第四条"]
+    assert city.article(3).text().endswith("副县长协助县长工作")

@@ -185,8 +185,8 @@
       var last = current.text.split("\n").pop();
       return last.length > 0 && P.terminal.indexOf(last[last.length - 1]) < 0;
     }
-    function continues(number, expected, rest) {
-      return open() && (number !== expected || P.reference.test(rest) || /[。；;！!？?]/.test(rest));
+    function continues(number, expected, rest, heading) {
+      return open() && (number !== expected || P.reference.test(rest) || (heading && /[。；;！!？?]/.test(rest)));
     }
     function articleAt(i) {
       var a = art.exec(norms[i]);
@@ -209,7 +209,7 @@
       if (m || d) {
         var number = cnToInt(m ? m[1] : d[2]);
         var rest = m ? n.slice(m[0].length - m[2].length) : d[3];
-        if (m && continues(number, res.chapters.length + 1, rest)) { current.text += "\n" + l; continue; }
+        if (m && continues(number, res.chapters.length + 1, rest, true)) { current.text += "\n" + l; continue; }
         var end = m ? m[0].length - m[2].length : d[0].length - d[3].length;
         chapter = { n: res.chapters.length + 1, label: labelText(l, end, P), title: squeeze(rawRest(l, end, P), P.spaces) };
         res.chapters.push(chapter);
@@ -218,7 +218,7 @@
       }
       var sec = P.section.exec(n);
       if (sec && chapter) {
-        if (current && continues(cnToInt(sec[1]), 0, n.slice(sec[0].length - sec[2].length))) {
+        if (current && continues(cnToInt(sec[1]), 0, n.slice(sec[0].length - sec[2].length), true)) {
           current.text += "\n" + l;
         } else if (!sec[2]) {
           pending = { title: "" };  // 第一节⏎全体会议: its title on the next line

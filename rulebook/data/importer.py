@@ -504,7 +504,7 @@ def detect_structure(lines: list[str]) -> Stage[Structure]:
                 "article (replace with a \\n), or capture the page again with one heading or article per line"
             )
         raise ImportFailed(
-            "structure: no 第一条 and no first article 一、 found: cannot find where the rules begin; if the "
+            "no 第一条 and no first article 一、 found: cannot find where the rules begin; if the "
             "labels are written in a form the importer does not read, add source_fixes entries that write them "
             "as 第一条 (or 一、)"
         )
@@ -688,7 +688,8 @@ class _BodyBuilder:
 
     def _continues(self, line: Line, expected: int) -> bool:
         """A 第X条/第X章 at a line start continuing the sentence before it (a page break before a reference)."""
-        return _open(self.art) and (line.n != expected or line.reference or bool(SENTENCE_PUNCT.search(line.rest)))
+        heading_in_a_sentence = line.kind != "article" and bool(SENTENCE_PUNCT.search(line.rest))
+        return _open(self.art) and (line.n != expected or line.reference or heading_in_a_sentence)
 
     def _as_continuation(self, s: str, lineno: int, line: Line, tmp: list[Correction], rep: Report) -> None:
         assert self.art is not None
