@@ -142,7 +142,7 @@ def test_an_existing_slug_with_another_text_is_refused(bare_project):
     assert result.stderr.startswith("rules_data/sources/zhuzhou.txt: (file): exists with different content")
 
 
-def test_a_capture_that_cannot_be_imported_says_to_capture_again(bare_project):
+def test_a_capture_that_cannot_be_imported_names_the_source_fixes_route(bare_project):
     raw = ROOT / "tests/fixtures/one_line.txt"
     result = _run(bare_project, "yixian", str(raw), "--province", "某某省", "--level", "县级市")
     assert result.returncode == 1 and "Traceback" not in result.stderr
