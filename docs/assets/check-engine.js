@@ -360,7 +360,15 @@
   // rulebook/analysis/clauses.py squeeze(): NFKC, without a leading item label, punctuation and spaces.
   var ITEM_LABEL = pyRegExp("^\\s*(?:[（(][一二三四五六七八九十\\d]+[）)]|[一二三四五六七八九十]+、|\\d+[.．、])\\s*", "u");
   var NOISE = pyRegExp("[\\s\\u3000，,。；;：:、！!？?“”\"'‘’（）()《》〈〉【】\\[\\]—…·]", "gu");
-  function clauseSqueeze(s) { return Array.from(nfkc(s).replace(ITEM_LABEL, "").replace(NOISE, "")); }
+  var squeezed = new Map();  // clauses recur (a peer's quote is compared with many draft sentences)
+  function clauseSqueeze(s) {
+    var v = squeezed.get(s);
+    if (!v) {
+      if (squeezed.size > 50000) squeezed.clear();
+      squeezed.set(s, v = Array.from(nfkc(s).replace(ITEM_LABEL, "").replace(NOISE, "")));
+    }
+    return v;
+  }
 
   // draft_match.verbatim(): the longest common run of characters over the shorter clause's length.
   function verbatim(a, b) {
@@ -386,11 +394,11 @@
   function r6(x) { return Math.round(x * 1e6) / 1e6; }
   function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
 
-  // With many peers (> W.largePeers) the peers' side does not depend on the draft (the n-gram weights
-  // are the peers' own): built once per choice of peers — the page prepares it while the reader pastes —
-  // and kept. With a few peers the draft's articles count in the weights.
+  // The peers' side does not depend on the draft (the n-gram weights are the peers' own): built once per
+  // choice of peers — the page prepares it while the reader pastes — and kept, with the peers' sentences,
+  // their index and each attribute's typical likeness.
   var cache = { corpus: null, key: null, value: null };
-  function prepare(corpus, peerIds, draftTexts) {
+  function prepare(corpus, peerIds) {
     var k = peerIds.join(",");
     if (cache.corpus === corpus && cache.key === k) return cache.value;
     var few = peerIds.length <= W.largePeers;
@@ -408,15 +416,20 @@
     });
     var key = {};
     peerArts.forEach(function (p, i) { key[p.city + "." + p.n] = i; });
-    var extra = few && draftTexts ? draftTexts : { texts: [], chapters: [] };
-    var space = new Space(peerArts.map(function (p) { return p.text; }).concat(extra.texts), few ? { lo: 1, hi: 3 } : { lo: 2, hi: 3, maxDf: 0.3 });
-    var chapters = new Space(peerArts.map(function (p) { return p.chapter; }).concat(extra.chapters), { lo: 1, hi: 2 });
+    var space = new Space(peerArts.map(function (p) { return p.text; }), few ? { lo: 1, hi: 3 } : { lo: 2, hi: 3, maxDf: 0.3 });
+    var chapters = new Space(peerArts.map(function (p) { return p.chapter; }), { lo: 1, hi: 2 });
     var n = peerArts.length;
     var value = {
       cities: cities, byId: byId, peerArts: peerArts, cityCols: cityCols, key: key, space: space, chapters: chapters,
-      index: new Index(space.rows.slice(0, n)), chapterIndex: new Index(chapters.rows.slice(0, n)), sents: {}, cityIndex: {}, typical: {}
+      index: new Index(space.rows.slice(0, n)), chapterIndex: new Index(chapters.rows.slice(0, n)), sents: {}, cityIndex: {}, typical: {}, vecs: new Map()
     };
-    if (!few) cache = { corpus: corpus, key: k, value: value };
+    if (few) {  // the peers' sentences now, so that the first check costs what the later ones do
+      peerArts.forEach(function (p, i) {
+        var ss = sentences(p.text);
+        value.sents[i] = [ss, ss.map(function (x) { return space.embed(x); })];
+      });
+    }
+    cache = { corpus: corpus, key: k, value: value };
     return value;
   }
 
@@ -457,9 +470,7 @@
     var t0 = typeof performance !== "undefined" ? performance.now() : Date.now();
     var cal = calibration || global.rbCheckCalibration;
     var arts = draft.articles.map(function (a) { return { n: a.n, label: a.label || "", chapter: nfkc(a.chapter || ""), text: nfkc(a.text) }; });
-    var P = prepare(corpus, peerIds, {
-      texts: arts.map(function (a) { return a.text; }), chapters: arts.map(function (a) { return a.chapter; })
-    });
+    var P = prepare(corpus, peerIds);
     var cities = P.cities, byId = P.byId, peerArts = P.peerArts, key = P.key, space = P.space, nPeer = peerArts.length;
     var draftRows = arts.map(function (a) { return space.embed(a.text); });
     var topicOrder = {}, topicLabel = {};
@@ -482,6 +493,11 @@
     });
     var draftSentRows = draftSents.map(function (s) { return space.embed(s[1]); });
     var draftSentIndex = new Index(draftSentRows);
+    function embedKept(text) {  // the peers' quotes and the attributes' labels: the same every check
+      var v = P.vecs.get(text);
+      if (!v) P.vecs.set(text, v = space.embed(text));
+      return v;
+    }
     function citySentenceIndex(city) {  // a city's sentences, in article order, as one Index (kept)
       var got = P.cityIndex[city];
       if (!got) {
@@ -570,12 +586,12 @@
       if (!regulating.length || !arts.length) return;
       var cited = [];
       regulating.forEach(function (p) { attr.cells[p][1].forEach(function (q) { cited.push([p, q[0], nfkc(q[1])]); }); });
-      var quoteRows = cited.map(function (c) { return space.embed(c[2]); });
+      var quoteRows = cited.map(function (c) { return embedKept(c[2]); });
       var sentScore = sentenceScores(draftSentIndex, quoteRows);
       var bestSent = {};
       draftSents.forEach(function (s, idx) { if (!bestSent[s[0]] || sentScore[idx] > bestSent[s[0]][0]) bestSent[s[0]] = [sentScore[idx], idx]; });
       var citedRows = cited.map(function (c) { return key[c[0] + "." + c[1]]; }).filter(function (k) { return k !== undefined; });
-      var labelRow = space.embed(nfkc(attr.label + " " + attr.desc));
+      var labelRow = embedKept(nfkc(attr.label + " " + attr.desc));
       var labelScores = draftRows.map(function (r) { return dot(r, labelRow); });
       var ranking = arts.map(function (a, i) {
         var art = 0;

@@ -6,7 +6,7 @@ browser's check and the Python suggester run the same steps on the same numbers;
 checks the browser's answers against the cases rulebook/devtools/js_cases.py writes from this module.
 
 1. Texts are NFKC-normalised (第１条, 全角空格) and embedded as TF-IDF over character n-grams (scikit-learn's
-   char analyzer; with few peers the draft's own articles count in the weights).
+   char analyzer), weighted by the peers' articles alone.
 2. Each draft article, for each peer city: its two most similar articles there are candidates. A logistic
    model over five features (article cosine; best sentence pair's cosine; how much of that pair is verbatim
    the same — the longest common run of characters over the shorter; the margin over the city's next
@@ -189,11 +189,13 @@ def check(
     curated = {c["id"]: c["curated"] for c in cities}
     key = {(p["city"], p["n"]): i for i, p in enumerate(peer_arts)}
     arts = [dict(a, text=nfkc(a["text"]), chapter=nfkc(a.get("chapter") or "")) for a in draft.articles]
+    # the n-gram weights are the peers' own: the peers' side does not depend on the draft, so the browser
+    # prepares it once per choice of peers (measured better than counting the draft's articles in too:
+    # 20 of 41 real gaps found instead of 9, planted gaps 123 of 297 instead of 63, at the same precision)
+    texts = [p["text"] for p in peer_arts]
     few = len(peer_ids) <= LARGE_PEERS
-    texts = [p["text"] for p in peer_arts] + ([a["text"] for a in arts] if few else [])
-    chapters_texts = [p["chapter"] for p in peer_arts] + ([a["chapter"] for a in arts] if few else [])
     space = Space(texts, 1, 3) if few else Space(texts, 2, 3, 0.3)
-    chapter_space = Space(chapters_texts, 1, 2)
+    chapter_space = Space([p["chapter"] for p in peer_arts], 1, 2)
     n_peer = len(peer_arts)
     peer_rows = space.rows[:n_peer]
     peer_chapters = chapter_space.rows[:n_peer]
