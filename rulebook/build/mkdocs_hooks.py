@@ -114,6 +114,11 @@ def _configure(config, build: context.Build, loaded: Rulebook | None):  # noqa: 
     if build.forks:
         parallel.clean_stale(build.cache_dir)  # what a killed build's worker was writing
         build.worker = parallel.start(lambda: _warm(build), scratch=build.cache_dir)
+    if not build.site_url:  # once per build: the downloads' links depend on it
+        log.info(
+            "mkdocs.yml has no site_url: the links in the spreadsheets (data/topics/*.xlsx) are paths, "
+            "not clickable; set site_url to the address readers use"
+        )
     config.nav = pages.nav(book)
     terms = index.search_terms(book, build.root)
     index.use_terms(terms)
