@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     target = args.site_dir or args.config_file.resolve().parent / "site"
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        build_site(target, args.config_file, pdf=args.pdf, quiet=args.quiet, incremental=not args.full)
+        build_site(
+            target, args.config_file, pdf=args.pdf, quiet=args.quiet, incremental=not args.full, debug=args.debug
+        )
     except BuildFailed as e:
         print(f"build failed: {e}; {target} was left unchanged", file=sys.stderr)
         return 1
