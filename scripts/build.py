@@ -20,7 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm
+from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm, os_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an unexpected error: still no traceback unless asked for
         if args.debug:
             traceback.print_exc()
-        print(f"build failed: {type(e).__name__}: {e}; {target} was left unchanged", file=sys.stderr)
+        what = os_error_line(e) if isinstance(e, OSError) else f"build failed: {type(e).__name__}: {e}"
+        print(f"{what}; {target} was left unchanged", file=sys.stderr)
         return 1
     print(f"built {target}")
     return 0

@@ -453,7 +453,7 @@ def _describe(name: str) -> str:
     if name.endswith("-concordance.xlsx"):
         return "该主题逐条对照（Excel）：每行为各市规定同一事项的条文（机器对齐，待核），第二个工作表为各市文件出处"
     if name.endswith(".xlsx"):
-        return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列；第二个工作表为引文"
+        return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列，数值列为数字；第二个工作表为引文"
     if name.endswith(".csv"):
         return "该主题比较表（CSV 宽表）：城市为行、指标为列，值后注明条文"
     return ""
