@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -40,7 +39,6 @@ from rulebook.model.schema import (
     TopicFacts,
     label_markup,
 )
-from rulebook.model.segment import ARTICLE_RES, SPACES
 
 M = TypeVar("M", bound=BaseModel)
 _FAILED = object()  # read_yaml's result for a file that could not be parsed
@@ -292,35 +290,7 @@ def read_source(
         raw = src.read_bytes()
     except OSError as e:
         return None, [f"{rel}: source.file: cannot read {name}: {e.strerror or e}"]
-    problem = source_control_character(raw)
-    if problem:
-        return None, [f"{name}: {problem}; remove it, then re-import (scripts/import_city.py) to record the new hash"]
     return raw, []
-
-
-# Control characters a source text may not hold (C0 but tab, newline and CR, DEL, C1): the importer would
-# stop on the first with a validation dump naming no article.
-_SOURCE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def source_control_character(raw: bytes) -> str | None:
-    """Where a source's first control character is (line, the article it falls in) and which, or None
-    (also for bytes that are not UTF-8: the importer reports those)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    m = _SOURCE_CONTROL_RE.search(text)
-    if not m:
-        return None
-    lines = text[: m.start()].split("\n")
-    article = "before the first article"
-    for line in reversed(lines):
-        label = ARTICLE_RES["第X条"].match(line.strip(SPACES)) or ARTICLE_RES["X、"].match(line.strip(SPACES))
-        if label:
-            article = f"in {label.group(1)}"
-            break
-    return f"line {len(lines)} ({article}): control character U+{ord(m.group()):04X} is not allowed in a source text"
 
 
 def _source_errors(root: Path, source: Source, rel: str, limit: int) -> list[str]:
