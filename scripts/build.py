@@ -20,7 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm
+from rulebook.build.atomic import BuildFailed, Interrupted, build_site, on_sigterm, os_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     target = args.site_dir or args.config_file.resolve().parent / "site"
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        build_site(target, args.config_file, pdf=args.pdf, quiet=args.quiet, incremental=not args.full)
+        build_site(
+            target, args.config_file, pdf=args.pdf, quiet=args.quiet, incremental=not args.full, debug=args.debug
+        )
     except BuildFailed as e:
         print(f"build failed: {e}; {target} was left unchanged", file=sys.stderr)
         return 1
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an unexpected error: still no traceback unless asked for
         if args.debug:
             traceback.print_exc()
-        print(f"build failed: {type(e).__name__}: {e}; {target} was left unchanged", file=sys.stderr)
+        what = os_error_line(e) if isinstance(e, OSError) else f"build failed: {type(e).__name__}: {e}"
+        print(f"{what}; {target} was left unchanged", file=sys.stderr)
         return 1
     print(f"built {target}")
     return 0

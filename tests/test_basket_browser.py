@@ -14,6 +14,7 @@ from conftest import ROOT
 from docx.oxml.ns import qn
 
 from rulebook.analysis import align
+from rulebook.model.numerals import article_number
 from rulebook.views import citations
 
 pytestmark = pytest.mark.build
@@ -43,21 +44,33 @@ def _check_docx(path: Path, book, ids: list[str], note: tuple[str, str], topics:
     assert paras[0] == ("公文标题（方正小标宋简体）", "工作规则条文汇编（起草参考）")
     headings = [t for s, t in paras if s == "一级标题（黑体）"]
     assert headings == topics
-    # Each clause: its text line by line, then its source line with 文号 (or 文号不详) and the link.
+    # Each clause: a heading (city and article, linked to it), its text line by line, its note (a
+    # paragraph per line), then its source line with 文号 (or 文号不详) and the link.
+    clause_heads = [p for p in d.paragraphs if p.style.name == "二级标题（楷体）"]
+    assert [p.text for p in clause_heads] == [
+        f"{book.city(i.split('.')[0]).name} {article_number(book.city(i.split('.')[0]).article(int(i.split('.')[1])))}"
+        for i in ids
+    ]
+    for p, id_ in zip(clause_heads, ids, strict=True):
+        slug, n = id_.split(".")
+        assert p.hyperlinks[0].url.endswith(f"cities/{slug}/#art_{n}")
     texts = [t for _s, t in paras]
     pos = 0
     for id_ in ids:
         slug, n = id_.split(".")
         city, a = book.city(slug), book.city(slug).article(int(n))
         lines = a.text().split("\n")
-        start = texts.index(lines[0], pos)
+        start = texts.index(f"{city.name} {article_number(a)}", pos) + 1
         assert texts[start : start + len(lines)] == lines
-        cite = texts[start + len(lines)]
+        after = start + len(lines)
+        if id_ == note[0]:
+            note_lines = note[1].split("\n")
+            assert texts[after : after + len(note_lines)] == ["备注：" + note_lines[0], *note_lines[1:]]
+            after += len(note_lines)
+        cite = texts[after]
         assert cite.startswith("（出处：" + city.name + "，" + citations.short(city, a)), cite
         assert f"cities/{slug}" in cite and cite.rstrip("）").endswith(f"#art_{n}"), cite
-        if id_ == note[0]:
-            assert texts[start + len(lines) + 1] == "备注：" + note[1]
-        pos = start + len(lines)
+        pos = after
     styles = {s.name: s for s in d.styles}
     # GB/T 9704 fonts by name, with the fallback every Chinese Windows has for Latin text and substitution.
     for name, east, fallback in (
@@ -124,7 +137,7 @@ def test_basket_across_pages_reorder_persist_share_export(browser, site_url, boo
     # Focus follows the moved clause, so the key can be pressed again.
     assert page.evaluate("document.activeElement.closest('.rb-basket-item').dataset.id") == first
     # A note, and one clause removed.
-    note = (first, "拟采纳，<b>改为</b>每月两次")
+    note = (first, "拟采纳，<b>改为</b>每月两次\n第二行：报市长审定")  # a line break kept in both exports
     page.fill(f'.rb-basket-item[data-id="{first}"] textarea', note[1])
     page.locator(f'.rb-basket-item[data-id="{first}"] textarea').blur()
     removed = _basket_ids(page)[-1]
@@ -160,7 +173,10 @@ def test_basket_across_pages_reorder_persist_share_export(browser, site_url, boo
     md = md_path.read_text(encoding="utf-8")
     assert md.startswith("# 工作规则条文汇编（起草参考）")
     assert [line[3:] for line in md.splitlines() if line.startswith("## ")] == topics
-    assert "备注：拟采纳，\\<b\\>改为\\</b\\>每月两次" in md
+    assert "> 备注：拟采纳，\\<b\\>改为\\</b\\>每月两次\n>\n> 第二行：报市长审定\n" in md  # every line quoted
+    # a heading per clause, linked to its article, before its text
+    heads = [line for line in md.splitlines() if line.startswith("### ")]
+    assert len(heads) == len(ordered) and all("](<" in h and "#art_" in h for h in heads)
     zhuzhou = book.city("zhuzhou")
     if "zhuzhou.44" in ordered:
         assert "出处：株洲市，" + citations.short(zhuzhou, zhuzhou.article(44)) in md
@@ -170,6 +186,10 @@ def test_basket_across_pages_reorder_persist_share_export(browser, site_url, boo
     assert link.endswith("#b=" + ",".join(ordered))
     fresh = browser.page()
     fresh.goto(link)
+    fresh.wait_for_selector(".rb-basket-offer[data-state=ready]")
+    assert _basket_ids(fresh) == []  # nothing added before the reader says so
+    fresh.click(".rb-basket-offer-add")
+    fresh.wait_for_function("n => document.querySelectorAll('.rb-basket-item').length === n", arg=len(ordered))
     assert _basket_ids(fresh) == ordered
     assert _count(fresh) == len(ordered)
     assert page.console_errors == [] and fresh.console_errors == []
@@ -208,6 +228,8 @@ def test_cite_menu_strings_and_downloads(browser, site_url, book, tmp_path):
     dark = browser.page()
     dark.emulate_media(color_scheme="dark")  # a first visit follows the system's scheme
     dark.goto(site_url + "drafting/#b=zhuzhou.44,liyang.3")
+    dark.click(".rb-basket-offer-add")
+    dark.wait_for_selector(".rb-basket-item >> nth=1")
     assert sorted(_basket_ids(dark)) == ["liyang.3", "zhuzhou.44"]  # regrouped by topic
     assert dark.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
     dark.add_script_tag(content=AXE.read_text(encoding="utf-8"))
@@ -279,3 +301,84 @@ def test_concordance_cells_add_and_export_to_word(browser, site_url, book, tmp_p
         expected.append("（出处：" + city.name + "，" + citations.short(city, city.article(int(n))))
     assert [c.split(" ")[0] for c in cites] == expected
     assert page.console_errors == [] and browser.blocked == []
+
+
+def _requests(page) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    return urls
+
+
+def test_share_links_never_erase_the_basket_and_bad_ids_are_dropped_before_any_request(browser, site_url):
+    """Issue 30.3: a share link is offered, not applied; #b= and a malformed escape change nothing and
+    break nothing; made-up ids cost no request and never reach storage; the number of ids is capped."""
+    page = browser.page()
+    page.goto(site_url + "drafting/")
+    items = [{"id": "zhuzhou.44", "note": "我的备注"}, {"id": "jixi.2", "note": ""}]
+    page.evaluate("items => localStorage.setItem('rb-basket-v1', JSON.stringify(items))", items)
+
+    def stored() -> list[dict]:
+        return page.evaluate("JSON.parse(localStorage.getItem('rb-basket-v1'))")
+
+    mine = stored()
+    page.goto(site_url + "cities/jixi/")  # the link is opened as a new page, as from a message
+    # 1. a link to one clause: shown with what would change; the basket untouched until the reader adds it
+    page.goto(site_url + "drafting/#b=ziyang.3,zhuzhou.44")
+    page.wait_for_selector(".rb-basket-offer[data-state=ready]")
+    summary = page.text_content(".rb-basket-offer-summary")
+    assert "链接中有 2 条：1 条已在您的条文篮中，1 条可以加入" in summary and "不会删除" in summary
+    assert page.eval_on_selector_all(".rb-basket-offer-list a", "as => as.map(a => a.textContent)") == [
+        "资阳市 第三条",
+        "株洲市 第四十四条",
+    ]
+    assert stored() == mine and sorted(_basket_ids(page)) == ["jixi.2", "zhuzhou.44"]
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "share-offer.png"))
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("() => axe.run('.rb-basket-offer', {resultTypes: ['violations']})")
+    assert [v["id"] for v in result["violations"] if v["impact"] in SERIOUS] == []
+    page.click(".rb-basket-offer-add")
+    page.wait_for_function("() => !document.querySelector('.rb-basket-offer')")
+    assert stored() == [*mine, {"id": "ziyang.3", "note": ""}]  # added, the note kept
+    assert "#" not in page.url
+    # 2. declined: nothing changes
+    before = stored()
+    page.goto(site_url + "drafting/#b=liyang.3")
+    page.click(".rb-basket-offer-dismiss")
+    assert stored() == before and not page.query_selector(".rb-basket-offer")
+    # 3. an empty link and a malformed escape: a message, no error, nothing changed
+    for link in ("#b=", "#b=%E0%A4%A,jixi.2"):
+        page.goto(site_url + "drafting/" + link)
+        page.wait_for_selector(".rb-basket-offer[data-state=ready]")
+        page.wait_for_selector("#rb-basket[data-state=ready]")
+        assert stored() == before
+        text = page.text_content(".rb-basket-offer")
+        if "%" in link:
+            assert "已忽略 1 个无效编号" in text and "1 条已在您的条文篮中，0 条可以加入" in text
+        else:
+            assert "没有本站能找到的条文" in text
+        page.click(".rb-basket-offer-dismiss")
+    # 4. 3,000 made-up ids (and a few over the cap): no request for them, dropped with a message, none stored
+    made_up = [f"nocity{i}.{i}" for i in range(3000)] + ["jixi.99999", "constructor.1"]
+    fresh = browser.page()
+    urls = _requests(fresh)
+    fresh.goto(site_url + "drafting/#b=" + ",".join(["liyang.3", *made_up]))
+    fresh.wait_for_selector(".rb-basket-offer[data-state=ready]")
+    basket_requests = [u for u in urls if "/basket/" in u]
+    assert sorted(u.split("/basket/")[1] for u in basket_requests) == ["liyang.js", "meta.js"]
+    text = fresh.text_content(".rb-basket-offer")
+    assert "链接中有 1 条" in text and "已忽略 299 个无效编号" in text
+    assert "超过上限 300 个，其余 2703 个未读取" in text
+    fresh.click(".rb-basket-offer-add")
+    fresh.wait_for_selector(".rb-basket-item")
+    assert fresh.evaluate("JSON.parse(localStorage.getItem('rb-basket-v1'))") == [{"id": "liyang.3", "note": ""}]
+    # a later visit requests only what the basket holds
+    urls.clear()
+    fresh.goto(site_url + "drafting/")
+    fresh.wait_for_selector("#rb-basket[data-state=ready]")
+    assert sorted(u.split("/basket/")[1] for u in urls if "/basket/" in u) == ["liyang.js", "meta.js"]
+    # the header search box's own decode of the fragment is guarded too
+    fresh.goto(site_url + "cities/jixi/?hl=%E5%8F%91#%E0%A4%A")
+    fresh.wait_for_selector(".rb-article")
+    assert page.console_errors == [] and fresh.console_errors == []
+    assert browser.blocked == []

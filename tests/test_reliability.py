@@ -13,7 +13,8 @@ from conftest import ROOT, copy_project
 from rulebook.data import yamlio
 from rulebook.data.lint import lint
 
-ROW = re.compile(r"^\| (R\d+) \|.*\| `([^`]+)` \|$", re.M)
+# The last column: the message (or the test that checks the case), in backticks, after plain words if any.
+ROW = re.compile(r"^\| (R\d+) \|.*\| [^|`]*`([^`]+)` \|$", re.M)
 ROWS = dict(ROW.findall((ROOT / "docs/reliability.md").read_text(encoding="utf-8")))
 
 
@@ -97,12 +98,13 @@ CASES: dict[str, Callable[[Path], None]] = {
     "R11": _source("鸡西市人民政府工作规则\n第一条 为了规范工作。\n".encode("gbk")),
     "R12": _source(("第一条 " + "规" * 1_000_000 + "\n").encode()),
 }
+BUILD_CASES = {"R28"}  # checked by a build below
 TESTED_ELSEWHERE = {k: v for k, v in ROWS.items() if v.startswith("tests/")}
 
 
 def test_every_row_is_checked():
     assert len(ROWS) >= 20
-    assert set(ROWS) == set(CASES) | set(TESTED_ELSEWHERE)
+    assert set(ROWS) == set(CASES) | set(TESTED_ELSEWHERE) | BUILD_CASES
 
 
 @pytest.mark.parametrize("case", sorted(CASES, key=lambda k: int(k[1:])))
@@ -121,3 +123,25 @@ def test_the_named_test_exists(case):
     path, name = ROWS[case].split("::")
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
     assert name in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_a_full_disk_stops_the_build_with_one_line_naming_the_file(built_site, tmp_path):
+    """R28: a write the disk refuses (ENOSPC: here the page 404.html is /dev/full) stops the build with one
+    line naming the file, the cause and the way out, not MkDocs' traceback."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    out = tmp_path / "site"
+    shutil.copytree(built_site, out)
+    (out / "404.html").unlink()
+    (out / "404.html").symlink_to("/dev/full")  # every write to it fails with ENOSPC
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--dirty", "-d", str(out)]  # --dirty: the folder is kept
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 1
+    log = result.stdout + result.stderr
+    assert "Traceback" not in log and "OSError" not in log
+    stopped = [line for line in log.splitlines() if "ENOSPC" in line]
+    assert stopped == [f"build stopped: {out / '404.html'}: {ROWS['R28']}"], log[-2000:]

@@ -271,10 +271,89 @@
   }
 
   // --- the basket page ----------------------------------------------------------------------------------
+  var MAX_SHARED = 300;  // ids read from one share link (a basket of more is no drafting reference)
+  // The share link's ids, never throwing: {ids (well-formed, once each, at most MAX_SHARED), bad (malformed
+  // or undecodable), over (beyond the cap)}; null without a link. Nothing is requested here.
   function fromHash() {
     var m = /(?:^#|&)b=([^&]*)/.exec(location.hash);
     if (!m) return null;
-    return decodeURIComponent(m[1]).split(",").filter(function (id) { return parseId(id); });
+    var ids = [], seen = {}, bad = 0;
+    m[1].split(/,|%2C/i).forEach(function (raw) {
+      if (!raw) return;
+      var id = null;
+      try { id = decodeURIComponent(raw); } catch (e) { id = null; }  // a malformed escape (%E0%A4%A)
+      if (!id || !parseId(id)) { bad += 1; return; }
+      if (!seen[id]) { seen[id] = true; ids.push(id); }
+    });
+    return { ids: ids.slice(0, MAX_SHARED), bad: bad, over: Math.max(0, ids.length - MAX_SHARED) };
+  }
+  function knownCity(m, city) { return !!(m && m.cities && Object.prototype.hasOwnProperty.call(m.cities, city)); }
+  function dropHash() { history.replaceState(null, "", location.href.split("#")[0]); }
+
+  // A share link never changes the basket by itself: it is shown (read-only) with what adding it would
+  // change, and added (never replacing, notes kept) only when the reader says so. Ids are checked against
+  // the site's cities before any request, then against each city's articles; the rest are dropped, said.
+  function sharedOffer(box, shared, status) {
+    var panel = el("section", "rb-basket-offer");
+    panel.setAttribute("aria-label", "分享链接中的条文");
+    box.insertBefore(panel, box.querySelector(".rb-basket-list"));
+    panel.appendChild(el("p", "", "正在读取分享链接…"));
+    return loadMeta().then(function (m) {
+      var known = shared.ids.filter(function (id) { return knownCity(m, parseId(id).city); });
+      var need = {};
+      known.forEach(function (id) { need[parseId(id).city] = true; });
+      return Promise.all(Object.keys(need).map(function (c) { return loadCity(c).catch(function () { return null; }); }))
+        .then(function () {
+          var valid = known.filter(function (id) {
+            var p = parseId(id), d = cities[p.city];
+            return !!(d && d.articles[String(p.n)]);
+          });
+          var dropped = shared.bad + shared.ids.length - valid.length;
+          var have = {};
+          read().forEach(function (x) { have[x.id] = true; });
+          var fresh = valid.filter(function (id) { return !have[id]; });
+          panel.textContent = "";
+          panel.appendChild(el("h2", "", "分享链接中的条文"));
+          panel.appendChild(el("p", "rb-basket-offer-summary", valid.length
+            ? "链接中有 " + valid.length + " 条：" + (valid.length - fresh.length) + " 条已在您的条文篮中，" + fresh.length
+              + " 条可以加入。加入不会删除或改动您已有的条文和备注。"
+            : "链接中没有本站能找到的条文，您的条文篮没有改动。"));
+          if (dropped) panel.appendChild(el("p", "rb-basket-offer-dropped", "已忽略 " + dropped
+            + " 个无效编号（城市或条文在本站中不存在，或链接编码有误）。"));
+          if (shared.over) panel.appendChild(el("p", "rb-basket-offer-over", "链接中的编号超过上限 " + MAX_SHARED
+            + " 个，其余 " + shared.over + " 个未读取。"));
+          var ul = el("ul", "rb-basket-offer-list");
+          valid.forEach(function (id) {
+            var p = parseId(id), d = cities[p.city], li = el("li");
+            var a = el("a", "", d.name + " " + d.articles[String(p.n)].number);
+            a.href = articleUrl(p.city, p.n);
+            li.appendChild(a);
+            if (have[id]) li.appendChild(el("span", "rb-small", "（已在条文篮中）"));
+            ul.appendChild(li);
+          });
+          if (valid.length) panel.appendChild(ul);
+          var tools = el("p", "rb-basket-offer-tools");
+          var yes = button("加入我的条文篮（" + fresh.length + " 条）", "md-button md-button--primary rb-basket-offer-add", function () {
+            var items = read();
+            fresh.forEach(function (id) { if (!items.some(function (x) { return x.id === id; })) items.push({ id: id, note: "" }); });
+            panel.remove();
+            dropHash();
+            write(items);
+            status.textContent = "已加入 " + fresh.length + " 条。";
+          });
+          yes.disabled = !fresh.length;
+          var no = button(fresh.length ? "不加入" : "关闭", "md-button rb-basket-offer-dismiss", function () {
+            panel.remove();
+            dropHash();
+            status.textContent = "分享链接中的条文未加入。";
+          });
+          tools.appendChild(yes);
+          tools.appendChild(document.createTextNode(" "));
+          tools.appendChild(no);
+          panel.appendChild(tools);
+          panel.setAttribute("data-state", "ready");
+        });
+    }).catch(function (e) { panel.textContent = "无法读取分享链接：" + e.message; });
   }
   // In the order the basket shows (by topic), so the link reads like the list it restores.
   function shareLink() {
@@ -307,7 +386,8 @@
       date: today(),
       sections: groups().map(function (g) {
         return { heading: g.label, paragraphs: g.clauses.map(function (c) {
-          return { text: c.art.text, cite: sourceLine(c), url: articleUrl(c.p.city, c.p.n), note: c.item.note || "", kind: "clause" };
+          return { heading: c.city.name + " " + c.art.number, text: c.art.text, cite: sourceLine(c),
+            url: articleUrl(c.p.city, c.p.n), note: c.item.note || "", kind: "clause" };
         }) };
       }),
     };
@@ -317,9 +397,10 @@
     doc.sections.forEach(function (s) {
       out.push(s.heading, "");
       s.paragraphs.forEach(function (p) {
-        out.push(p.text, "（出处：" + p.cite + " " + p.url + "）");
+        if (p.heading) out.push(p.heading);
+        out.push(p.text);
         if (p.note) out.push("备注：" + p.note);
-        out.push("");
+        out.push("（出处：" + p.cite + " " + p.url + "）", "");
       });
     });
     return out.join("\n");
@@ -343,21 +424,22 @@
     var linkBox = box.querySelector(".rb-basket-link");
     box.querySelector(".rb-basket-noscript").hidden = true;
     var shared = fromHash();
-    if (shared) {
-      var notes = {};
-      read().forEach(function (x) { notes[x.id] = x.note; });
-      var seen = {};
-      write(shared.filter(function (id) { return !seen[id] && (seen[id] = true); })
-        .map(function (id) { return { id: id, note: notes[id] || "" }; }));
-      history.replaceState(null, "", location.href.split("#")[0]);
-    }
+    var offered = shared ? sharedOffer(box, shared, status) : Promise.resolve();
+    window.addEventListener("hashchange", function () {  // a link pasted into this page's address bar
+      var again = fromHash(), old = box.querySelector(".rb-basket-offer");
+      if (!again) return;
+      if (old) old.remove();
+      sharedOffer(box, again, status);
+    });
     var focusAfter = null;
 
     function render() {
       var items = read();
-      var need = {};
-      items.forEach(function (x) { var p = parseId(x.id); if (p) need[p.city] = true; });
-      return Promise.all([loadMeta()].concat(Object.keys(need).map(function (c) { return loadCity(c).catch(function () { return null; }); })))
+      return loadMeta().then(function (m) {
+        var need = {};  // only the site's cities are requested (ids stored by older versions may name others)
+        items.forEach(function (x) { var p = parseId(x.id); if (p && knownCity(m, p.city)) need[p.city] = true; });
+        return Promise.all(Object.keys(need).map(function (c) { return loadCity(c).catch(function () { return null; }); }));
+      })
         .then(function () {
           list.textContent = "";
           var gs = groups();
@@ -447,7 +529,7 @@
       });
     });
     listeners.push(render);
-    return render();
+    return Promise.all([render(), offered]);
   }
 
   function init() {

@@ -1,7 +1,9 @@
 // Word (.docx) and Markdown export of a cited draft, in the browser (npm docx, vendored: never a CDN).
 // Contract shared with other pages: window.rbDocx.build(doc) -> Promise<Blob>, window.rbDocx.markdown(doc)
-// -> string, where doc = {title, subtitle?, date?, sections: [{heading, paragraphs: [{text, cite?, url?,
-// note?, kind?: "clause"|"body"}]}]}. All text goes into Word runs as text, never as markup.
+// -> string, where doc = {title, subtitle?, date?, sections: [{heading, paragraphs: [{heading?, text, cite?,
+// url?, note?, kind?: "clause"|"body"}]}]}. A paragraph's heading (e.g. 株洲市 第四十四条) is linked to its
+// url; then its text, its note (line breaks kept), its source line. All text goes into Word runs as text,
+// never as markup.
 (function () {
   function root() {
     var box = document.querySelector("[data-rb-root]");
@@ -39,6 +41,7 @@
         style("RbTitle", "公文标题（方正小标宋简体）", FONTS.title, 44, { alignment: "center", spacing: { after: 240 } }),
         style("RbSubtitle", "副标题（楷体）", FONTS.note, 32, { alignment: "center" }),
         style("RbHeading", "一级标题（黑体）", FONTS.heading, 32, { outlineLevel: 0, spacing: { before: 240, line: 560, lineRule: "exact" } }),
+        style("RbHeading2", "二级标题（楷体）", FONTS.note, 32, { outlineLevel: 1, spacing: { before: 120, line: 560, lineRule: "exact" } }),
         style("RbBody", "正文（仿宋_GB2312）", FONTS.body, 32, { indent: { firstLine: 640 } }),
         style("RbCite", "出处（仿宋_GB2312）", FONTS.body, 28, { indent: { left: 640 } }),
         style("RbNote", "备注（楷体_GB2312）", FONTS.note, 28, { indent: { left: 640 } }),
@@ -58,7 +61,16 @@
         // Our own heading style (outline level 1, so Word's navigation pane lists it).
         children.push(para("RbHeading", sec.heading));
         (sec.paragraphs || []).forEach(function (p) {
+          if (p.heading) {
+            var title = new d.TextRun({ text: String(p.heading), style: p.url ? "Hyperlink" : undefined });
+            children.push(new d.Paragraph({ style: "RbHeading2",
+              children: [p.url ? new d.ExternalHyperlink({ link: p.url, children: [title] }) : title] }));
+          }
           String(p.text).split("\n").forEach(function (line) { children.push(para("RbBody", line)); });
+          // a note keeps its line breaks: one paragraph per line
+          if (p.note) String(p.note).split(/\r\n|\r|\n/).forEach(function (line, i) {
+            children.push(para("RbNote", (i ? "" : "备注：") + line));
+          });
           if (p.cite) {
             var runs = [new d.TextRun({ text: "（出处：" + p.cite })];
             if (p.url) runs.push(new d.TextRun({ text: " " }), new d.ExternalHyperlink({ link: p.url,
@@ -66,7 +78,6 @@
             runs.push(new d.TextRun({ text: "）" }));
             children.push(new d.Paragraph({ style: "RbCite", children: runs }));
           }
-          if (p.note) children.push(para("RbNote", "备注：" + p.note));
         });
       });
       var footer = new d.Footer({ children: [new d.Paragraph({ alignment: d.AlignmentType.CENTER,
@@ -96,9 +107,15 @@
     (doc.sections || []).forEach(function (sec) {
       out.push("## " + mdEscape(sec.heading), "");
       (sec.paragraphs || []).forEach(function (p) {
+        if (p.heading) out.push("### " + (p.url ? "[" + mdEscape(p.heading) + "](<" + p.url + ">)" : mdEscape(p.heading)), "");
         String(p.text).split("\n").forEach(function (line) { out.push(mdEscape(line), ""); });
+        // a note keeps its line breaks: every line quoted (a bare line would end the quote)
+        if (p.note) {
+          out.push(String(p.note).split(/\r\n|\r|\n/).map(function (line, i) {
+            return "> " + (i ? "" : "备注：") + mdEscape(line);
+          }).join("\n>\n"), "");
+        }
         if (p.cite) out.push("> 出处：" + mdEscape(p.cite) + (p.url ? " <" + p.url + ">" : ""), "");
-        if (p.note) out.push("> 备注：" + mdEscape(p.note), "");
       });
     });
     return out.join("\n");

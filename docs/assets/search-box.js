@@ -231,7 +231,8 @@
   // Arriving from a hit (?hl=<query>#art_<n> or #rb-attr-<id>): mark the query's words in the
   // target and bring it into view.
   function arrive() {
-    var q = new URLSearchParams(location.search).get("hl"), id = decodeURIComponent(location.hash.slice(1));
+    var q = new URLSearchParams(location.search).get("hl"), id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }  // a malformed escape: no target
     if (!id || !S) return;
     var target = null;
     if (/^rb-attr-/.test(id)) {

@@ -34,7 +34,7 @@ from rulebook.analysis.clauses import (
     clauses,
     squeeze,
 )
-from rulebook.core.cachefiles import fingerprint, write_cache_file
+from rulebook.core.cachefiles import fingerprint, read_cache_file, remove_cache_file, write_cache_file
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
 
@@ -669,14 +669,15 @@ def cache_path(book: Rulebook, cache_dir: Path) -> Path:
 def cached_alignment(book: Rulebook, cache_dir: Path | None) -> Alignment:
     """align(book), kept in cache_dir (cache_path)."""
     path = cache_path(book, cache_dir) if cache_dir else None
-    if path and path.exists():
+    data = read_cache_file(path) if path else None  # None when absent or damaged (reported, removed)
+    if data is not None:
         try:
-            return Alignment.from_rows(json.loads(path.read_text(encoding="utf-8")))
+            return Alignment.from_rows(json.loads(data))
         except (ValueError, TypeError):
-            pass  # an unreadable cache entry is only a miss
+            pass  # an outdated cache entry is only a miss
     alignment = align(book)
     if path:
         for old in path.parent.glob("align-*.json"):
-            old.unlink()
+            remove_cache_file(old)
         write_cache_file(path, json.dumps(alignment.rows(), ensure_ascii=False))
     return alignment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import signal
@@ -162,7 +163,9 @@ def run_step(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = 
         raise BuildFailed(f"{what} failed (exit {rc})")
 
 
-def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = False, incremental: bool = True) -> None:
+def build_site(
+    target: Path, config: Path, pdf: bool = False, quiet: bool = False, incremental: bool = True, debug: bool = False
+) -> None:
     """Build the site of `config` (mkdocs --strict) and, with pdf, its PDFs (scripts/pdf.py), atomically into `target`.
 
     The project is the folder of `config`; its own scripts/pdf.py prints the PDFs. With `incremental`
@@ -182,8 +185,46 @@ def build_site(target: Path, config: Path, pdf: bool = False, quiet: bool = Fals
         env = Settings.from_env().with_values(pdf=pdf, previous_site=target).environ()
         if incremental and target.is_dir():
             cmd.append("--dirty")  # MkDocs skips the pages our hook marks unmodified (mkdocs_hooks._plan_pages)
+        if debug:
+            cmd.append("--verbose")  # MkDocs' debug log: the hooks log an OSError's traceback there
         run_step([*cmd, "-q"] if quiet else cmd, project, "mkdocs build", env)
         if pdf:
             run_step([sys.executable, str(project / "scripts/pdf.py"), "--site", str(tmp)], project, "PDF step")
 
     atomic_build(target, steps)
+
+
+# The local variables that name the file an output call was writing (MkDocs' write_file: output_path;
+# shutil: dst; ours: path), searched innermost first when the error itself names none (a failed write()).
+_PATH_LOCALS = ("output_path", "abs_dest_path", "dest_path", "dst", "dest", "path", "tmp", "filename")
+_HINTS = {
+    errno.ENOSPC: "free disk space and build again",
+    errno.EDQUOT: "free space within the disk quota and build again",
+    errno.EROFS: "the file system is read-only: build into a writable folder (-d)",
+    errno.EACCES: "check the folder's permissions or build into another folder (-d)",
+    errno.EPERM: "check the folder's permissions or build into another folder (-d)",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n) and build again",
+}
+
+
+def os_error_line(error: OSError) -> str:
+    """One line for a build stopped by the operating system (disk full, no permission, read-only): the
+    file, the cause and the way out; no traceback."""
+    path = error.filename
+    if path is None:
+        tb = error.__traceback__
+        frames = []
+        while tb is not None:
+            frames.append(tb.tb_frame)
+            tb = tb.tb_next
+        for frame in reversed(frames):
+            names = (frame.f_locals.get(n) for n in _PATH_LOCALS)
+            found = next((v for v in names if isinstance(v, str | Path)), None)
+            if found is not None:
+                path = found
+                break
+    cause = error.strerror or str(error) or type(error).__name__
+    code = errno.errorcode.get(error.errno or 0)
+    hint = _HINTS.get(error.errno or 0, "fix the cause and build again")
+    where = f"{path}: " if path is not None else ""
+    return f"build stopped: {where}{cause}{f' ({code})' if code else ''}; {hint}"

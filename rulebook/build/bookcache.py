@@ -4,6 +4,7 @@ derived from the book (kept until the data, the code or the settings change)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 from collections.abc import Callable, Iterable
@@ -11,7 +12,15 @@ from pathlib import Path
 
 import jinja2
 
-from rulebook.core.cachefiles import fingerprint, package_files, read_stored, store_files, write_cache_file
+from rulebook.core.cachefiles import (
+    fingerprint,
+    package_files,
+    read_cache_file,
+    read_stored,
+    remove_cache_file,
+    store_files,
+    write_cache_file,
+)
 from rulebook.core.settings import DATA, Settings
 from rulebook.data.layout import add_data
 from rulebook.data.load import Rulebook, load_rulebook
@@ -26,7 +35,22 @@ def jinja_cache(root: Path, env_name: str, *code: Path) -> jinja2.FileSystemByte
     key = fingerprint(("jinja2", "mkdocs", "mkdocs-material"), list(code))
     path = root / ".cache" / "jinja" / f"{env_name}-{key.hexdigest()[:16]}"
     path.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(path))
+    return CheckedBytecodeCache(str(path))
+
+
+class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, each file checked when read (read_cache_file): a
+    damaged one is compiled again, never run."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = read_cache_file(Path(self._get_cache_filename(bucket)))
+        if data is not None:
+            bucket.load_bytecode(io.BytesIO(data))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        buf = io.BytesIO()
+        bucket.write_bytecode(buf)
+        write_cache_file(Path(self._get_cache_filename(bucket)), buf.getvalue())
 
 
 def _content_key(root: Path) -> str:
@@ -70,15 +94,16 @@ def rulebook(root: Path, settings: Settings, loaded: Rulebook | None = None) -> 
     key = fingerprint((), []).hexdigest() + _content_key(root) + settings.key(DATA)
     path = root / ".cache" / f"book-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
     book = None
-    if path.exists():
+    data = read_cache_file(path)  # None when absent or damaged (reported, removed)
+    if data is not None:
         try:
-            book = pickle.loads(path.read_bytes())
-        except Exception:  # an unreadable or outdated cache entry is only a miss
+            book = pickle.loads(data)
+        except Exception:  # an outdated cache entry is only a miss
             book = None
     if not isinstance(book, Rulebook):
         book = loaded if loaded is not None else load_rulebook(root, settings)
         for old in path.parent.glob("book-*.pickle"):
-            old.unlink()
+            remove_cache_file(old)
         write_cache_file(path, pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
     return book
 
@@ -92,14 +117,15 @@ def word_lengths(cache_dir: Path, texts: Iterable[str]) -> dict[str, str]:
 
     key = fingerprint(("jieba",), [Path(wordiff.__file__), Path(align.__file__)]).hexdigest()[:24]
     path = cache_dir / f"words-{key}.json"
+    data = read_cache_file(path)  # None when absent or damaged (reported, removed)
     try:
-        kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except ValueError:  # an unreadable cache entry is only a miss
+        kept = json.loads(data) if data is not None else {}
+    except ValueError:  # an outdated cache entry is only a miss
         kept = {}
     digest = {t: hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts}
     out = {t: kept.get(d) or wordiff.token_lengths(t) for t, d in digest.items()}
     if any(d not in kept for d in digest.values()) or len(kept) != len(set(digest.values())):
         for old in cache_dir.glob("words-*.json"):
-            old.unlink()
+            remove_cache_file(old)
         write_cache_file(path, json.dumps({d: out[t] for t, d in digest.items()}, separators=(",", ":")))
     return out

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulebook.core import parallel
-from rulebook.core.cachefiles import write_cache_file
+from rulebook.core.cachefiles import read_cache_file, write_cache_file
 
 # Script types a browser executes (HTML's "JavaScript MIME type essence match", plus modules).
 _JS_TYPES = {
@@ -174,9 +174,10 @@ def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -
     problems: list[str] = []
     seen: dict[str, list[object]] = {}
     if memo is not None:
+        kept = read_cache_file(memo)  # None when absent or damaged (reported, removed)
         try:
-            seen = json.loads(memo.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            seen = json.loads(kept) if kept is not None else {}
+        except ValueError:
             seen = {}
     found: dict[str, list[object]] = {}
     pages = []

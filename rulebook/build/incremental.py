@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulebook.analysis.align import Match
-from rulebook.core.cachefiles import version, write_cache_file
+from rulebook.core.cachefiles import read_cache_file, version, write_cache_file
 from rulebook.core.settings import PAGES, Settings
 from rulebook.data.layout import Layout
 from rulebook.data.load import Rulebook
@@ -165,7 +165,10 @@ def manifest_path(cache_dir: Path, site: Path) -> Path:
 def load_manifest(cache_dir: Path, site: Path) -> dict[str, Entry]:
     """The previous build's entries for `site` (empty when there is none, it was another folder, or unreadable)."""
     try:
-        data = json.loads(manifest_path(cache_dir, site).read_text(encoding="utf-8"))
+        kept = read_cache_file(manifest_path(cache_dir, site))  # None: absent or damaged (reported, removed)
+        if kept is None:
+            return {}
+        data = json.loads(kept)
         if data["site"] != str(site):
             return {}
         return {

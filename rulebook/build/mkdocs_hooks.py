@@ -11,11 +11,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rulebook.analysis import align
 from rulebook.build import bookcache, context, csp, incremental, pages, site_files
+from rulebook.build.atomic import os_error_line
 from rulebook.core import parallel
 from rulebook.core.phases import Phases
 from rulebook.core.settings import Settings, SettingsError
@@ -67,6 +68,14 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config):  # noqa: ANN001, ANN201
+    try:
+        return _on_config(config)
+    except OSError as e:  # disk full, no permission: one line (MkDocs prints a PluginError so); -v: traceback
+        log.debug("on_config failed", exc_info=e)
+        raise PluginError(os_error_line(e)) from None
+
+
+def _on_config(config):  # noqa: ANN001, ANN202
     # on_config runs before MkDocs cleans the site directory: bad or stale data (a generated city file
     # that is not what the importer makes from its source and input now) never replaces a site.
     root = Path(config.config_file_path).resolve().parent
@@ -114,6 +123,11 @@ def _configure(config, build: context.Build, loaded: Rulebook | None):  # noqa: 
     if build.forks:
         parallel.clean_stale(build.cache_dir)  # what a killed build's worker was writing
         build.worker = parallel.start(lambda: _warm(build), scratch=build.cache_dir)
+    if not build.site_url:  # once per build: the downloads' links depend on it
+        log.info(
+            "mkdocs.yml has no site_url: the links in the spreadsheets (data/topics/*.xlsx) are paths, "
+            "not clickable; set site_url to the address readers use"
+        )
     config.nav = pages.nav(book)
     terms = index.search_terms(book, build.root)
     index.use_terms(terms)
@@ -165,6 +179,11 @@ def _stop_worker(build: context.Build) -> None:
 def on_build_error(error: Exception) -> None:
     if _current:
         _stop_worker(_current[0])  # the build failed: what the worker makes is not needed
+    if isinstance(error, OSError):
+        # Disk full, no permission, read-only: one line naming the file, not MkDocs' traceback (with
+        # `mkdocs build -v`, or scripts/build.py --debug, the traceback is logged first).
+        log.debug("the build failed", exc_info=error)
+        raise Abort(os_error_line(error)) from None
 
 
 def _search_and_vendor(files: Files, config, build: context.Build) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rulebook.analysis.align import Alignment
 from rulebook.build.bookcache import derived_files, derived_folder
-from rulebook.core.cachefiles import fingerprint, read_stored, write_cache_file
+from rulebook.core.cachefiles import fingerprint, read_cache_file, read_stored, remove_cache_file, write_cache_file
 from rulebook.core.settings import DATA, Settings
 from rulebook.data.load import Rulebook
 from rulebook.views import exports
@@ -47,11 +47,12 @@ def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], b
         key = hashlib.sha256(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
         stem = name.replace("/", "_")
         path = folder / f"{stem}-{code}-{key}.xlsx"
-        if path.exists():
-            return path.read_bytes()
+        kept = read_cache_file(path)  # None when absent or damaged (reported, removed)
+        if kept is not None:
+            return kept
         made = make()
         for old in folder.glob(f"{stem}-*.xlsx"):
-            old.unlink(missing_ok=True)
+            remove_cache_file(old)
         write_cache_file(path, made)
         return made
 

@@ -106,7 +106,9 @@ def start(work: Callable[[], None], scratch: Path | None = None) -> Worker | Non
         die_with_parent()  # a killed build takes the child with it
         if os.getppid() != parent:  # it died before that took effect
             return None
-        # Quiet: an error here is made again, and reported, by the parent.
+        # Quiet: an error here is made again, and reported, by the parent. Only the report of a damaged
+        # cache entry it repairs is kept (the parent then finds the entry whole and cannot report it).
+        _keep_cache_reports(os.dup(2))
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -117,6 +119,21 @@ def start(work: Callable[[], None], scratch: Path | None = None) -> Worker | Non
         pass
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _keep_cache_reports(fd: int) -> None:
+    """In a quiet child: cachefiles' reports still go to the build's log (the stream on `fd`), formatted as
+    MkDocs formats its own lines."""
+    import logging
+
+    from rulebook.core.cachefiles import log
+
+    handler = logging.StreamHandler(os.fdopen(fd, "w", buffering=1, encoding="utf-8"))
+    formats = [h.formatter for name in ("mkdocs", "") for h in logging.getLogger(name).handlers if h.formatter]
+    if formats:
+        handler.setFormatter(formats[0])
+    log.addHandler(handler)
+    log.propagate = False
 
 
 _shared: list[Callable[..., object]] = []  # map_forked's function, inherited by its forked workers

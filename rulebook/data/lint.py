@@ -10,7 +10,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rulebook.core import parallel
-from rulebook.core.cachefiles import fingerprint, package_files, write_cache_file
+from rulebook.core.cachefiles import (
+    cache_file_ok,
+    fingerprint,
+    package_files,
+    read_cache_file,
+    remove_cache_file,
+    write_cache_file,
+)
 from rulebook.core.settings import DATA, Settings, SettingsError
 from rulebook.data import layout
 from rulebook.data.importer import ImportFailed, import_city
@@ -123,7 +130,7 @@ def check_and_load(
     key.update(settings.key(DATA).encode())  # e.g. allow_markup and the source size limit change the verdict
     add_data(key, root)
     marker = cache_dir / f"lint-{key.hexdigest()[:24]}.ok"
-    if marker.exists():
+    if cache_file_ok(marker):
         return [], None
     # After an edit only the changed files are parsed again and only the changed cities re-imported:
     # both memos are keyed by the code and settings (`code`), their entries by the files' bytes.
@@ -131,16 +138,17 @@ def check_and_load(
     code.update(settings.key(DATA).encode())
     tag = code.hexdigest()[:24]
     fresh_path = cache_dir / f"imported-{tag}.json"
+    kept = read_cache_file(fresh_path)  # None when absent or damaged (reported, removed)
     try:
-        fresh = json.loads(fresh_path.read_text(encoding="utf-8"))
+        fresh = json.loads(kept) if kept is not None else {}
         fresh = fresh if isinstance(fresh, dict) else {}
-    except (OSError, ValueError):
+    except ValueError:
         fresh = {}
     with file_memo(cache_dir / f"models-{tag}.pickle") as memo:
         errors, book = _lint(root, settings, fresh, forks, memo)
     if not errors:
         for old in [*cache_dir.glob("lint-*.ok"), *cache_dir.glob("imported-*.json")]:
-            old.unlink(missing_ok=True)
+            remove_cache_file(old)
         write_cache_file(fresh_path, json.dumps(fresh))
         write_cache_file(marker, "")
     return errors, book

@@ -6,7 +6,6 @@ Each error reads `file: key.path: message` (paths relative to the repository roo
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from rulebook.core.cachefiles import read_cache_file, remove_cache_file, write_cache_file
 from rulebook.core.settings import DEFAULT_MAX_SOURCE_BYTES, Settings
 from rulebook.data import yamlio
 from rulebook.data.layout import ROOT, Layout
@@ -186,9 +186,10 @@ class FileMemo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        kept = read_cache_file(path)  # None when absent or damaged (reported, removed)
         try:
-            entries = pickle.loads(path.read_bytes())
-        except Exception:  # missing, unreadable or outdated: only a miss
+            entries = pickle.loads(kept) if kept is not None else {}
+        except Exception:  # outdated: only a miss
             entries = {}
         self.entries: dict[str, tuple[str, bool, bytes, Any]] = entries if isinstance(entries, dict) else {}
         self.used: set[str] = set()  # the entries this load read or made: the ones kept
@@ -197,12 +198,9 @@ class FileMemo:
         """Keep the entries this load used (files that are gone are forgotten), replacing older memos."""
         for old in self.path.parent.glob(self.path.name.split("-")[0] + "-*.pickle"):
             if old != self.path:
-                old.unlink(missing_ok=True)
+                remove_cache_file(old)
         used = {k: v for k, v in self.entries.items() if k in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.path)
+        write_cache_file(self.path, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @contextmanager
@@ -289,9 +287,10 @@ def read_source(
             f"(set {MAX_SOURCE_ENV}=<bytes> to raise it)"
         ]
     try:
-        return src.read_bytes(), []
+        raw = src.read_bytes()
     except OSError as e:
         return None, [f"{rel}: source.file: cannot read {name}: {e.strerror or e}"]
+    return raw, []
 
 
 def _source_errors(root: Path, source: Source, rel: str, limit: int) -> list[str]:

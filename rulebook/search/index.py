@@ -25,7 +25,7 @@ from lunr.builder import Builder
 from lunr.token import Token
 
 from rulebook.core import parallel
-from rulebook.core.cachefiles import PACKAGE, fingerprint, read_stored, store_files, write_cache_file
+from rulebook.core.cachefiles import PACKAGE, cache_file_ok, fingerprint, read_stored, store_files, write_cache_file
 from rulebook.core.jsdata import js_call as _js_call
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
@@ -345,7 +345,8 @@ def _city_builds(
     jobs = {}
     for city in cities:
         hit = cache_dir / f"{keys[city.id]}.js" if cache_dir else None
-        if not (hit and hit.exists() and hit.with_suffix(".counts.json").exists()):
+        # each file checked against its record: a damaged one is reported, removed and made again
+        if not (hit and all([cache_file_ok(hit), cache_file_ok(hit.with_suffix(".counts.json"))])):
             jobs[city.id] = city_jobs[city.id][0]
     # In forked workers from five cities on (they inherit the loaded jieba dictionary). `allowed`: as
     # before the pool was shared, also under `mkdocs serve`.

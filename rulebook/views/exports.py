@@ -2,6 +2,11 @@
 
 Every JSON file has a schema generated from the pydantic models below; every CSV is UTF-8 with a
 BOM so spreadsheet programs open the Chinese text correctly.
+
+Every cell of a CSV or a workbook is data, never a formula (OWASP, CSV injection): in a CSV every text
+field is quoted and one that starts with `= + - @`, a tab or a CR gets a leading `'`; in a workbook
+such text is a string cell with Excel's quote prefix (shown as written, kept as text when edited).
+Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -326,12 +331,34 @@ def city_records(book: Rulebook) -> list[CityRecord]:
     ]
 
 
+# What makes a spreadsheet program read a cell as a formula (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_field(value: object) -> object:
+    """A CSV field that is data, never a formula: text starting with a formula character gets a
+    leading `'` (OWASP); numbers stay numbers, None is empty. The writer quotes every text field."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _writer(buf: io.StringIO) -> csv.writer:  # type: ignore[valid-type]
+    # QUOTE_NONNUMERIC: every text field in quotes, numbers bare (OWASP: quote each field)
+    return csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+
+
 def _csv(fields: list[str], rows: list[dict[str, object]]) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
-    w.writeheader()
+    w = _writer(buf)
+    w.writerow(fields)
     for r in rows:
-        w.writerow({k: "" if r.get(k) is None else r[k] for k in fields})
+        w.writerow([csv_field(r.get(k)) for k in fields])
     return "\ufeff" + buf.getvalue()
 
 
@@ -426,7 +453,7 @@ def _describe(name: str) -> str:
     if name.endswith("-concordance.xlsx"):
         return "该主题逐条对照（Excel）：每行为各市规定同一事项的条文（机器对齐，待核），第二个工作表为各市文件出处"
     if name.endswith(".xlsx"):
-        return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列；第二个工作表为引文"
+        return "该主题比较表（Excel）：城市为行、指标为列，冻结表头和城市列，数值列为数字；第二个工作表为引文"
     if name.endswith(".csv"):
         return "该主题比较表（CSV 宽表）：城市为行、指标为列，值后注明条文"
     return ""
@@ -460,6 +487,8 @@ def listing(files: Mapping[str, str | bytes | Path], topics: dict[str, str] | No
 # the data in Excel/WPS, not in code. Headers are Chinese; links are absolute when site_url is set.
 
 CITY_HEADERS = ["城市", "省份", "文件"]
+NUMBER = "·数值"  # the header suffix of an attribute's number column (then its unit: ·数值（次/年）)
+SheetValue = str | int | float  # a cell of a wide table: text, or a number (the ·数值 columns)
 QUOTE_HEADERS = ["城市", "指标", "状态", "条文", "引文", "说明", "链接"]
 
 
@@ -470,7 +499,7 @@ class TopicSheet:
     topic: str
     title: str
     headers: list[str]
-    rows: list[list[str]]
+    rows: list[list[SheetValue]]
     links: list[list[str | None]]  # per row and column: the URL a spreadsheet cell links to, if any
     quote_rows: list[list[str]]
 
@@ -489,6 +518,13 @@ def _cell_text(cell: Cell, labels: list[str]) -> str:
     return f"{cell.value}（{'、'.join(labels)}）"
 
 
+def _number(value: float | None) -> SheetValue:
+    """A ·数值 cell: an int when whole (12, not 12.0), else the float; empty when unknown."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
 def topic_sheet(book: Rulebook, topic_id: str, base_url: str | None = None) -> TopicSheet:
     """The wide table of one topic with comparison facts (KeyError for a topic without them)."""
     facts = book.facts[topic_id]
@@ -496,11 +532,11 @@ def topic_sheet(book: Rulebook, topic_id: str, base_url: str | None = None) -> T
     for a in facts.attributes:
         headers.append(f"{a.label}（{a.unit}）" if a.unit else a.label)
         if a.unit:
-            headers.append(f"{a.label}·数值")
+            headers.append(f"{a.label}{NUMBER}（{a.unit}）")
         headers.append(f"{a.label}·条文链接")
     rows, links, quotes = [], [], []
     for c in book.ordered_cities():
-        row: list[str] = [c.name, c.province, f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")]
+        row: list[SheetValue] = [c.name, c.province, f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")]
         link: list[str | None] = [article_url(base_url, c.id, 1).split("#")[0], None, None]
         for a in facts.attributes:
             cell = a.cells[c.id]
@@ -510,7 +546,7 @@ def topic_sheet(book: Rulebook, topic_id: str, base_url: str | None = None) -> T
             row.append(_cell_text(cell, labels))
             link.append(urls[0] if urls else None)
             if a.unit:
-                row.append("" if cell.number is None else f"{cell.number:g}")
+                row.append(_number(cell.number))
                 link.append(None)
             row.append(" ".join(urls))
             link.append(urls[0] if urls else None)
@@ -534,12 +570,22 @@ def topic_sheet(book: Rulebook, topic_id: str, base_url: str | None = None) -> T
     return TopicSheet(topic_id, topic(book, topic_id).label, headers, rows, links, quotes)
 
 
-def _csv_rows(headers: list[str], rows: list[list[str]]) -> str:
+def _csv_rows(headers: list[str], rows: list[list[SheetValue]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(headers)
-    w.writerows(rows)
+    w = _writer(buf)
+    w.writerow([csv_field(h) for h in headers])
+    w.writerows([csv_field(v) for v in row] for row in rows)
     return "\ufeff" + buf.getvalue()
+
+
+def _as_data(cells: Iterable[object]) -> None:
+    """Workbook cells whose text starts with a formula character become string cells with Excel's
+    quote prefix (openpyxl makes any text starting with `=` a formula)."""
+    for cell in cells:
+        value = cell.value  # type: ignore[attr-defined]
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # type: ignore[attr-defined]
+            cell.quotePrefix = True  # type: ignore[attr-defined]
 
 
 def sheet_csv(sheet: TopicSheet) -> str:
@@ -564,8 +610,13 @@ def sheet_xlsx(sheet: TopicSheet) -> bytes:
     ws.title = "比较"
     ws.append(sheet.headers)
     link_font = Font(color="0563C1", underline="single")
+    number_columns = [col for col, h in enumerate(sheet.headers, start=1) if NUMBER in h]
     for row, links in zip(sheet.rows, sheet.links, strict=True):
         ws.append(row)
+        for col in number_columns:  # a number format: whole numbers as 12, fractions as 0.5
+            cell = ws.cell(row=ws.max_row, column=col)
+            if isinstance(cell.value, int | float):
+                cell.number_format = "0" if isinstance(cell.value, int) else "0.0##"
         for col, url in enumerate(links, start=1):
             if url and "://" in url:  # a relative path is no use as a spreadsheet hyperlink
                 cell = ws.cell(row=ws.max_row, column=col)
@@ -593,11 +644,7 @@ def sheet_xlsx(sheet: TopicSheet) -> bytes:
     for letter, width in zip("ABCDEFG", (10, 20, 10, 12, 60, 40, 40), strict=True):
         qs.column_dimensions[letter].width = width
     wb.properties.title = f"{sheet.title}：各市比较"
-    wb.properties.creator = "市政府工作规则汇编"
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _reproducible_zip(buf.getvalue())
+    return _save(wb)
 
 
 @dataclass
@@ -675,10 +722,17 @@ def concordance_workbook(table: ConcordanceTable) -> bytes:
     )
     note.append(["来源：市政府工作规则汇编；各条文字为校勘后的文本，改动见各市页面的校勘记。"])
     wb.properties.title = table.title
-    wb.properties.creator = "市政府工作规则汇编"
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    return _save(wb)
+
+
+def _save(wb: object) -> bytes:
+    """A workbook's bytes: every text cell data (_as_data), reproducible (fixed timestamps)."""
+    for ws in wb.worksheets:  # type: ignore[attr-defined]
+        _as_data(ws._cells.values())  # the cells written (iter_rows would make every empty one of the grid)
+    wb.properties.creator = "市政府工作规则汇编"  # type: ignore[attr-defined]
+    wb.properties.created = wb.properties.modified = _FIXED_TIME  # type: ignore[attr-defined]
     buf = io.BytesIO()
-    wb.save(buf)
+    wb.save(buf)  # type: ignore[attr-defined]
     return _reproducible_zip(buf.getvalue())
 
 
