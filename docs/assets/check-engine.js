@@ -411,7 +411,7 @@
       cityCols[c.id] = [];
       c.articles.forEach(function (a) {
         cityCols[c.id].push(peerArts.length);
-        peerArts.push({ city: c.id, n: a[0], label: a[1], chapter: nfkc(a[2]), text: nfkc(a[3]), topics: a[4], curated: c.curated });
+        peerArts.push({ city: c.id, n: a[0], label: a[1], chapter: nfkc(a[2]), text: nfkc(a[3]), raw: a[3], topics: a[4], curated: c.curated });
       });
     });
     var key = {};
@@ -425,8 +425,8 @@
     };
     if (few) {  // the peers' sentences now, so that the first check costs what the later ones do
       peerArts.forEach(function (p, i) {
-        var ss = sentences(p.text);
-        value.sents[i] = [ss, ss.map(function (x) { return space.embed(x); })];
+        var ss = sentences(p.raw);
+        value.sents[i] = [ss, ss.map(function (x) { return space.embed(nfkc(x)); })];
       });
     }
     cache = { corpus: corpus, key: k, value: value };
@@ -469,7 +469,8 @@
   function check(draft, corpus, peerIds, quantityTable, calibration, features) {
     var t0 = typeof performance !== "undefined" ? performance.now() : Date.now();
     var cal = calibration || global.rbCheckCalibration;
-    var arts = draft.articles.map(function (a) { return { n: a.n, label: a.label || "", chapter: nfkc(a.chapter || ""), text: nfkc(a.text) }; });
+    // matched on NFKC text; sentences are cut from the text as written (quotes stay verbatim), then normalised
+    var arts = draft.articles.map(function (a) { return { n: a.n, label: a.label || "", chapter: nfkc(a.chapter || ""), text: nfkc(a.text), raw: a.text }; });
     var P = prepare(corpus, peerIds);
     var cities = P.cities, byId = P.byId, peerArts = P.peerArts, key = P.key, space = P.space, nPeer = peerArts.length;
     var draftRows = arts.map(function (a) { return space.embed(a.text); });
@@ -486,12 +487,12 @@
 
     var draftSents = [], sentOfArticle = {};
     arts.forEach(function (a, i) {
-      sentences(a.text).forEach(function (x) {
+      sentences(a.raw).forEach(function (x) {
         (sentOfArticle[i] = sentOfArticle[i] || []).push(draftSents.length);
         draftSents.push([i, x]);
       });
     });
-    var draftSentRows = draftSents.map(function (s) { return space.embed(s[1]); });
+    var draftSentRows = draftSents.map(function (s) { return space.embed(nfkc(s[1])); });
     var draftSentIndex = new Index(draftSentRows);
     function embedKept(text) {  // the peers' quotes and the attributes' labels: the same every check
       var v = P.vecs.get(text);
@@ -510,8 +511,8 @@
     function peerSentences(k) {
       var got = P.sents[k];
       if (!got) {
-        var ss = sentences(peerArts[k].text);
-        got = P.sents[k] = [ss, ss.map(function (x) { return space.embed(x); })];
+        var ss = sentences(peerArts[k].raw);
+        got = P.sents[k] = [ss, ss.map(function (x) { return space.embed(nfkc(x)); })];
       }
       return got;
     }

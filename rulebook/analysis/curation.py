@@ -62,15 +62,20 @@ def canonicalize(root: Path) -> list[Path]:
     return changed
 
 
-NO_CANDIDATE = "机器未找到候选：各市已整理的条文中没有足够相似的规定（或多数城市未规定），请人工核对"
+NO_CANDIDATE = "机器建议：未规定（无对应：本市没有一句与各市已引条文说的是同一事项）。检索了："
+NOTE = {
+    "对应": "机器建议（对应），待核：候选句与各市已引条文说的是同一事项，数值（如有）取自该句",
+    "相关": "机器建议（相关），待核：候选句与各市已引条文同一主题、可能是另一事项，请核对；不给数值",
+}
 
 
 def add_suggestions(root: Path, book: Rulebook, slug: str) -> list[Path]:
     """Fill a new city's 待整理 places with machine suggestions from the curated cities.
 
     Topic tags go to tags/<slug>.yaml `suggested` (the file stays `curated: false`); every 待整理 cell
-    becomes 待核 (candidate article, verbatim sentence, number for quantities, score) or stays 待整理
-    with a note that nothing similar enough was found. An editor confirms a 待核 cell by setting
+    becomes 待核 at the engine's level (对应: candidate article, verbatim sentence, the number it states;
+    相关: the candidate to check, no number; score: the calibrated probability) or, at 无对应, stays 待整理
+    with a note suggesting 未规定 and naming what was searched. An editor confirms a 待核 cell by setting
     status 有规定 and writing the value (or 未规定 with a note). Returns the files changed."""
     peers = [s for s, t in book.tags.items() if t.curated and s != slug and s in book.cities]
     if not peers:
@@ -99,10 +104,10 @@ def add_suggestions(root: Path, book: Rulebook, slug: str) -> list[Path]:
                     quote=guess.quote,
                     number=guess.number,
                     score=guess.score,
-                    note="机器建议，待核：候选条文由与各市已引条文的相似度选出，数值（如有）取自候选句",
+                    note=NOTE[guess.level],
                 )
                 if guess
-                else Cell(status=CellStatus.pending, note=NO_CANDIDATE)
+                else Cell(status=CellStatus.pending, note=NO_CANDIDATE + suggester.searched(attr, peers))
             )
             if new != cell:
                 attr.cells[slug] = new

@@ -35,12 +35,17 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rulebook.analysis.clauses import LEVEL_NONE, LEVEL_RELATED, LEVEL_SAME, squeeze
+from rulebook.model.numerals import article_number
 from rulebook.model.quantity import quantities
+from rulebook.model.schema import CellStatus
+
+if TYPE_CHECKING:
+    from rulebook.data.load import Rulebook
 
 CALIBRATION = Path(__file__).with_name("check_calibration.json")
 NEIGHBOURS = 5  # articles that vote on a topic tag
@@ -145,6 +150,52 @@ def calibration() -> Calibration:
     return Calibration.from_json(json.loads(CALIBRATION.read_text(encoding="utf-8")))
 
 
+def corpus(book: Rulebook) -> dict[str, Any]:
+    """The peers as the engine reads them: cities with their articles (ordinal, label, chapter title,
+    text, curated topic ids), the taxonomy, and every comparison attribute with its cited cells."""
+    cities = []
+    for c in book.ordered_cities():
+        tags = book.tags.get(c.id)
+        curated = bool(tags and tags.curated)
+        arts = []
+        for ch in c.chapters:
+            for a in ch.articles:
+                arts.append(
+                    [a.n, article_number(a), ch.title or "", a.text(), book.topics_of(c.id, a.n) if curated else []]
+                )
+        cities.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "title": c.title,
+                "doc": c.doc_number,
+                "curated": curated,
+                "complete": c.complete,
+                "articles": arts,
+            }
+        )
+    attrs = []
+    for topic_id, facts in book.facts.items():
+        for attr in facts.attributes:
+            cells = {}
+            for slug, cell in attr.cells.items():
+                if cell.status == CellStatus.value:
+                    cells[slug] = ["有规定", [[q.article, q.quote] for q in cell.quotes()], cell.value, cell.number]
+                elif cell.status == CellStatus.not_specified:
+                    cells[slug] = ["未规定", [], None, None]
+            attrs.append(
+                {
+                    "id": attr.id,
+                    "topic": topic_id,
+                    "label": attr.label,
+                    "desc": attr.description or "",
+                    "unit": attr.unit,
+                    "cells": cells,
+                }
+            )
+    return {"cities": cities, "topics": [[t.id, t.label] for t in book.topics()], "attrs": attrs}
+
+
 def r6(x: float) -> float:
     """Scores as both engines print them (floating-point sums differ in the last bits between the two)."""
     return round(x, 6)
@@ -182,13 +233,23 @@ def check(
     peer_set = set(peer_ids)
     cities = [c for c in corpus["cities"] if c["id"] in peer_set]
     peer_arts = [
-        {"city": c["id"], "n": a[0], "label": a[1], "chapter": nfkc(a[2]), "text": nfkc(a[3]), "topics": a[4]}
+        {
+            "city": c["id"],
+            "n": a[0],
+            "label": a[1],
+            "chapter": nfkc(a[2]),
+            "text": nfkc(a[3]),
+            "raw": a[3],
+            "topics": a[4],
+        }
         for c in cities
         for a in c["articles"]
     ]
     curated = {c["id"]: c["curated"] for c in cities}
     key = {(p["city"], p["n"]): i for i, p in enumerate(peer_arts)}
-    arts = [dict(a, text=nfkc(a["text"]), chapter=nfkc(a.get("chapter") or "")) for a in draft.articles]
+    # matched on NFKC text; sentences are cut from the text as written (so quotes stay verbatim) and then
+    # normalised (NFKC would turn the full-width ！？； that end a sentence into ASCII)
+    arts = [dict(a, raw=a["text"], text=nfkc(a["text"]), chapter=nfkc(a.get("chapter") or "")) for a in draft.articles]
     # the n-gram weights are the peers' own: the peers' side does not depend on the draft, so the browser
     # prepares it once per choice of peers (measured better than counting the draft's articles in too:
     # 20 of 41 real gaps found instead of 9, planted gaps 123 of 297 instead of 63, at the same precision)
@@ -208,11 +269,11 @@ def check(
     topic_label = {t[0]: t[1] for t in corpus["topics"]}
 
     # sentences: the draft's and each peer article's, embedded in the article space
-    draft_sents = [(i, s) for i, a in enumerate(arts) for s in sentences(a["text"])]
-    draft_sent_rows = space.embed([s for _, s in draft_sents]) if draft_sents else _zeros(0)
+    draft_sents = [(i, s) for i, a in enumerate(arts) for s in sentences(a["raw"])]
+    draft_sent_rows = space.embed([nfkc(s) for _, s in draft_sents]) if draft_sents else _zeros(0)
     # every peer article's sentences, embedded at once (one transform, not one per article)
-    peer_sents = [sentences(p["text"]) for p in peer_arts]
-    flat = [x for ss in peer_sents for x in ss]
+    peer_sents = [sentences(p["raw"]) for p in peer_arts]
+    flat = [nfkc(x) for ss in peer_sents for x in ss]
     flat_rows = space.embed(flat) if flat else _zeros(0)
     bounds = np.cumsum([0, *(len(ss) for ss in peer_sents)])
 

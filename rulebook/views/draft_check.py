@@ -10,63 +10,15 @@ from __future__ import annotations
 
 import json
 
-from rulebook.analysis.draft_match import CALIBRATION
+from rulebook.analysis.draft_match import CALIBRATION, corpus
 from rulebook.data.load import Rulebook
-from rulebook.model.numerals import article_number
 from rulebook.model.quantity import rules_json
-from rulebook.model.schema import CellStatus
 from rulebook.model.segment import patterns_js
 from rulebook.views.links import Links
 from rulebook.views.render import html_block
 
 CORPUS_JS = "assets/check/corpus.js"
 PATTERNS_JS = "assets/check/patterns.js"
-
-
-def corpus(book: Rulebook) -> dict[str, object]:
-    """The peers as the engine reads them: cities with their articles (ordinal, label, chapter title,
-    text, curated topic ids), the taxonomy, and every comparison attribute with its cited cells."""
-    cities = []
-    for c in book.ordered_cities():
-        tags = book.tags.get(c.id)
-        curated = bool(tags and tags.curated)
-        arts = []
-        for ch in c.chapters:
-            for a in ch.articles:
-                arts.append(
-                    [a.n, article_number(a), ch.title or "", a.text(), book.topics_of(c.id, a.n) if curated else []]
-                )
-        cities.append(
-            {
-                "id": c.id,
-                "name": c.name,
-                "title": c.title,
-                "doc": c.doc_number,
-                "curated": curated,
-                "complete": c.complete,
-                "articles": arts,
-            }
-        )
-    attrs = []
-    for topic_id, facts in book.facts.items():
-        for attr in facts.attributes:
-            cells = {}
-            for slug, cell in attr.cells.items():
-                if cell.status == CellStatus.value:
-                    cells[slug] = ["有规定", [[q.article, q.quote] for q in cell.quotes()], cell.value, cell.number]
-                elif cell.status == CellStatus.not_specified:
-                    cells[slug] = ["未规定", [], None, None]
-            attrs.append(
-                {
-                    "id": attr.id,
-                    "topic": topic_id,
-                    "label": attr.label,
-                    "desc": attr.description or "",
-                    "unit": attr.unit,
-                    "cells": cells,
-                }
-            )
-    return {"cities": cities, "topics": [[t.id, t.label] for t in book.topics()], "attrs": attrs}
 
 
 def calibration_json() -> str:
