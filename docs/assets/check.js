@@ -194,18 +194,23 @@
     host.appendChild(t);
   }
 
-  // the peers that regulate an attribute, each with its article and cited words
-  function peerList(r) {
-    var ul = el("ul", "rb-check-gappeers");
-    r.peers.forEach(function (p) {
-      if (p.status !== "有规定") return;
-      var li = el("li", null, p.cityName + " ");
+  // the peers that regulate an attribute: each city's article linked in the line, the cited words folded
+  function peerList(li, r) {
+    var regulating = r.peers.filter(function (p) { return p.status === "有规定"; });
+    regulating.forEach(function (p, k) {
+      li.appendChild(document.createTextNode((k ? "、" : " ") + p.cityName));
       li.appendChild(link("第" + p.article + "条", articleUrl(p.city, p.article)));
-      li.appendChild(document.createTextNode("：" + p.value + (p.quote ? "。原文：" : "")));
-      if (p.quote) li.appendChild(el("q", null, p.quote));
-      ul.appendChild(li);
     });
-    return ul;
+    var d = el("details", "rb-check-gapquotes");
+    d.appendChild(el("summary", null, "同行原文"));
+    var ul = el("ul", "rb-check-gappeers");
+    regulating.forEach(function (p) {
+      var item = el("li", null, p.cityName + "（" + p.value + "）：");
+      if (p.quote) item.appendChild(el("q", null, p.quote));
+      ul.appendChild(item);
+    });
+    d.appendChild(ul);
+    li.appendChild(d);
   }
 
   function gapGroup(host, heading, rows, extra) {
@@ -216,9 +221,9 @@
       var li = el("li");
       li.dataset.attr = r.id;
       li.appendChild(el("strong", null, r.label));
-      li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定。"));
+      li.appendChild(document.createTextNode("（" + r.topicLabel + "）：" + r.regulating + " / " + r.answered + " 个同行城市规定："));
+      peerList(li, r);
       if (extra) extra(li, r);
-      li.appendChild(peerList(r));
       ol.appendChild(li);
     });
     host.appendChild(ol);
@@ -233,8 +238,9 @@
     gapGroup(host, "草案未涉及的主题中，同行普遍规定的事项", rows.filter(function (r) { return !r.inDraft; }));
     var maybe = result.attrs.filter(function (r) { return r.answered && r.regulating * 2 > r.answered && r.level === "相关"; });
     gapGroup(host, "草案或已规定、机器把握不足（相关，请核对）", maybe, function (li, r) {
-      li.appendChild(document.createTextNode(" 草案最接近的是" + r.draft.label + "："));
-      li.appendChild(el("q", null, r.draft.quote));
+      var p = el("p", "rb-check-closest", "草案最接近的是" + r.draft.label + "：");
+      p.appendChild(el("q", null, r.draft.quote));
+      li.appendChild(p);
     });
   }
 
