@@ -71,6 +71,8 @@ def _open(browser, url: str):
     page = browser.page()
     page.goto(url)
     page.wait_for_function("window.rbCheck && window.rbCheckCorpus && window.rbSegmentPatterns")
+    # the check's worker has loaded its scripts (or none could start, from file://): no request is left
+    page.wait_for_function("document.querySelector('.rb-check').hasAttribute('data-rb-worker')")
     return page
 
 
@@ -300,3 +302,41 @@ def test_planted_gaps_are_reported_and_nothing_present_is(browser, site_url):
         assert "对应" not in r["levels"], r
         found += sum(level == "无对应" for level in r["levels"])
     assert found >= 6, res  # measured: 8 of 24 planted attributes reported as gaps, the rest 相关
+
+
+BIG_DRAFT = """() => { const arts = rbCheckCorpus.cities.flatMap(c => c.articles.map(a => a[3]));
+  const lines = ['某市人民政府工作规则']; let n = 0, len = 0;
+  while (len < 250000) { const t = arts[n % arts.length]; n++; lines.push('第' + n + '条　' + t); len += t.length + 8; }
+  document.querySelector('#rb-check-text').value = lines.join('\\n'); return n; }"""
+LAG = (
+    "async () => { const t0 = performance.now(); await new Promise(r => setTimeout(r, 0)); "
+    "return performance.now() - t0; }"
+)
+
+
+def test_a_long_check_runs_in_a_worker_with_progress_and_cancel_and_limits(browser, site_url):
+    # issue 30.5: the page answers while a 250,000-character draft is checked (in check-worker.js), a check
+    # can be cancelled, and a text over the limit is refused with a message
+    page = _open(browser, site_url + "check/")
+    requests: list[str] = []
+    page.on("request", lambda r: "/favicon." in r.url or requests.append(r.url))
+    n = page.evaluate(BIG_DRAFT)
+    page.click(".rb-check-run")
+    assert page.evaluate(LAG) < 200  # the page's thread is free
+    assert page.get_attribute(".rb-check", "data-rb-worker") == "ready"
+    assert page.inner_text(".rb-check-status").startswith("正在检查")
+    assert page.locator(".rb-check-cancel").is_visible()
+    page.wait_for_function(
+        "document.querySelector('.rb-check-status').textContent.startsWith('已检查')", timeout=120000
+    )
+    assert f"已检查 {n} 条" in page.inner_text(".rb-check-status")
+    assert requests == []  # the worker loaded its scripts with the page
+    page.click(".rb-check-run")
+    page.click(".rb-check-cancel")
+    assert page.inner_text(".rb-check-status") == "已取消检查。"
+    page.evaluate(
+        "() => { const t = document.querySelector('#rb-check-text'); t.value = t.value + '字'.repeat(60000); }"
+    )
+    page.click(".rb-check-run")
+    assert "超过 30 万字" in page.inner_text(".rb-check-status")
+    assert page.console_errors == []

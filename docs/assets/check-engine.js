@@ -466,7 +466,8 @@
     return quantities(text, quantityTable).some(function (q) { return q[1] === unit; });
   }
 
-  function check(draft, corpus, peerIds, quantityTable, calibration, features) {
+  // progress(done, total), if given, is told how far the check is (the page's worker reports it)
+  function check(draft, corpus, peerIds, quantityTable, calibration, features, progress) {
     var t0 = typeof performance !== "undefined" ? performance.now() : Date.now();
     var cal = calibration || global.rbCheckCalibration;
     // matched on NFKC text; sentences are cut from the text as written (quotes stay verbatim), then normalised
@@ -574,8 +575,10 @@
     });
 
     // -- each comparison attribute: where the draft states it, how sure, and the gaps ------------------
-    var attrs = [];
-    corpus.attrs.forEach(function (attr) {
+    var attrs = [], total = arts.length + corpus.attrs.length;
+    if (progress) progress(arts.length, total);
+    corpus.attrs.forEach(function (attr, at) {
+      if (progress && at % 5 === 4) progress(arts.length + at + 1, total);
       var answered = peerIds.filter(function (p) { return attr.cells[p]; });
       var regulating = answered.filter(function (p) { return attr.cells[p][0] === "有规定"; });
       var peersOut = cities.map(function (c) {

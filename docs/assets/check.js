@@ -9,6 +9,8 @@
   var textArea = box.querySelector(".rb-check-text"), status = box.querySelector(".rb-check-status");
   var out = box.querySelector(".rb-check-out");
   var draft = null, result = null, checkedAt = null;
+  // Limits that keep the tab usable: a longer text is refused with a message, not checked for minutes.
+  var MAX_CHARS = 300000, MAX_FILE = 10 * 1024 * 1024;
 
   var el = window.rbCommon.el;  // rb-common.js: el(tag, cls, text)
   function articleUrl(city, n) { return prefix + "cities/" + city + suffix + "#art_" + n; }
@@ -23,6 +25,7 @@
   file.addEventListener("change", function () {
     var f = file.files[0];
     if (!f) return;
+    if (f.size > MAX_FILE) { fileStatus.textContent = f.name + " 超过 10 MB，未读取：请另存为纯文本或分章检查。"; return; }
     var reader = new FileReader();
     if (/\.docx$/i.test(f.name)) {
       reader.onload = function () {
@@ -244,21 +247,86 @@
     });
   }
 
+  // The check runs in a worker (check-worker.js) so the page answers while it works, with progress and a
+  // cancel button; where a worker cannot start (a page opened from file://), it runs here as before.
+  var worker = null, workerBroken = false, pending = null, seq = 0;
+  var cancelBtn = box.querySelector(".rb-check-cancel");
+  function scriptUrls() {
+    return ["rb-common.js", "check/patterns.js", "check/corpus.js", "check-engine.js"].map(function (name) {
+      var s = document.querySelector('script[src*="' + name + '"]');
+      return s ? s.src : null;
+    });
+  }
+  function startWorker() {
+    if (worker || workerBroken || !window.Worker) return worker;
+    var urls = scriptUrls(), engine = document.querySelector('script[src*="check-engine.js"]');
+    if (!engine || urls.indexOf(null) >= 0 || location.protocol === "file:") { workerBroken = true; return null; }
+    try {
+      worker = new Worker(engine.src.replace(/check-engine\.js(\?.*)?$/, "check-worker.js"));
+    } catch (err) { workerBroken = true; return null; }
+    worker.onmessage = function (e) {
+      var m = e.data;
+      if (m.type === "ready") box.setAttribute("data-rb-worker", "ready");
+      if (!pending || m.id !== pending.id) return;
+      if (m.type === "progress") status.textContent = "正在检查（" + Math.round(100 * m.done / Math.max(1, m.total)) + "%）…";
+      if (m.type === "result") { var p = pending; pending = null; finish(p, m.result); }
+    };
+    worker.onerror = function (e) {
+      e.preventDefault();
+      var p = pending;
+      worker.terminate(); worker = null; workerBroken = true; pending = null;
+      box.setAttribute("data-rb-worker", "none");
+      if (p) finish(p, window.rbCheck.check(p.draft, corpus, p.ids, qty));  // the same engine, on this thread
+    };
+    worker.postMessage({ type: "load", scripts: scriptUrls() });
+    return worker;
+  }
+  function cancel() {
+    if (!pending) return;
+    pending = null;
+    if (worker) { worker.terminate(); worker = null; }
+    cancelBtn.hidden = true;
+    status.textContent = "已取消检查。";
+  }
+  cancelBtn.addEventListener("click", cancel);
+
+  function finish(p, r) {
+    cancelBtn.hidden = true;
+    result = r;
+    checkedAt = new Date();
+    out.hidden = false;
+    renderSplit(); renderGaps(); renderTopics(); renderAttrs(); renderArticles();
+    status.textContent = "已检查 " + p.draft.articles.length + " 条，对标 " + p.ids.length + " 市，用时 " + Math.round(r.ms) + " 毫秒。";
+    box.setAttribute("data-check-ms", String(r.ms));
+  }
+
   function run(resplit) {
+    if (textArea.value.length > MAX_CHARS) {
+      status.textContent = "草案超过 " + MAX_CHARS / 10000 + " 万字（现为 " + textArea.value.length + " 字），未检查：请分章检查。";
+      return;
+    }
     if (resplit) draft = window.rbCheck.split(textArea.value, table);
     if (!draft.articles.length) { status.textContent = "没有找到条文：请确认每条以“第X条”或“X、”开头。"; out.hidden = true; return; }
     var ids = peers();
     if (!ids.length) { status.textContent = "请至少选择一个对标城市。"; return; }
-    result = window.rbCheck.check(draft, corpus, ids, qty);
-    checkedAt = new Date();
-    out.hidden = false;
-    renderSplit(); renderGaps(); renderTopics(); renderAttrs(); renderArticles();
-    status.textContent = "已检查 " + draft.articles.length + " 条，对标 " + ids.length + " 市，用时 " + Math.round(result.ms) + " 毫秒。";
-    box.setAttribute("data-check-ms", String(result.ms));
+    if (pending) cancel();
+    var p = { id: ++seq, draft: draft, ids: ids };
+    var w = startWorker();
+    if (!w) { finish(p, window.rbCheck.check(draft, corpus, ids, qty)); return; }
+    pending = p;
+    cancelBtn.hidden = false;
+    status.textContent = "正在检查…";
+    w.postMessage({ type: "check", id: p.id, draft: { articles: draft.articles }, peers: ids });
   }
+
   box.querySelector(".rb-check-run").addEventListener("click", function () { run(true); });
   // with many peers their side of the check is built while the reader pastes (see check-engine.js)
-  setTimeout(function () { window.rbCheck.prepare(corpus, peers()); }, 0);
+  // the worker loads its scripts and prepares the peers' side now, not when the reader asks for a check
+  setTimeout(function () {
+    var w = startWorker();
+    if (w) w.postMessage({ type: "prepare", peers: peers() });
+    else { window.rbCheck.prepare(corpus, peers()); box.setAttribute("data-rb-worker", "none"); }
+  }, 0);
 
   // -- the report: the basket's exporter (rbDocx) when present --------------------------------------
   function report() {
