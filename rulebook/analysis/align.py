@@ -327,8 +327,6 @@ def candidates(book: Rulebook, corpus: Corpus | None = None) -> dict[Key, dict[s
     """For every article and every other city: the articles there that may hold a counterpart — its most
     similar few, the one the document-order-aware assignment picks, and every article holding the best match
     of one of its clauses — each with its features (clauses.FEATURES) and clause evidence."""
-    from rapidfuzz import fuzz
-
     corpus = corpus or Corpus.of(book)
     keys = corpus.keys
     out: dict[Key, dict[str, list[Candidate]]] = {k: {} for k in keys}
@@ -347,14 +345,19 @@ def candidates(book: Rulebook, corpus: Corpus | None = None) -> dict[Key, dict[s
     # 本规则 recur in most clauses and say little about which provision a clause is.
     cmat = _clause_matrix(flat) if flat else None
     chapters = _chapter_grams(book, keys)
-    verbatim_memo: dict[tuple[int, int], float] = {}
+    # clauses.verbatim of the clause pairs the candidates need: collected in the loop, computed at the end in
+    # one batch (rapidfuzz's cpdist runs the pairs in C; one call each cost more than the rest of the loop)
+    pair_index: dict[tuple[int, int], int] = {}
+    pending: list[tuple[list[float], list[int]]] = []  # a candidate's features and its pairs' indexes
 
-    def verbatim(i: int, j: int) -> float:  # clauses.verbatim on the squeezed clauses, each pair once
-        v = verbatim_memo.get((i, j))
-        if v is None:
-            a, b = squeezed[i], squeezed[j]
-            v = verbatim_memo[i, j] = fuzz.partial_ratio(a, b) / 100.0 if a and b else 0.0
-        return v
+    def pairs_of(i: int, js: list[int]) -> list[int]:
+        out = []
+        for q, j in enumerate(js):
+            key = (i + q, j)
+            if key not in pair_index:
+                pair_index[key] = len(pair_index)
+            out.append(pair_index[key])
+        return out
 
     # Per ordered pair of cities: each article's order-aware pick and its most similar article there.
     picks = {}
@@ -404,14 +407,14 @@ def candidates(book: Rulebook, corpus: Corpus | None = None) -> dict[Key, dict[s
                     j_local = inner.argmax(axis=1)
                     best_pairs = inner[np.arange(k), j_local]
                     flat_j = cb[mine[j_local]]  # each clause's best clause in this article (flat indexes)
-                    verb = max(verbatim(int(start[i] + q), int(flat_j[q])) for q in range(k))
+                    pair_ids = pairs_of(int(start[i]), flat_j.tolist())
                     covered = owner_b[best_j] == col
                     cover = float(lengths[covered].sum() / lengths.sum())
                     target = weight[cb[mine]]
                     feats = [
                         float(sub[r, col]),
                         float(best_pairs.max()),
-                        float(verb),
+                        0.0,  # verbatim: filled after the loop, in one batch
                         cover,
                         float(col == assigned[r]),
                         float(col == first[r]),
@@ -428,16 +431,35 @@ def candidates(book: Rulebook, corpus: Corpus | None = None) -> dict[Key, dict[s
                     shown = covered if covered.any() else np.arange(k) == int(best_pairs.argmax())
                     # in reading order (a ranking by score would reorder equal clauses on float noise)
                     evidence = tuple((q, int(flat_j[q] - start[ib[col]])) for q in range(k) if shown[q])
+                    pending.append((feats, pair_ids))
                     found.append((r, col, feats, evidence))
             if not found:
                 continue
             consensus = _consensus(picks, rows, a, b, np.array([f[0] for f in found]), np.array([f[1] for f in found]))
             for (r, col, feats, evidence), agree in zip(found, consensus, strict=True):
                 feats[FEATURES.index("consensus")] = float(agree)
-                out[keys[ia[r]]].setdefault(b, []).append(
-                    Candidate(keys[ib[col]][1], tuple(round(f, 4) for f in feats), evidence)
-                )
+                out[keys[ia[r]]].setdefault(b, []).append((keys[ib[col]][1], feats, evidence))  # type: ignore[arg-type]
+    # the verbatim scores of every needed clause pair at once, then the candidates' features are complete
+    ordered = sorted(pair_index, key=pair_index.__getitem__)
+    scores = _partial_ratios([squeezed[i] for i, _ in ordered], [squeezed[j] for _, j in ordered])
+    at = FEATURES.index("verbatim")
+    for feats, ids in pending:
+        feats[at] = float(max(scores[t] for t in ids)) if ids else 0.0
+    for per_city in out.values():
+        for city, cands in per_city.items():
+            per_city[city] = [Candidate(n, tuple(round(f, 4) for f in feats), ev) for n, feats, ev in cands]  # type: ignore[misc]
     return out
+
+
+def _partial_ratios(a: list[str], b: list[str]) -> list[float]:
+    """clauses.verbatim of each pair (a[t], b[t]) of squeezed clauses: rapidfuzz's partial ratio, 0..1 (0 when
+    either is empty), computed in C for the whole list."""
+    from rapidfuzz import fuzz, process
+
+    if not a:
+        return []
+    got = process.cpdist(a, b, scorer=fuzz.partial_ratio, dtype=np.float64, workers=-1)
+    return [float(v) / 100.0 if x and y else 0.0 for v, x, y in zip(got.tolist(), a, b, strict=True)]
 
 
 def _second_best(m: np.ndarray) -> np.ndarray:
