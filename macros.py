@@ -69,9 +69,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             return topics.topic_overview(b, topic_id, links())
         matches = build().alignment()
         grid = article_grid.concordance(b, topic_id, matches, links())
-        return topics.topic_page(b, topic_id, links(), matches, build().words) + (
-            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
-        )
+        return topics.topic_page(b, topic_id, links(), matches, build().words, grid)
 
     @env.macro
     def topic_province_page(arg: str) -> str:
@@ -81,9 +79,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         matches = build().alignment()
         cities = b.province(key).cities
         grid = article_grid.concordance(b, topic_id, matches, links(), cities)
-        return topics.province_page(b, topic_id, key, links()) + (
-            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
-        )
+        return topics.province_page(b, topic_id, key, links(), grid)
 
     @env.macro
     def chain_province_page(arg: str) -> str:

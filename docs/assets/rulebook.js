@@ -78,10 +78,30 @@
       if (d.open) load();
     });
   }
+  // 逐条对照 scrolls in its own box, so its header row (the cities) and first column stay in view (CSS
+  // position: sticky). When a reader scrolls inside the box while its top is under the site header,
+  // bring the whole box into view once, so the sticky header row is not hidden behind the site header.
+  function pinConcordance() {
+    document.querySelectorAll(".rb-concordance-scroll").forEach(function (box) {
+      if (box.rbPinned) return;
+      box.rbPinned = true;
+      var last = box.scrollTop;
+      box.addEventListener("scroll", function () {
+        if (box.scrollTop === last) return;  // a sideways scroll
+        last = box.scrollTop;
+        var header = document.querySelector(".md-header");
+        var top = header ? header.getBoundingClientRect().bottom : 0;
+        var rect = box.getBoundingClientRect();
+        if (rect.top < top - 1 && rect.bottom > top) window.scrollBy(0, rect.top - top);
+      }, { passive: true });
+    });
+  }
   if (window.document$) {
+    window.document$.subscribe(pinConcordance);
     window.document$.subscribe(init);
     window.document$.subscribe(lazySimilar);
   } else {
+    document.addEventListener("DOMContentLoaded", pinConcordance);
     document.addEventListener("DOMContentLoaded", init);
     document.addEventListener("DOMContentLoaded", lazySimilar);
   }

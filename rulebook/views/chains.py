@@ -198,12 +198,29 @@ def chain_province_page(book: Rulebook, kind: ChainType, key: str, links: Links 
     return _charts(book, kind, links, prov.cities, head)
 
 
+def topic_link(book: Rulebook, kind: ChainType, links: Links) -> str:
+    """A chain page's link to the comparison of its topic (topics.chain_topics), or ''."""
+    topic_id = topics.chain_topics(book).get(kind)
+    if topic_id is None:
+        return ""
+    t = topics.topic(book, topic_id)
+    href = markupsafe.escape(links.page(f"compare/{topic_id}"))
+    link = f'<a href="{href}">{markupsafe.escape(t.label)}</a>'
+    return rawblock.fence(
+        f'<p class="rb-chain-links" data-search-exclude>本流程的主题比较：{link}（比较表、两市对照、逐条对照）</p>'
+    )
+
+
 def _charts(book: Rulebook, kind: ChainType, links: Links, cities: list[City], head: str) -> str:
     out = [
         head,
         "",
         _intro(kind),
         "",
+    ]
+    if link := topic_link(book, kind, links):
+        out += [link, ""]
+    out += [
         "## 各市差异概览 {#summary}",
         "",
         summary(book, kind, cities),
