@@ -23,7 +23,7 @@ HTML_LOADS = [
     re.compile(r"url\(\s*['\"]?([^'\")]+)", re.I),
 ]
 CSS_LOADS = [re.compile(r"url\(\s*['\"]?([^'\")]+)", re.I), re.compile(r"@import\s+['\"]([^'\"]+)", re.I)]
-OUR_JS = ["rulebook.js", "compare.js", "chains.js", "lookup.js", "search-engine.js", "search-box.js"]
+OUR_JS = ["rulebook.js", "compare.js", "lookup.js", "search-engine.js", "search-box.js"]
 
 
 def _external(url: str) -> bool:
