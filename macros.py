@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rulebook.build import context, pages
+from rulebook.data import revision
 from rulebook.data.load import Rulebook
 from rulebook.model.schema import ChainType
 from rulebook.views import (
@@ -128,6 +129,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def home_downloads() -> str:
         """The home page's download line (PDFs only in a build that prints them)."""
         return render.home_downloads(build().settings.pdf, links())
+
+    @env.macro
+    def data_updated() -> str:
+        """The home page's 数据更新于 line: the date the data last changed (rulebook/data/revision.py)."""
+        return render.updated_line(revision.data_updated(build().root))
 
     @env.macro
     def stats() -> dict[str, int]:

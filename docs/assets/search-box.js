@@ -218,6 +218,14 @@
     input.form.addEventListener("reset", function () {
       setTimeout(function () { clear("输入检索词，如：常务会议 每月、会签、株洲"); input.focus(); }, 0);
     });
+    var opener = document.querySelector(".rb-search-toggle");
+    if (opener) opener.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      toggle.checked = true;
+      open();
+      input.focus();
+    });
     toggle.addEventListener("change", function () {
       if (toggle.checked) input.focus();  // the phone's search button opens the box
       else { input.setAttribute("aria-expanded", "false"); setActive(-1); }

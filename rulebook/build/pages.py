@@ -174,6 +174,8 @@ KINDS: list[PageKind] = [
     PageKind("data", None, _static("data/index.md", "数据下载")),
     # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
     PageKind("about", None, _static("about.md", "关于本站")),
+    # What is tested for accessibility (GB/T 37668, WCAG 2.1 AA), the known limits, how to report.
+    PageKind("accessibility", None, _static("accessibility.md", "无障碍声明")),
 ]
 
 

@@ -117,7 +117,7 @@ def svg(chain: Chain, city: City, label: str, href: dict[str, str]) -> str:
     e_ = markupsafe.escape
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="rb-flow" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="group" '
         f'aria-label="{e_(label)}" font-family="WenQuanYi Zen Hei, Noto Sans CJK SC, Source Han Sans SC, '
         f'Microsoft YaHei, sans-serif" font-size="{FONT}">',
         f"<title>{e_(label)}</title>",
