@@ -56,7 +56,7 @@
     var status = art.querySelector(".rb-report-status");
     if (!status) {
       status = document.createElement("span");
-      status.className = "rb-report-status rb-small";
+      status.className = "rb-report-status";
       status.setAttribute("role", "status");
       btn.parentNode.insertBefore(status, btn.nextSibling);
     }
