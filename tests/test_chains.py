@@ -1,4 +1,4 @@
-"""Approval chains: data invariants and the Mermaid generator."""
+"""Approval chains: data invariants and the flowchart generator (views/flowchart.py)."""
 
 from __future__ import annotations
 
