@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rulebook.build import context, pages
+from rulebook.data import revision
 from rulebook.data.load import Rulebook
 from rulebook.model.schema import ChainType
 from rulebook.views import (
@@ -69,9 +70,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
             return topics.topic_overview(b, topic_id, links())
         matches = build().alignment()
         grid = article_grid.concordance(b, topic_id, matches, links())
-        return topics.topic_page(b, topic_id, links(), matches, build().words) + (
-            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
-        )
+        return topics.topic_page(b, topic_id, links(), matches, build().words, grid)
 
     @env.macro
     def topic_province_page(arg: str) -> str:
@@ -81,9 +80,7 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
         matches = build().alignment()
         cities = b.province(key).cities
         grid = article_grid.concordance(b, topic_id, matches, links(), cities)
-        return topics.province_page(b, topic_id, key, links()) + (
-            f"\n## 逐条对照 {{#concordance}}\n\n{grid}\n" if grid else ""
-        )
+        return topics.province_page(b, topic_id, key, links(), grid)
 
     @env.macro
     def chain_province_page(arg: str) -> str:
@@ -132,6 +129,11 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros environment
     def home_downloads() -> str:
         """The home page's download line (PDFs only in a build that prints them)."""
         return render.home_downloads(build().settings.pdf, links())
+
+    @env.macro
+    def data_updated() -> str:
+        """The home page's 数据更新于 line: the date the data last changed (rulebook/data/revision.py)."""
+        return render.updated_line(revision.data_updated(build().root))
 
     @env.macro
     def stats() -> dict[str, int]:

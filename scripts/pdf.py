@@ -3,7 +3,7 @@
 Usage: python scripts/pdf.py --site SITE_DIR [--out DIR]   (default out: SITE_DIR/downloads)
 
 Each part (a city's full text, the comparison pages, the chart pages) is printed from the built site
-by Chromium — so Mermaid charts render exactly as on screen — with the print stylesheet, A4 and an
+by Chromium — so charts and tables print as on screen — with the print stylesheet, A4 and an
 outline from its headings. The parts are merged under a generated cover and 目录 with pypdf, keeping
 every outline; then one page sequence is stamped over the whole book (Chromium's own footer counts
 per print): a running header (the part and, for a city, the chapter the page starts in, taken from the

@@ -121,7 +121,7 @@ def test_missing_node_modules_leaves_the_site_identical(project: Path, site: Pat
     finally:
         link.symlink_to(target)
     assert result.returncode == 1
-    assert "node_modules/mermaid/dist/mermaid.min.js is missing: run `npm ci`" in result.stderr
+    assert "node_modules/lunr/lunr.min.js is missing: run `npm ci`" in result.stderr
     assert "was left unchanged" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(site) == before
     assert leftovers(site) == []

@@ -1,4 +1,4 @@
-"""Approval chains: data invariants and the Mermaid generator."""
+"""Approval chains: data invariants and the flowchart generator (views/flowchart.py)."""
 
 from __future__ import annotations
 
@@ -61,17 +61,51 @@ def test_liyang_signers_are_not_invented(book):
             assert "签发" not in n.quote and "签署" not in n.quote
 
 
-def test_mermaid_source_escapes_labels_and_links_steps(book):
+def test_flowchart_svg_escapes_labels_links_steps_and_keeps_every_step_and_edge(book):
+    import xml.etree.ElementTree as ET
+
+    from rulebook.model.schema import Chain
+    from rulebook.views import flowchart
+
     city = book.city("chenzhou")
-    ch = next(c for c in book.chains["chenzhou"].chains if c.type == ChainType.incoming)
-    text = chains.mermaid(ch, city, Links())
-    # long chains run top down (they wrap instead of shrinking), short ones left to right
-    assert text.startswith("flowchart TD" if len(ch.nodes) > chains.LR_MAX_NODES else "flowchart LR")
-    for n in ch.nodes:
-        assert chains.node_id(ch, n) in text
-        if n.article:
-            assert f'href "../../cities/chenzhou/#art_{n.article}"' in text
-    assert chains.mermaid_text('a"b<c>#d') == "a#34;b#60;c#62;#35;d"
+    for ch in book.chains["chenzhou"].chains:
+        text = chains.chart_svg(city, ch, Links(), "郴州")
+        root = ET.fromstring(text)  # well-formed XML: a file of its own as well as inline
+        ns = "{http://www.w3.org/2000/svg}"
+        assert root.get("viewBox").startswith(f"0 0 {flowchart.WIDTH} ")
+        boxes = root.findall(f".//{ns}rect")[1:]  # the first is the background
+        assert len(boxes) == len(ch.nodes)
+        arrows = root.findall(f".//{ns}line") + root.findall(f".//{ns}path")[1:]  # [0]: the marker's
+        assert len(arrows) == len(ch.edges)
+        hrefs = [a.get("href") for a in root.iter(f"{ns}a")]
+        assert hrefs == [f"../../cities/chenzhou/#art_{n.article}" for n in flowchart.flow_order(ch) if n.article]
+        # Every line fits its box: at most the box's width in ems of 14 px text.
+        ems = (flowchart.WIDTH - 2 * flowchart.PAD) / flowchart.FONT
+        for t in root.iter(f"{ns}text"):
+            assert sum(flowchart._width(c) for c in t.text) <= ems
+    evil = Chain.model_validate(
+        {
+            "type": "incoming",
+            "status": "有规定",
+            "nodes": [
+                {"id": "a", "actor": "<b>&x</b>", "action": '"]%%{init}%%', "article": 1, "quote": "呈批"},
+                {"id": "b", "actor": "乙", "action": "批", "article": 1, "quote": "呈批"},
+            ],
+            "edges": [{"from": "a", "to": "b", "condition": "<i>", "article": 1, "quote": "呈批"}],
+        }
+    )
+    text = flowchart.svg(evil, city, "<t>", {"a": "x?a=1&b=2"})
+    assert "<b>" not in text and "<i>" not in text and "&lt;b&gt;&amp;x&lt;/b&gt;" in text
+    assert 'href="x?a=1&amp;b=2"' in text
+    assert ET.fromstring(text).find("{http://www.w3.org/2000/svg}title").text == "<t>"
+
+
+def test_flowchart_rows_follow_each_path_and_wrap_long_text():
+    from rulebook.views import flowchart
+
+    assert flowchart.wrap("一二三四五", 2) == ["一二", "三四", "五"]
+    assert flowchart.wrap("abcd", 1.2) == ["ab", "cd"]  # half-width characters take half an em
+    assert flowchart._lanes([(0, 2), (1, 3), (3, 4)]) == [0, 1, 0]
 
 
 def test_table_twin_has_a_row_per_step(book):

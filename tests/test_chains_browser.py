@@ -49,20 +49,32 @@ def test_printed_chain_page_contains_the_charts(browser, site_url, tmp_path):
     assert pdf[:4] == b"%PDF" and len(pdf) > 20000
 
 
-def test_chart_node_text_is_at_least_12px_at_1280_and_has_a_full_size_link(browser, site_url):
-    page = browser.page(1280, 900)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_charts_fit_with_text_of_12px_or_more_and_link_a_real_svg_file(browser, site_url, width):
+    page = browser.page(width, 900 if width > 400 else 844)
     for kind in ("incoming", "outgoing", "meeting"):
         page.goto(site_url + f"chains/{kind}/")
-        page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
-        # rendered size = the label's CSS font size x the SVG's scale on screen (viewBox -> pixels)
-        sizes = page.evaluate(
-            """() => [...document.querySelectorAll('.rb-chart .node')].map(n => {
-              const t = n.querySelector('foreignObject span, foreignObject div, text');
-              const svg = n.closest('svg');
-              return parseFloat(getComputedStyle(t).fontSize)
-                * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })"""
+        charts = page.evaluate(
+            """() => [...document.querySelectorAll('.rb-chart')].map(c => {
+              const svg = c.querySelector('svg'), r = svg.getBoundingClientRect(), box = c.getBoundingClientRect();
+              const scale = r.width / svg.viewBox.baseVal.width, size = parseFloat(svg.getAttribute('font-size'));
+              const texts = [...svg.querySelectorAll('text')];
+              const out = t => { const rect = t.closest('a, g').querySelector('rect').getBBox(), b = t.getBBox();
+                                 return b.x + b.width > rect.x + rect.width + 0.5; };
+              return {inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5,
+                      scroll: c.scrollWidth - c.clientWidth, px: size * scale, over: texts.filter(out).length}; })"""
         )
-        assert sizes and min(sizes) >= 12, (kind, min(sizes))
+        assert charts, kind
+        for c in charts:
+            assert c["inside"] and c["scroll"] <= 0, (kind, width, c)  # no box cut, no sideways scroll
+            assert c["px"] >= 12, (kind, width, c)
+            assert c["over"] == 0, (kind, width, c)  # no text runs out of its box
         links = page.eval_on_selector_all(".rb-chart-figure .rb-chart-tools a", "as => as.map(a => a.href)")
-        assert len(links) == page.locator(".rb-chart").count() and all(h.startswith("blob:") for h in links)
+        assert len(links) == len(charts) and all(h.startswith(site_url) and h.endswith(".svg") for h in links)
+        page.screenshot(path=f"/tmp/rb-chart-{kind}-{width}.png", full_page=True)
+    # The full-size view is the file itself: an SVG image whose steps link to the articles.
+    response = page.goto(links[0])
+    assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
+    href = page.evaluate("() => document.querySelector('a').getAttribute('href')")
+    assert page.evaluate(f"() => new URL({href!r}, location.href).pathname").startswith("/cities/")
     assert page.console_errors == []

@@ -19,7 +19,6 @@ from rulebook.data.lint import lint
 from rulebook.data.load import DataError, check_rulebook, load_rulebook, validate
 from rulebook.data.pipeline import import_one
 from rulebook.model.schema import BoilerplateRules, City, CityInput, SearchTerms, Source, Taxonomy
-from rulebook.views import chains
 
 SHA = "0" * 64
 JIXI_SHA = "b7be1d2e5e206adfcd4c8e7cc7990f37b5c464a500ebf9fdd1bb2f700c34221c"
@@ -402,13 +401,16 @@ def test_the_importer_refuses_a_capture_whose_title_is_markup(project):
     assert [line.split(": ")[2] for line in e.value.errors] == ["name", "title", "issuer"]
 
 
-# --- Mermaid ----------------------------------------------------------------------------------
+# --- flowcharts ------------------------------------------------------------------------------
 
 
-def test_mermaid_directives_and_comments_are_escaped_not_dropped():
-    assert chains.mermaid_text("%%{init: {}}%% 秘书长 %% 注释 `x`") == (
-        "#37;#37;{init: {}}#37;#37; 秘书长 #37;#37; 注释 #96;x#96;"
-    )
+def test_flowchart_labels_are_text_not_markup(book):
+    from rulebook.views import flowchart
+
+    ch = book.chains["chenzhou"].chains[0]
+    evil = ch.model_copy(update={"nodes": [ch.nodes[0].model_copy(update={"actor": "%%{init}%% <script>x</script>`"})]})
+    text = flowchart.svg(evil.model_copy(update={"edges": []}), book.city("chenzhou"), "<a>", {})
+    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt;" in text and "%%{init}%%" in text
 
 
 # --- command-line scripts ---------------------------------------------------------------------

@@ -249,3 +249,42 @@ def test_axe_on_the_open_panel(browser, site_url):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def test_curated_answers_come_first_with_their_cited_sentence(browser, site_url, book):
+    # Issue 31: "常务会议 法定人数" names the attribute 常务会议法定人数; the articles its cells cite come first,
+    # 株洲 第四十四条 among them, each showing the sentence cited, not the article's start.
+    page = browser.page()
+    page.goto(site_url)
+    _type(page, "常务会议 法定人数")
+    rows = page.eval_on_selector_all(
+        ".rb-search__article", "os => os.map(o => [o.dataset.ref, o.querySelector('.rb-search__snip').textContent])"
+    )
+    assert {r for r, _ in rows[:3]} == {"zhuzhou/44", "jixi/40", "ziyang/38"}
+    snips = dict(rows)
+    assert "半数以上常务会议组成人员出席方为有效" in snips["zhuzhou/44"]
+    assert "半数以上组成人员到会方可召开" in snips["ziyang/38"]
+    _type(page, "基层调研时间")
+    jixi = page.locator(".rb-search__article[data-ref='jixi/37'] .rb-search__snip").text_content()
+    assert "每年到基层调研的时间不少于1个月" in jixi and "调研考察报告" not in jixi
+    # 条文检索 shows the same sentence.
+    page.goto(site_url + "lookup/?kw=" + quote("常务会议 过半数出席"))
+    page.wait_for_selector(".rb-lookup[data-state=done]")
+    refs = page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")
+    assert set(refs[:3]) == {"zhuzhou/44", "jixi/40", "ziyang/38"}
+    assert page.console_errors == []
+
+
+def test_the_empty_hint_panel_is_not_a_tab_stop(browser, site_url):
+    page = browser.page()
+    page.goto(site_url)
+    page.locator(BOX).focus()
+    wrap = ".rb-search .md-search__scrollwrap"
+    assert page.get_attribute(wrap, "tabindex") is None
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-search__scrollwrap')") is False
+    _type(page, "会签")
+    assert page.get_attribute(wrap, "tabindex") == "0"  # a list of results may scroll: reachable then
+    page.locator(BOX).fill("")
+    page.locator(BOX).press("Backspace")
+    page.wait_for_function(f"() => !document.querySelector('{wrap}').hasAttribute('tabindex')")

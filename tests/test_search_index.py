@@ -75,6 +75,20 @@ def test_direct_hits_name_topics_attributes_and_chains(book):
     assert {h["kind"] for h in hits} == {"比较", "比较项", "流程"}
 
 
+def test_attribute_hits_carry_their_cited_articles_and_words(book):
+    quorum = next(h for h in index.direct_hits(book) if h["label"] == "常务会议法定人数")
+    # every cited article once, in the cities' reading order, with its quote (the snippet's sentence)
+    assert [c[0] for c in quorum["cites"]] == ["ziyang/38", "zhuzhou/44", "jixi/40"]
+    assert quorum["cites"][1][1] == "市人民政府常务会议有半数以上常务会议组成人员出席方为有效"
+    assert "半数以上组成人员出席方为有效" in quorum["said"]  # a cell's value
+    for h in index.direct_hits(book):
+        for ref, quote in h.get("cites", []):
+            city, n = ref.split("/")
+            assert quote in book.city(city).article(int(n)).text()
+    # a large corpus leaves them out of meta.js (a line per city and attribute)
+    assert all("cites" not in h for h in index.direct_hits(book, curated=False))
+
+
 def test_shards_are_the_index_lunr_itself_builds(book):
     """build_index() writes the serialized lunr index directly; it must equal lunr's Builder's, byte for byte."""
     from conftest import ROOT

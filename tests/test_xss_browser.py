@@ -111,7 +111,7 @@ def test_no_payload_runs_and_every_one_prints_as_text(hostile_site, browser):
         for rel in pages:
             page.goto(url + rel.removesuffix("index.html"))
             page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(150)  # Mermaid renders after load
+            page.wait_for_timeout(150)  # scripts fill in parts of pages after load
             # What a reader sees: the tab title, the text, and tooltips (title attributes).
             text = page.evaluate(
                 "[document.title, document.body.innerText,"

@@ -38,7 +38,7 @@
         title.appendChild(document.createTextNode(" "));
         title.appendChild(el("span", "rb-small", d.chapter));
         var snip = el("p", "rb-lookup-snippet");
-        snip.appendChild(S.snippet(d.text, found.analysis, 140));
+        snip.appendChild(S.snippet(d.text, found.analysis, 140, r.quote));
         li.appendChild(snip);
         li.appendChild(el("p", "rb-small", d.topics.map(function (t) { return topicLabels[t] || t; }).join(" · ")));
       }

@@ -86,7 +86,7 @@
         if (d) { head.appendChild(document.createTextNode(" ")); head.appendChild(el("span", "rb-search__sub", d.chapter)); }
         o.appendChild(head);
         var snip = el("span", "rb-search__snip");
-        if (d) snip.appendChild(S.snippet(d.text, found.analysis, 90));
+        if (d) snip.appendChild(S.snippet(d.text, found.analysis, 90, r.quote));
         else snip.textContent = found.docsFailed ? "摘要未能加载" : "摘要加载中…";
         o.appendChild(snip);
         ga.appendChild(o);
@@ -104,6 +104,9 @@
       ? "“" + q + "”：" + (direct.length ? direct.length + " 个页面，" : "") + count + "条文"
       : "“" + q + "”：" + (direct.length ? direct.length + " 个页面，" : "") + "没有找到条文";
     input.setAttribute("aria-expanded", "true");
+    // The panel scrolls when results overflow it: only then a Tab stop (the empty hint panel is none).
+    var wrap = box.querySelector(".md-search__scrollwrap");
+    if (wrap) wrap.tabIndex = 0;
   }
 
   function clear(text) {
@@ -112,6 +115,8 @@
     active = -1;
     input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-expanded", "false");
+    var wrap = box.querySelector(".md-search__scrollwrap");
+    if (wrap) wrap.removeAttribute("tabindex");
     status.textContent = text;
     box.setAttribute("data-state", "ready");
   }
@@ -212,6 +217,14 @@
     input.addEventListener("keydown", onKey);
     input.form.addEventListener("reset", function () {
       setTimeout(function () { clear("输入检索词，如：常务会议 每月、会签、株洲"); input.focus(); }, 0);
+    });
+    var opener = document.querySelector(".rb-search-toggle");
+    if (opener) opener.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      toggle.checked = true;
+      open();
+      input.focus();
     });
     toggle.addEventListener("change", function () {
       if (toggle.checked) input.focus();  // the phone's search button opens the box

@@ -54,6 +54,7 @@
       for (var i = 0; i < k; i++, d++) { docCity[d] = ci; docN[d] = typeof run === "number" ? i + 1 : run[i]; }
     });
     tmeta = data;
+    refDoc = null;
     data.vocab.forEach(function (w) { vocab.add(w); });
   };
   global.rbTermsBucket = function (k, part) { tbuckets[k] = part; };
@@ -369,6 +370,7 @@
           var a = analyse(q);
           return Promise.all([loadBuckets(a, !!opts.complete), loadTopic(opts.topic)]).then(function () {
             var t1 = performance.now(), results = rankTerms(a, opts.city, opts.topic);
+            results = promote(results, curated(q, opts.topic), opts.city, termHitOf);
             return { results: results, analysis: a, engine: "terms", loadMs: t1 - t0, rankMs: performance.now() - t1,
               partial: results.partial,
               docsReady: fetchDocs(results, opts.docs === undefined ? SNIPPET_DOCS : opts.docs) };
@@ -378,10 +380,78 @@
       var cities = opts.city ? [opts.city] : allCities();
       return loadShards(cities).then(function () {
         var t1 = performance.now(), a = analyse(q), results = lunrSearch(a, cities, opts.topic);
+        results = promote(results, curated(q, opts.topic), opts.city, lunrHitOf);
         return { results: results, analysis: a, engine: "lunr", loadMs: t1 - t0, rankMs: performance.now() - t1,
           docsReady: null };
       });
     });
+  }
+
+  // --- curated answers: the comparison attributes a query names ------------------------------
+  // The query's parts, as the direct hits split it: question words and spaces separate them.
+  function partsOf(q) {
+    return stripQuestion(q).split(/[\s,，、]+/).filter(function (p) { return p.length >= 2 || /\d/.test(p); });
+  }
+  // A part is in `text` whole, or (3 characters or more) by at least half of its bigrams: 过半数出席 is
+  // in 半数以上……出席 by 半数 and 出席.
+  function covers(text, p) {
+    if (text.indexOf(p) >= 0) return true;
+    if (p.length < 3) return false;
+    var n = 0;
+    for (var i = 0; i < p.length - 1; i++) if (text.indexOf(p.substr(i, 2)) >= 0) n++;
+    return 2 * n >= p.length - 1;
+  }
+  // The attributes (at most two) a query is about: one of its parts is in the label (a single part
+  // must be three quarters of it: 常务会议 alone names no one attribute), and every part is in the label,
+  // the description or what the cells say. Only attributes with cited articles (meta.js carries them
+  // in a corpus that is not large: rulebook/search/index.py attribute_answers) within the topic filter.
+  function curated(q, topic) {
+    var parts = partsOf(q), found = [];
+    if (!parts.length || !meta) return [];
+    meta.direct.forEach(function (e, i) {
+      if (!e.cites || !e.cites.length || (topic && e.path !== "compare/" + topic)) return;
+      var inLabel = parts.filter(function (p) { return e.label.indexOf(p) >= 0; }).length;
+      if (!inLabel || (parts.length === 1 && 4 * parts[0].length < 3 * e.label.length)) return;
+      var text = e.keys + "\n" + (e.said || "");
+      if (!parts.every(function (p) { return covers(text, p); })) return;
+      found.push({ e: e, n: inLabel, i: i });
+    });
+    found.sort(function (x, y) { return y.n - x.n || x.e.label.length - y.e.label.length || x.i - y.i; });
+    return found.slice(0, 2).map(function (f) { return f.e; });
+  }
+  // The articles the attributes cite go first (those already found in their found order, then the
+  // others), each with `quote`, its cited words (the snippet shows their sentence).
+  function promote(results, attrs, city, hitOf) {
+    var quote = {}, cited = [];
+    attrs.forEach(function (e) {
+      e.cites.forEach(function (c) {
+        if ((city && c[0].split("/")[0] !== city) || c[0] in quote) return;
+        quote[c[0]] = c[1];
+        cited.push(c[0]);
+      });
+    });
+    if (!cited.length) return results;
+    var at = {};
+    results.forEach(function (r, i) { if (r.ref in quote && !(r.ref in at)) at[r.ref] = i; });
+    var front = cited.filter(function (r) { return r in at; }).sort(function (x, y) { return at[x] - at[y]; })
+      .map(function (r) { return results[at[r]]; })
+      .concat(cited.filter(function (r) { return !(r in at); }).map(hitOf).filter(Boolean));
+    front.forEach(function (r) { r.quote = quote[r.ref]; });
+    var out = front.concat(results.filter(function (r) { return !(r.ref in quote && r.quote); }));
+    out.partial = results.partial;
+    return out;
+  }
+  var refDoc = null;  // term index: ref -> doc number, made when first needed
+  function termHitOf(ref) {
+    if (!refDoc) {
+      refDoc = {};
+      for (var d = 0; d < docCity.length; d++) refDoc[meta.cities[docCity[d]].city + "/" + docN[d]] = d;
+    }
+    return ref in refDoc ? new TermHit(refDoc[ref], 0) : null;
+  }
+  function lunrHitOf(ref) {
+    var shard = shards[ref.split("/")[0]], doc = shard && shard.docs[ref];
+    return doc ? { ref: ref, score: 0, doc: doc } : null;
   }
 
   // --- snippets and highlighting ------------------------------------------------------------
@@ -414,17 +484,18 @@
   }
 
   // The snippet of an article: the sentence(s) holding the most query terms (not the article's
-  // start), cut to about `width` characters centred on the marked words. Returns a fragment built
-  // with text nodes and <mark> elements only.
-  function snippet(text, a, width) {
+  // start), or the one holding `quote` (a curated answer's cited words) when given, cut to about
+  // `width` characters centred on the marked words. Returns a fragment built with text nodes and
+  // <mark> elements only.
+  function snippet(text, a, width, quote) {
     width = width || 120;
     var flat = text.replace(/\s+/g, " ");
     var sentences = [], re = /[^。；！？;!?]+[。；！？;!?]*/g, m;
     while ((m = re.exec(flat))) sentences.push({ start: m.index, end: m.index + m[0].length });
     if (!sentences.length) sentences.push({ start: 0, end: flat.length });
-    var best = 0, bestScore = -1;
+    var best = 0, bestScore = -1, cited = quote ? flat.indexOf(quote.replace(/\s+/g, " ")) : -1;
     sentences.forEach(function (s, i) {
-      var sc = sentenceScore(flat.slice(s.start, s.end), a);
+      var sc = cited >= 0 ? (cited >= s.start && cited < s.end ? 1 : 0) : sentenceScore(flat.slice(s.start, s.end), a);
       if (sc > bestScore) { best = i; bestScore = sc; }
     });
     var start = sentences[best].start, end = sentences[best].end;
@@ -533,6 +604,8 @@
     hitUrl: hitUrl,
     pageUrl: pageUrl,
     direct: direct,
+    curated: curated,
+    covers: covers,
     meta: function () { return meta; },
     // pure parts, for tests/js (Python parity) and the console
     stripQuestion: stripQuestion,

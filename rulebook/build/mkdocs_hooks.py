@@ -23,7 +23,8 @@ from rulebook.core.settings import Settings, SettingsError
 from rulebook.data import lint
 from rulebook.data.load import DataError, Rulebook
 from rulebook.search import index
-from rulebook.views import basket, draft_check, rawblock, render, similar, topics
+from rulebook.views import basket, chains, draft_check, rawblock, render, similar, topics
+from rulebook.views.links import Links
 
 log = logging.getLogger("mkdocs.plugins.rulebook")
 
@@ -228,6 +229,9 @@ def _finish_files(files: Files, config, build: context.Build) -> Files:  # noqa:
     for dest, text in basket.basket_files(book, matches).items():
         files.append(File.generated(config, dest, content=text))
     for dest, text in topics.two_city_files(book, matches, build.words).items():  # none unless pages are split
+        files.append(File.generated(config, dest, content=text))
+    links = Links(directory_urls=config["use_directory_urls"])
+    for dest, text in chains.chart_files(book, links).items():  # 审批流程 charts' full-size SVG files
         files.append(File.generated(config, dest, content=text))
     _plan_pages(files, config, build)
     # Downloads are generated from the data at build time, never committed.

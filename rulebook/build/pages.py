@@ -136,7 +136,8 @@ def _chains(book: Rulebook) -> list[Page]:
 # Comparison and chart pages repeat the articles' words under titles that Material weighs 1000x, so
 # they would crowd the articles out of the site search box; they are left out of it and reached
 # through the navigation and 条文检索 instead. Topic tables have a column per attribute, so they
-# take the full width (no navigation, no toc).
+# take the width of the navigation; Material's table of contents (the right sidebar from 1220 px, the
+# drawer below) stays, as a long topic page needs it.
 KINDS: list[PageKind] = [
     PageKind("home", None, _static("index.md", "首页")),
     PageKind("lookup", None, _static("lookup/index.md", "条文检索")),
@@ -150,7 +151,7 @@ KINDS: list[PageKind] = [
         "比较",
         _static("compare/index.md", "各市比较", nav_title=False, print_key="compare", print_title="各市比较"),
     ),
-    PageKind("topic", "比较", _topics, macro="topic_page", searched=False, hide=("navigation", "toc")),
+    PageKind("topic", "比较", _topics, macro="topic_page", searched=False, hide=("navigation",)),
     # At scale a topic's table and texts, one page per province (compare/<topic>/<province key>/).
     PageKind(
         "topic-province",
@@ -158,7 +159,7 @@ KINDS: list[PageKind] = [
         _topic_provinces,
         macro="topic_province_page",
         searched=False,
-        hide=("navigation", "toc"),
+        hide=("navigation",),
     ),
     PageKind("chain", "审批流程", _chains, macro="chain_page", searched=False),
     PageKind("chain-province", "审批流程", _chain_provinces, macro="chain_province_page", searched=False),
@@ -173,6 +174,8 @@ KINDS: list[PageKind] = [
     PageKind("data", None, _static("data/index.md", "数据下载")),
     # 性能 is for maintainers: linked from 关于本站, not in the readers' navigation (not_in_nav).
     PageKind("about", None, _static("about.md", "关于本站")),
+    # What is tested for accessibility (GB/T 37668, WCAG 2.1 AA), the known limits, how to report.
+    PageKind("accessibility", None, _static("accessibility.md", "无障碍声明")),
 ]
 
 

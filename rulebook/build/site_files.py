@@ -17,7 +17,6 @@ from rulebook.views.exports import download_files, iter_download_files
 
 # Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
 VENDOR = {
-    "assets/vendor/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/vendor/lunr.min.js": "node_modules/lunr/lunr.min.js",
     "assets/vendor/mammoth.browser.min.js": "node_modules/mammoth/mammoth.browser.min.js",
     "assets/vendor/docx.js": "node_modules/docx/dist/index.iife.js",

@@ -30,7 +30,7 @@ from rulebook.core.jsdata import js_call as _js_call
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
 from rulebook.model.numerals import article_number
-from rulebook.model.schema import CHAIN_LABELS, MAX_TERM_CHARS, Article, City
+from rulebook.model.schema import CHAIN_LABELS, MAX_TERM_CHARS, Article, Attribute, CellStatus, City
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 ASCII = re.compile(r"[0-9A-Za-z]+")
@@ -414,7 +414,7 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         "shards": shard,
         "cities": shards,
         "topics": [{"id": t.id, "label": t.label} for t in book.topics()],
-        "direct": direct_hits(book),
+        "direct": direct_hits(book, curated=not scale.large(len(book.cities))),
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
     if builder:
@@ -428,21 +428,44 @@ def _hit(kind: str, label: str, path: str, sub: str = "", hash: str = "", keys: 
     return {"kind": kind, "label": label, "sub": sub, "path": path, "hash": hash, "keys": keys or label}
 
 
-def direct_hits(book: Rulebook) -> list[dict[str, str]]:
+def direct_hits(book: Rulebook, curated: bool = True) -> list[dict[str, object]]:
     """Pages a query can name outright, for the header box's first rows: topics, comparison
     attributes and chain pages (the cities, one per entry of meta.js's `cities`, are added by the
     browser: listing them twice grew the entry file by a line per city). `path` is site-relative
     without its suffix (the page adds / or .html); `keys` are the words that find it (its label and,
-    for attributes, also its description)."""
+    for attributes, also its description). With `curated` (not in a large corpus, where they would grow
+    meta.js by a line per city and attribute), attributes carry their answers (attribute_answers)."""
     out: list[dict[str, str]] = []
     for t in book.topics():
         out.append(_hit("比较", t.label, f"compare/{t.id}"))
         facts = book.facts.get(t.id)
         for a in facts.attributes if facts else []:
             keys = a.label + "\n" + a.description
-            out.append(_hit("比较项", a.label, f"compare/{t.id}", sub=t.label, hash=f"rb-attr-{a.id}", keys=keys))
+            hit = _hit("比较项", a.label, f"compare/{t.id}", sub=t.label, hash=f"rb-attr-{a.id}", keys=keys)
+            if curated:
+                hit.update(attribute_answers(book, a))
+            out.append(hit)
     out += [_hit("流程", label, f"chains/{kind}") for kind, label in CHAIN_LABELS.items()]
     return out
+
+
+def attribute_answers(book: Rulebook, attr: Attribute) -> dict[str, object]:
+    """What search needs to answer from a comparison attribute (search-engine.js `curated`): `cites`, its
+    cited articles as [ref 'city/n', quote] in the cities' reading order (a cell's quotes in order, each
+    article once), and `said`, the cells' values and quotes (words the query may use for the attribute)."""
+    cites: list[list[str]] = []
+    said: list[str] = []
+    for city in book.ordered_cities():
+        cell = attr.cells.get(city.id)
+        if cell is None or cell.status is not CellStatus.value:
+            continue
+        said += [cell.value or ""]
+        for q in cell.quotes():
+            said.append(q.quote)
+            ref = f"{city.id}/{q.article}"
+            if all(c[0] != ref for c in cites):
+                cites.append([ref, q.quote])
+    return {"cites": cites, "said": "\n".join(x for x in said if x)}
 
 
 # --- a term-partitioned index for searching many cities at once -------------------------------

@@ -1,8 +1,6 @@
-"""Approval-chain views: Mermaid flowcharts generated from data, their table twins, the chain pages."""
+"""Approval-chain views: flowcharts drawn at build time (views/flowchart.py), their table twins, the pages."""
 
 from __future__ import annotations
-
-import re
 
 import markupsafe
 
@@ -10,7 +8,7 @@ from rulebook.data.load import Rulebook
 from rulebook.model.numerals import article_number
 from rulebook.model.provinces import province_key
 from rulebook.model.schema import CHAIN_LABELS, CellStatus, Chain, ChainType, City, Node, StepStatus
-from rulebook.views import rawblock, topics
+from rulebook.views import flowchart, rawblock, topics
 from rulebook.views.links import DEFAULT_LINKS, Links
 from rulebook.views.render import html_block, md_text
 
@@ -19,54 +17,6 @@ CHAIN_DESCRIPTIONS = {
     ChainType.outgoing: "各类公文由谁审核、由谁签署或签发。",
     ChainType.meeting: "议题如何提交全体会议、常务会议，以及各类会议纪要由谁签发。",
 }
-
-
-def mermaid_text(text: str) -> str:
-    """Escape data text for a quoted Mermaid label: only our own <br/> may be markup.
-
-    Mermaid removes `%%{…}%%` directives and `%%` comments anywhere in the source before parsing, and
-    reads "`…`" as a Markdown string: `%` and "`" become entity codes too, so such text shows literally."""
-    text = text.replace("#", "#35;").replace('"', "#34;").replace("<", "#60;").replace(">", "#62;")
-    text = text.replace("%", "#37;").replace("`", "#96;")
-    return text.replace("&", "#38;").replace("\n", " ")
-
-
-def node_id(chain: Chain, node: Node) -> str:
-    """Mermaid node ids from data ids: ascii, prefixed so they never clash with Mermaid keywords."""
-    return f"{chain.type.value}_{re.sub(r'[^a-z0-9_]', '_', node.id)}"
-
-
-LR_MAX_NODES = 4
-
-
-def mermaid(chain: Chain, city: City, links: Links) -> str:
-    """The flowchart source for one chain; stated steps link to their article.
-
-    Short chains run left to right; longer ones top down, so they wrap instead of being scaled down
-    to fit the page width (their node text stays at Mermaid's full size)."""
-    lines = ["flowchart LR" if len(chain.nodes) <= LR_MAX_NODES else "flowchart TD"]
-    for n in chain.nodes:
-        nid = node_id(chain, n)
-        if n.status == StepStatus.not_specified:
-            label = f"{mermaid_text(n.actor)}<br/>{mermaid_text(n.action)}<br/>【未规定】"
-            lines.append(f'  {nid}["{label}"]:::unspecified')
-        else:
-            label = f"{mermaid_text(n.actor)}<br/>{mermaid_text(n.action)}"
-            lines.append(f'  {nid}["{label}"]')
-    for e in chain.edges:
-        src = node_id(chain, next(n for n in chain.nodes if n.id == e.source))
-        dst = node_id(chain, next(n for n in chain.nodes if n.id == e.target))
-        if e.condition:
-            lines.append(f'  {src} -->|"{mermaid_text(e.condition)}"| {dst}')
-        else:
-            lines.append(f"  {src} --> {dst}")
-    for n in chain.nodes:
-        if n.article:
-            url = links.city(city.id, f"art_{n.article}")
-            tip = mermaid_text(f"{city.name}{article_number(city.article(n.article))}")
-            lines.append(f'  click {node_id(chain, n)} href "{url}" "{tip}"')
-    lines.append("  classDef unspecified stroke-dasharray: 5 5,fill:#fafafa,color:#555")
-    return "\n".join(lines)
 
 
 def ordered_nodes(chain: Chain) -> list[Node]:
@@ -112,15 +62,37 @@ def chart_block(book: Rulebook, city: City, chain: Chain, links: Links) -> str:
                 "label": article_number(city.article(n.article)) if n.article else None,
             }
         )
+    label = f"{city.name}{CHAIN_LABELS[chain.type]}流程图"
     return html_block(
         "chain_chart.html.j2",
         city=city,
         chain=chain,
         chain_label=CHAIN_LABELS[chain.type],
-        source=mermaid(chain, city, links),
+        chart=markupsafe.Markup(chart_svg(city, chain, links, label)),
+        full_size=links.asset(flowchart.file_name(chain, city)),
         rows=rows,
         links=links,
     )
+
+
+def chart_svg(city: City, chain: Chain, links: Links, label: str) -> str:
+    """The chain's flowchart (views/flowchart.py), its steps linking to their articles by `links`."""
+    href = {n.id: links.city(city.id, f"art_{n.article}") for n in chain.nodes if n.article}
+    return flowchart.svg(chain, city, label, href)
+
+
+def chart_files(book: Rulebook, links: Links) -> dict[str, str]:
+    """Site path -> SVG: every stated chain's chart as a file of its own (the full-size view a page links).
+    `links` is the build's (directory URLs or not); the files sit two folders below the site root."""
+    files_links = Links("../../", links.directory_urls)
+    out = {}
+    for slug, city_chains in book.chains.items():
+        city = book.city(slug)
+        for chain in city_chains.chains:
+            if chain.status == CellStatus.value:
+                label = f"{city.name}{CHAIN_LABELS[chain.type]}流程图"
+                out[flowchart.file_name(chain, city)] = chart_svg(city, chain, files_links, label)
+    return out
 
 
 def chain_of(book: Rulebook, slug: str, kind: ChainType) -> Chain | None:
@@ -198,17 +170,32 @@ def chain_province_page(book: Rulebook, kind: ChainType, key: str, links: Links 
     return _charts(book, kind, links, prov.cities, head)
 
 
+def topic_link(book: Rulebook, kind: ChainType, links: Links) -> str:
+    """A chain page's link to the comparison of its topic (topics.chain_topics), or ''."""
+    topic_id = topics.chain_topics(book).get(kind)
+    if topic_id is None:
+        return ""
+    t = topics.topic(book, topic_id)
+    href = markupsafe.escape(links.page(f"compare/{topic_id}"))
+    link = f'<a href="{href}">{markupsafe.escape(t.label)}</a>'
+    return rawblock.fence(
+        f'<p class="rb-chain-links" data-search-exclude>本流程的主题比较：{link}（比较表、两市对照、逐条对照）</p>'
+    )
+
+
 def _charts(book: Rulebook, kind: ChainType, links: Links, cities: list[City], head: str) -> str:
     out = [
         head,
         "",
         _intro(kind),
         "",
+    ]
+    if link := topic_link(book, kind, links):
+        out += [link, ""]
+    out += [
         "## 各市差异概览 {#summary}",
         "",
         summary(book, kind, cities),
-        "",
-        vendor_script(links),
         "",
     ]
     for city in cities:
@@ -219,11 +206,6 @@ def _charts(book: Rulebook, kind: ChainType, links: Links, cities: list[City], h
             continue
         out += [chart_block(book, city, chain, links), ""]
     return "\n".join(out)
-
-
-def vendor_script(links: Links) -> str:
-    """Load the site's own copy of Mermaid, only on pages that have charts."""
-    return f'<script src="{links.asset("assets/vendor/mermaid.min.js")}"></script>'
 
 
 def city_chain_links(book: Rulebook, slug: str, links: Links) -> str:

@@ -7,6 +7,7 @@ rule prints as text.
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections import Counter
@@ -391,3 +392,13 @@ def trim_indentation(page_html: str) -> str:
         if i + 1 < len(parts):
             out.append(parts[i + 1])
     return "".join(out)
+
+
+def updated_line(day: datetime.date | None) -> str:
+    """数据更新于 <date> for the home page (HTML), or, when the date cannot be known, that it is unknown."""
+    if day is None:
+        return '<p class="rb-updated">数据更新日期：未知（本次构建找不到数据的版本记录）。</p>'
+    return (
+        f'<p class="rb-updated">数据更新于 <time datetime="{day.isoformat()}">'
+        f"{day.year}年{day.month}月{day.day}日</time>（rules_data/ 最后一次变更）。</p>"
+    )

@@ -18,7 +18,8 @@ from rulebook.data.load import Rulebook
 from rulebook.model import scale
 from rulebook.model.numerals import article_number
 from rulebook.model.provinces import province_key
-from rulebook.model.schema import Article, Cell, CellStatus, City, Topic
+from rulebook.model.schema import CHAIN_LABELS, Article, Cell, CellStatus, ChainType, City, Topic
+from rulebook.views import rawblock
 from rulebook.views.links import DEFAULT_LINKS, Links, topic_downloads
 from rulebook.views.render import html_block, md_text, province_table
 from rulebook.views.wordiff import token_lengths
@@ -220,25 +221,68 @@ def _texts_section(book: Rulebook, topic_id: str, links: Links, cities: list[Cit
     return ["## 各市条文对照 {#texts}", "", html_block("topic_articles.html.j2", entries=entries, links=links), ""]
 
 
+def chain_topics(book: Rulebook) -> dict[ChainType, str]:
+    """The topic of each chain type that has cited steps: the topic its steps' articles carry most often,
+    over every city (ties: the taxonomy's order). Derived from the tags, so a new city or topic needs no
+    table to keep up; a chain type with no tagged step has no topic."""
+    order = {t: i for i, t in enumerate(book.topic_ids())}
+    out: dict[ChainType, str] = {}
+    for kind in ChainType:
+        counts: Counter[str] = Counter()
+        for slug, city_chains in book.chains.items():
+            for chain in city_chains.chains:
+                if chain.type == kind:
+                    counts.update(t for node in chain.nodes if node.article for t in book.topics_of(slug, node.article))
+        if counts:
+            out[kind] = min(counts, key=lambda t: (-counts[t], order.get(t, len(order))))
+    return out
+
+
+def chain_links(book: Rulebook, topic_id: str, links: Links) -> str:
+    """A topic page's line of links to the 审批流程 pages whose steps are on the topic, or ''."""
+    kinds = [k for k, t in chain_topics(book).items() if t == topic_id]
+    if not kinds:
+        return ""
+    hrefs = {k: markupsafe.escape(links.page(f"chains/{k.value}")) for k in kinds}
+    items = " · ".join(f'<a href="{hrefs[k]}">{CHAIN_LABELS[k]}流程图</a>' for k in kinds)
+    return f'<p class="rb-chain-links" data-search-exclude>本主题的审批流程：{items}</p>'
+
+
+# The sections of a topic page in reading order: anchor, label in the jump links.
+SECTIONS = (("table", "比较表"), ("two", "两市对照"), ("concordance", "逐条对照"), ("texts", "各市条文"))
+
+
+def jump_links(present: Iterable[str]) -> str:
+    """The jump links at the top of a topic page, to those of its SECTIONS that are `present`."""
+    have = set(present)
+    items = " · ".join(f'<a href="#{a}">{label}</a>' for a, label in SECTIONS if a in have)
+    return f'<nav class="rb-jump" aria-label="本页各部分" data-search-exclude><p>跳转到：{items}</p></nav>'
+
+
 def topic_page(
     book: Rulebook,
     topic_id: str,
     links: Links = DEFAULT_LINKS,
     matches: dict[tuple[str, int], list[Match]] | None = None,
     words: Callable[[str], str] = token_lengths,
+    grid: str = "",
 ) -> str:
-    """One topic: comparison table with cited quotes, every city's articles on it, two-city compare
-    (its clause pairs from `matches`, the build-time alignment; without it every article is unpaired;
-    its word tokens from `words`, see two_city_data).
+    """One topic: comparison table with cited quotes, two-city compare (its clause pairs from `matches`,
+    the build-time alignment; without it every article is unpaired; its word tokens from `words`, see
+    two_city_data), 逐条对照 (`grid`: article_grid.concordance's block, or '' for none) and every city's
+    articles on it, the long texts last; jump links to each at the top.
     In a large corpus (rulebook.model.scale), the overview of topic_overview() instead."""
     if paged(book):
         return topic_overview(book, topic_id, links)
     t = topic(book, topic_id)
     cities = book.ordered_cities()
+    present = ["two", "texts"] + (["table"] if book.facts.get(topic_id) else []) + (["concordance"] if grid else [])
     out = [f"# {md_text(t.label)}", "", md_text(t.description), ""]
+    out += [rawblock.fence(jump_links(present)), ""]
+    if chains := chain_links(book, topic_id, links):
+        out += [rawblock.fence(chains), ""]
     out += [picker(book), ""]
     out += _table_section(book, topic_id, links, cities)
-    out += _texts_section(book, topic_id, links, cities)
     out += [
         "## 两市对照 {#two}",
         "",
@@ -251,6 +295,9 @@ def topic_page(
         ),
         "",
     ]
+    if grid:
+        out += ["## 逐条对照 {#concordance}", "", grid, ""]
+    out += _texts_section(book, topic_id, links, cities)
     return "\n".join(out)
 
 
@@ -311,9 +358,10 @@ def province_page(
     topic_id: str,
     key: str,
     links: Links = DEFAULT_LINKS,
+    grid: str = "",
 ) -> str:
     """One province of a topic (pages split by province): the city picker, the comparison table
-    with cited quotes and the articles of that province's cities only."""
+    with cited quotes, 逐条对照 (`grid`, or '' for none) and the articles of that province's cities only."""
     t, p = topic(book, topic_id), book.province(key)
     out = [f"# {md_text(t.label)}：{md_text(p.name)}", ""]
     others = " · ".join(
@@ -333,7 +381,11 @@ def province_page(
         picker(book, p.cities),
         "",
     ]
+    present = ["texts"] + (["table"] if book.facts.get(topic_id) else []) + (["concordance"] if grid else [])
+    out += [rawblock.fence(jump_links(present)), ""]
     out += _table_section(book, topic_id, links, p.cities)
+    if grid:
+        out += ["## 逐条对照 {#concordance}", "", grid, ""]
     out += _texts_section(book, topic_id, links, p.cities)
     return "\n".join(out)
 
