@@ -9,8 +9,8 @@ is the cited one, how many 对应 answers cite the curated article, how many cur
 as gaps, and for attributes it does not regulate whether the check says 无对应. The same JS
 runs as on the page (assets/check-engine.js, rbCheck.evaluate).
 
-Speed: 80 articles of 郴州 (its own, then its first again) as the draft, checked against every other city of a site with N
-cities (5 = the real site; larger = synthetic cities added by rulebook/devtools/synthetic.py, then built);
+Speed: 80 articles of 郴州 (its own, then its first again) as the draft, checked against every other city of a
+site with N cities (5 = the real site; larger = synthetic cities added by rulebook/devtools/synthetic.py, then built);
 the median of --runs checks in headless Chromium, timed by the page (performance.now around the check).
 Numbers are from one run on this machine; compare them as ratios.
 """
@@ -70,14 +70,17 @@ def main() -> int:
                         "cs => cs.map(c => rbCheck.evaluate(rbCheckCorpus, c, rbSegmentPatterns, rbQuantityRules))",
                         CITIES,
                     )
-                    print("| 城市 | 条数（切分/原文） | 主题命中 | 有规定：首位条文命中 | 对应答案正确 | 误报缺项 | 未规定：无对应 |")
+                    print(
+                        "| 城市 | 条数（切分/原文） | 主题命中 | 有规定：首位条文命中 | 对应答案正确 | 误报缺项 "
+                        "| 未规定：无对应 |"
+                    )
                     print("|---|---|---|---|---|---|---|")
                     keys = ("topicOk", "topicN", "matched", "regulated", "same", "sameRight", "falseGaps")
                     tot = dict.fromkeys((*keys, "unseen", "unregulated"), 0)
                     for m in res:
                         for k in tot:
                             tot[k] += m[k]
-                    for m in [*res, dict(tot, city="合计", split="—", articles="")]:
+                    for m in [*res, dict(tot, city="合计", split="—", articles="—")]:
                         print(
                             f"| {m['city']} | {m['split']}/{m['articles']} | {m['topicOk'] / m['topicN']:.3f} | "
                             f"{m['matched'] / m['regulated']:.3f} | {m['sameRight']}/{m['same']} | {m['falseGaps']} | "

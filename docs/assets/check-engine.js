@@ -351,7 +351,7 @@
 
   var W = {
     neighbours: 5, votePower: 3, tagShare: 0.6, chapter: 0.2, article: 0.5, label: 0.3, largePeers: 60,
-    candidates: 2, ranked: 3
+    candidates: 2, ranked: 3, nearestCities: 8
   };
   var SAME = "对应", RELATED = "相关", NONE = "无对应";
 
@@ -534,6 +534,19 @@
       var bv = -Infinity;
       for (var i = 0; i < arts.length; i++) if (sims[i][k] > bv) { bv = sims[i][k]; back[k] = i; }
     }
+    // with many peers, a draft article's counterparts are looked for in the cities holding its most similar
+    // articles only (draft_match._nearest_cities)
+    var few = peerIds.length <= W.largePeers;
+    function nearestCities(s) {
+      if (few) return cities;
+      var best = cities.map(function (c, i) {
+        var m = 0;
+        P.cityCols[c.id].forEach(function (k) { if (s[k] > m) m = s[k]; });
+        return [m, i];
+      });
+      best.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1]; });
+      return best.slice(0, W.nearestCities).map(function (b) { return cities[b[1]]; });
+    }
     var pmap = new Map();  // P(same provision) of every (draft article, peer article) looked at: key i * nPeer + k
     var articles = arts.map(function (a, i) {
       var s = sims[i], votes = {};
@@ -546,7 +559,7 @@
       var topics = Object.keys(votes).filter(function (t) { return top > 0 && votes[t] >= W.tagShare * top; })
         .sort(function (x, y) { return votes[y] - votes[x] || topicOrder[x] - topicOrder[y]; });
       var found = [];
-      cities.forEach(function (c) {
+      nearestCities(s).forEach(function (c) {
         var ranked = P.cityCols[c.id].slice().sort(function (x, y) { return s[y] - s[x] || x - y; });
         var kept = [];
         ranked.slice(0, W.candidates).forEach(function (k, rank) {

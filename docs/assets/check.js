@@ -130,7 +130,9 @@
       var named = {};
       a.peers.forEach(function (m) { named[m.city] = true; });
       var none = result.peers.filter(function (p) { return !named[p.id]; }).map(function (p) { return p.name; });
-      if (none.length) sec.appendChild(el("p", "rb-small rb-check-none", "无对应：" + none.join("、") + "（机器未找到同一事项的条文）。"));
+      if (result.peers.length > window.rbCheck.weights.largePeers) {  // only the nearest cities were compared
+        sec.appendChild(el("p", "rb-small rb-check-none", "同行城市多于 " + window.rbCheck.weights.largePeers + " 个：只比较了条文最相似的 " + window.rbCheck.weights.nearestCities + " 个城市。"));
+      } else if (none.length) sec.appendChild(el("p", "rb-small rb-check-none", "无对应：" + none.join("、") + "（机器未找到同一事项的条文）。"));
       host.appendChild(sec);
     });
   }

@@ -56,6 +56,7 @@ ARTICLE = 0.5  # an article's rank for an attribute: its likeness to the peers' 
 LABEL = 0.3  # … and to the attribute's label and description (plus its best sentence's score)
 LARGE_PEERS = 60  # beyond: the peers' weights alone, character 2–3-grams in at most 30 % of articles
 CANDIDATES = 2  # articles per peer city looked at for each draft article
+NEAREST_CITIES = 8  # with more than LARGE_PEERS peers: the cities looked at for each draft article
 RANKED = 3  # draft articles whose sentences are candidates for an attribute
 ARTICLE_FEATURES = ("cos", "clause", "verbatim", "margin", "chapter", "top", "reciprocal")
 ATTRIBUTE_FEATURES = ("sentence", "typical", "verbatim", "article", "label", "top", "share", "stated", "cited", "own")
@@ -321,7 +322,7 @@ def check(
             key=lambda t: (-votes[t], topic_order.get(t, len(topic_order))),
         )
         found = []
-        for c in cities:
+        for c in cities if few else _nearest_cities(s, cities, city_cols):
             cols = city_cols.get(c["id"], [])
             ranked = sorted(cols, key=lambda k: (-s[k], k))
             kept = []
@@ -470,6 +471,15 @@ def check(
         "covered": sorted(covered, key=lambda t: topic_order.get(t, 0)),
         "peers": [{"id": c["id"], "name": c["name"]} for c in cities],
     }
+
+
+def _nearest_cities(
+    row: np.ndarray, cities: list[dict[str, Any]], city_cols: dict[str, list[int]]
+) -> list[dict[str, Any]]:
+    """With many peers, a draft article's counterparts are looked for in the NEAREST_CITIES cities holding its
+    most similar articles only (ties in peer order): every city would cost seconds and list hundreds."""
+    best = [(-max((float(row[k]) for k in city_cols.get(c["id"], [])), default=0.0), i) for i, c in enumerate(cities)]
+    return [cities[i] for _, i in sorted(best)[:NEAREST_CITIES]]
 
 
 def _order(row: np.ndarray) -> list[int]:
