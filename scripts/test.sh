@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command: set up, then run every check — ruff, the data linter, the JavaScript parity tests
-# (node --test on case tables Python writes) and the whole pytest suite.
+# One command: set up, then run every check — ruff, the data linter and the whole pytest suite (which runs
+# the JavaScript parity tests: node --test on case tables Python writes).
 #   bash scripts/test.sh            everything (what CI runs)
 #   bash scripts/test.sh --quick    the quick loop: the same checks without site builds, browsers and
 #                                   slow tests (pytest -m "not build and not browser and not slow")
@@ -23,16 +23,16 @@ export CI="${CI:-1}"  # browser tests must fail, not skip, when Chromium or Play
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python scripts/lint.py
-# The browser's twins of Python logic (numerals, labels, quantities, splitting, hashing, weights).
-cases=.cache/js-cases
-.venv/bin/python -m rulebook.devtools.js_cases "$cases" >/dev/null
-RB_JS_CASES="$cases" node --test tests/js/
+# The browser's twins of Python logic (numerals, labels, quantities, splitting, hashing, weights, the
+# 对标检查 engine) run under `node --test tests/js/` inside pytest (tests/test_js_parity.py, quick loop too).
 select=()
 if [ "$quick" = 1 ]; then
   select=(-m "not build and not browser and not slow")
 fi
 set +e
-.venv/bin/python -m pytest "${select[@]}" "$@"
+# Both cores: two workers, each taking whole test files (a file's module fixtures are built once), and the
+# 25 slowest tests named at the end.
+.venv/bin/python -m pytest -n 2 --dist loadfile --durations=25 "${select[@]}" "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

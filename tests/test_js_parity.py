@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 from rulebook.devtools.js_cases import write_cases
@@ -50,16 +51,23 @@ def _node_tests(cases: Path) -> tuple[int, str, int, int]:
     return run.returncode, out, counts.get("pass", 0), counts.get("fail", -1)
 
 
-def test_the_javascript_twins_answer_as_the_python(tmp_path):
-    files = write_cases(tmp_path)
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """The case tables, written once for this module (the check's cases take seconds)."""
+    out = tmp_path_factory.mktemp("js-cases")
+    return out, write_cases(out)
+
+
+def test_the_javascript_twins_answer_as_the_python(cases):
+    folder, files = cases
     assert {p.name for p in files} == TABLES and all(p.stat().st_size > 100 for p in files)
-    code, out, passed, failed = _node_tests(tmp_path)
+    code, out, passed, failed = _node_tests(folder)
     print(out)
     assert code == 0 and passed > 0 and failed == 0, out
 
 
-def test_a_disagreement_fails_naming_its_input(tmp_path):
-    write_cases(tmp_path)
+def test_a_disagreement_fails_naming_its_input(cases, tmp_path):
+    shutil.copytree(cases[0], tmp_path, dirs_exist_ok=True)
     numerals = json.loads((tmp_path / "numerals.json").read_text(encoding="utf-8"))
     case = next(c for c in numerals["cn_to_int"] if c["input"] == "一百零二")
     case["output"] = 120

@@ -63,6 +63,7 @@
           prev.text += "\n" + a.label + a.text;
           draft.articles.splice(i, 1);
           draft.articles.forEach(function (x, k) { x.n = k + 1; });
+          renderSplit();  // at once; the check's result follows from the worker
           run(false);
         });
         li.appendChild(document.createTextNode(" "));
