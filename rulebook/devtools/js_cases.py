@@ -328,7 +328,46 @@ def check_cases() -> dict[str, Any]:
     for name, peers, draft in _drafts(data):
         out = compact_check(check(data, peers, Draft(draft)))
         cases.append({"name": name, "input": {"peers": peers, "articles": draft}, "output": out})
-    return {"corpus": data, "calibration": json.loads(calibration_json()), "cases": cases}
+    many = _many_peers(data)
+    ids = [c["id"] for c in many["cities"]]
+    draft = next(c for c in cases if c["name"].startswith("draft "))["input"]["articles"]
+    many_cases = [
+        {
+            "name": f"{name} against {len(ids)} peers",
+            "input": {"peers": ids, "articles": arts},
+            "output": compact_check(check(many, ids, Draft(arts))),
+        }
+        for name, arts in (("hand-written draft", draft), ("first curated city", _articles_of(data, ids[0])))
+    ]
+    return {
+        "corpus": data,
+        "calibration": json.loads(calibration_json()),
+        "cases": cases,
+        "many": {"corpus": many, "cases": many_cases},
+    }
+
+
+MANY_PEERS = 64  # synthetic peers added to the five: past draft_match.LARGE_PEERS, where the check changes form
+
+
+def _articles_of(corpus: dict[str, Any], city: str) -> list[dict[str, Any]]:
+    c = next(x for x in corpus["cities"] if x["id"] == city)
+    return [{"n": a[0], "label": a[1], "chapter": a[2], "text": a[3]} for a in c["articles"]]
+
+
+def _many_peers(corpus: dict[str, Any]) -> dict[str, Any]:
+    """The corpus with MANY_PEERS synthetic peers added (uncurated, so they neither vote topics nor hold cited
+    cells): each a real city with every k-th article left out and the rest renumbered, so the large-corpus
+    branch (its weights, NEAREST_CITIES per draft article) meets near-duplicates and ties across many cities."""
+    real = corpus["cities"]
+    cities = list(real)
+    for k in range(MANY_PEERS):
+        base = real[k % len(real)]
+        step = 2 + k % 7
+        kept = [a for i, a in enumerate(base["articles"]) if i % step != step - 1]
+        arts = [[i + 1, a[1], a[2], a[3], []] for i, a in enumerate(kept)]
+        cities.append(dict(base, id=f"syn{k:02d}", name=f"合成{k:02d}市", curated=False, articles=arts))
+    return dict(corpus, cities=cities)
 
 
 def tables() -> dict[str, Any]:

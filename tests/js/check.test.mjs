@@ -64,3 +64,28 @@ test("check: rbCheck.check gives the Python engine's answers", (t) => {
     1,
   );
 });
+
+// With more than LARGE_PEERS peers the check changes form (the peers' weights alone, character 2–3-grams,
+// each draft article compared with its NEAREST_CITIES cities): the same parity on the five cities plus 64
+// synthetic peers that Python adds (rulebook/devtools/js_cases.py _many_peers).
+test("check with many peers: rbCheck.check gives the Python engine's answers", (t) => {
+  const data = cases("check.json");
+  const many = data.many;
+  t.diagnostic(`${many.corpus.cities.length} peers, ${many.cases.length} drafts`);
+  parity(
+    t,
+    many.cases,
+    (input) => {
+      const r = check.check({ articles: input.articles }, many.corpus, input.peers, tables.quantity, data.calibration);
+      return {
+        articles: r.articles.map((a) => ({ n: a.n, topics: a.topics, peers: a.peers.map((m) => [m.city, m.n, m.level, m.p]) })),
+        attrs: r.attrs.map((x) => [x.id, x.level, x.p, x.draft && [x.draft.article, x.draft.quote, x.draft.number]]),
+        gaps: r.gaps,
+        covered: r.covered,
+      };
+    },
+    (c) => c.output,
+    (c) => c.name,
+    1,
+  );
+});
