@@ -43,9 +43,7 @@ POLICY: dict[str, list[str]] = {
     # + the hashes of the inline scripts found in the build; a violation report quotes the blocked script
     "script-src": ["'self'", "'report-sample'"],
     "script-src-attr": ["'none'"],  # no onclick=/onerror= handlers at all
-    # Inline styles only on the pages that load Mermaid (see CHART_SCRIPT): it writes a <style> element
-    # into every chart's SVG and sets style attributes on its nodes, and without 'unsafe-inline' the
-    # charts render unstyled. Every other page gets style-src 'self' alone.
+    # No inline styles anywhere: the chain charts are SVG files drawn at build time (views/flowchart.py).
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],  # Material's icons are data: SVGs in its CSS
     "font-src": ["'self'"],
@@ -58,8 +56,6 @@ POLICY: dict[str, list[str]] = {
 }
 
 CONF_NAME = "csp.conf"  # written into the built site's root; deploy/nginx.conf includes it
-# A page that loads this script (Mermaid) gets style-src 'unsafe-inline'.
-CHART_SCRIPT = re.compile(r"""<script\b[^>]*\ssrc=["']?[^"'\s>]*/mermaid(?:\.min)?\.js""", re.I)
 
 
 @dataclass(frozen=True)
@@ -124,53 +120,40 @@ def script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy(hashes: Iterable[str], inline_styles: bool = False) -> str:
+def policy(hashes: Iterable[str]) -> str:
     """The header value: POLICY with the given hash sources (sorted, deduplicated) added to script-src."""
     directives = {k: list(v) for k, v in POLICY.items()}
     directives["script-src"] += sorted(set(hashes))
-    if inline_styles:
-        directives["style-src"].append("'unsafe-inline'")
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
 
 
 @dataclass(frozen=True)
 class SitePolicy:
     hashes: frozenset[str]  # of every inline script in the built pages
-    styled: tuple[str, ...]  # URL paths (relative to the site root) of the pages that need inline styles
     problems: tuple[str, ...]  # one message per inline handler, which the policy would block
 
-    def header(self, inline_styles: bool = False) -> str:
-        return policy(self.hashes, inline_styles)
+    def header(self) -> str:
+        return policy(self.hashes)
 
 
-def page_url(rel: str) -> str:
-    """The URL path of a built file relative to the site root: `chains/meeting/` for its index.html."""
-    return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-
-
-def _scan_page(text: str) -> tuple[list[str], bool, list[tuple[str, str]]]:
+def _scan_page(text: str) -> tuple[list[str], list[tuple[str, str]]]:
     scripts, handlers = scan(text)
-    return (
-        sorted({script_hash(s) for s in scripts}),
-        bool(CHART_SCRIPT.search(text)),
-        [(h.tag, h.attr) for h in handlers],
-    )
+    return sorted({script_hash(s) for s in scripts}), [(h.tag, h.attr) for h in handlers]
 
 
 FORK_MIN_PAGES = 400  # fewer pages scan faster than a pool of workers starts
 
 
-def _scan_file(page: Path) -> tuple[list[str], bool, list[tuple[str, str]]]:
+def _scan_file(page: Path) -> tuple[list[str], list[tuple[str, str]]]:
     return _scan_page(page.read_text(encoding="utf-8"))
 
 
 def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -> SitePolicy:
-    """The policy of a built site: the hashes of its inline scripts, the Mermaid pages, inline handlers.
+    """The policy of a built site: the hashes of its inline scripts, and its inline handlers.
 
     With `memo` (a JSON file in .cache/), each page's findings are kept by its path, inode, size and
     mtime: a page an incremental build hard-linked from the previous site is the same file, not read again."""
     hashes: set[str] = set()
-    styled: list[str] = []
     problems: list[str] = []
     seen: dict[str, list[object]] = {}
     if memo is not None:
@@ -184,19 +167,17 @@ def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -
     for page in sorted(site_dir.rglob("*.html")):
         st = page.stat()
         pages.append((page, page.relative_to(site_dir).as_posix(), [st.st_ino, st.st_size, st.st_mtime_ns]))
-    todo = [page for page, rel, stat in pages if (seen.get(rel) or [None])[0] != stat]
+    # an entry is [stat, hashes, handlers]; another shape is an older build's memo: scanned again
+    todo = [page for page, rel, stat in pages if len(seen.get(rel) or []) != 3 or seen[rel][0] != stat]
     # `forks`: the pages not in the memo are read and scanned on every core (parallel.map_forked)
     scanned = dict(zip(todo, parallel.map_forked(_scan_file, todo, forks, FORK_MIN_PAGES), strict=True))
     for page, rel, stat in pages:
         if page in scanned:
-            page_hashes, chart, handlers = scanned[page]
+            page_hashes, handlers = scanned[page]
         else:
-            hit = seen[rel]
-            page_hashes, chart, handlers = hit[1], hit[2], hit[3]
-        found[rel] = [stat, page_hashes, chart, handlers]
+            page_hashes, handlers = seen[rel][1], seen[rel][2]
+        found[rel] = [stat, page_hashes, handlers]
         hashes.update(page_hashes)  # type: ignore[arg-type]
-        if chart:
-            styled.append(page_url(rel))
         problems += [
             f"{rel}: <{tag} {attr}=…>: an inline handler is blocked by the "
             "Content-Security-Policy; move it into a script file under docs/assets/"
@@ -204,7 +185,7 @@ def site_policy(site_dir: Path, memo: Path | None = None, forks: bool = False) -
         ]
     if memo is not None:
         write_cache_file(memo, json.dumps(found, ensure_ascii=False))
-    return SitePolicy(frozenset(hashes), tuple(styled), tuple(problems))
+    return SitePolicy(frozenset(hashes), tuple(problems))
 
 
 def _quoted(value: str) -> str:
@@ -213,26 +194,16 @@ def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def _uri_pattern(url: str) -> str:
-    """An nginx map regex for a page's URIs under any prefix: `~/chains/meeting/(?:index\\.html)?$`."""
-    if not re.fullmatch(r"[A-Za-z0-9_./-]*", url):
-        raise ValueError(f"cannot write the page path {url!r} into nginx config")
-    tail = r"(?:index\.html)?$" if url.endswith("/") or not url else "$"
-    return '"~/' + url.replace(".", r"\.") + tail + '"'
-
-
 def nginx_include(site: SitePolicy) -> str:
-    """An http-level nginx include: $rulebook_csp, the policy for each request's URI (the prefix is not
-    known at build time, so a Mermaid page is matched by its path's end)."""
-    styled = _quoted(site.header(inline_styles=True))
+    """An http-level nginx include: $rulebook_csp, the site's one policy (deploy/nginx.conf sends it with
+    every page)."""
     return "\n".join(
         [
-            "# Generated by the build (rulebook/build/csp.py): the Content-Security-Policy of each page, with the",
-            "# hash of every inline script the built pages contain; only the Mermaid pages allow inline",
-            "# styles. Included by deploy/nginx.conf (http level); reload nginx when a rebuild changes it.",
+            "# Generated by the build (rulebook/build/csp.py): the Content-Security-Policy of every page, with the",
+            "# hash of every inline script the built pages contain. Included by deploy/nginx.conf (http level);",
+            "# reload nginx when a rebuild changes it.",
             "map $uri $rulebook_csp {",
             f"    default {_quoted(site.header())};",
-            *(f"    {_uri_pattern(url)} {styled};" for url in site.styled),
             "}",
             "",
         ]
