@@ -221,3 +221,20 @@ def test_exports_read_back_as_the_table_says(browser, site_url, tmp_path):
     assert md.startswith("# 《溧阳市人民政府工作规则》修订前后对照表")
     assert md.count("\n| ") == len(rows) + 1
     assert "~~" in md and "<ins>" in md
+
+
+@pytest.mark.browser
+def test_works_from_the_offline_bundle(browser, offline_dir):
+    # Opened from a folder (file://): the engine, the city texts and the exporters load as scripts, no fetch.
+    page = _open(browser, (offline_dir / "drafting" / "revise.html").as_uri())
+    page.fill("#rb-revise-old", OLD_TEXT)
+    page.fill("#rb-revise-new", NEW_TEXT)
+    page.click(".rb-revise-run")
+    page.wait_for_selector(".rb-revise-row")
+    kinds = page.eval_on_selector_all(".rb-revise-row", "rows => rows.map((r) => r.dataset.kind)")
+    assert kinds == ["未改", "修改", "修改"]
+    # a current text taken from a city: its articles come from the bundle's own script
+    case = CASES["revisions"][0]
+    want = _revise(page, case["city"], case["recipe"])
+    assert len(want) > 20 and _shown_rows(page) == want
+    assert page.console_errors == []
