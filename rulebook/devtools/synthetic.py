@@ -19,6 +19,7 @@ from rulebook.data.load import load_rulebook
 from rulebook.data.pipeline import HEADER
 from rulebook.model.numerals import int_to_cn
 from rulebook.model.schema import Cell, CellStatus, Chain, ChainType, City, CityChains, CityInput, CityTags, TopicFacts
+from rulebook.model.segment import TERMINAL
 
 PROVINCES = ["湖南省", "江苏省", "四川省", "黑龙江省", "广东省", "浙江省", "河南省", "山东省", "湖北省", "河北省"]
 
@@ -39,7 +40,15 @@ def make_synthetic(root: Path, count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
     book = load_rulebook(root)
     real = sorted(book.cities.values(), key=lambda c: c.id)
-    pool = [p.text for c in real for a in c.articles() for p in a.paragraphs if not p.item and len(p.text) > 20]
+    # whole sentences only: a paragraph cut mid-sentence (株洲's capture ends in one) would make the importer read
+    # a next label followed by 所/的… as a cross-reference continuing it, and refuse the city
+    pool = [
+        p.text
+        for c in real
+        for a in c.articles()
+        for p in a.paragraphs
+        if not p.item and len(p.text) > 20 and p.text.endswith(tuple(TERMINAL))
+    ]
     rules = book.boilerplate
     assert rules is not None  # load_rulebook raises unless every file loaded
     data = Layout(root).data
