@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from rulebook.search import index
 
 
@@ -171,3 +173,66 @@ def test_very_common_terms_keep_their_heaviest_postings_in_the_bucket(book, monk
             assert sorted(head + _flat_pairs(tail)) == everything
             assert min(w for _, w in head) >= max(w for _, w in _flat_pairs(tail))
     assert tails > 100
+
+
+def _edited(book, slug: str, n: int, extra: str):
+    """A copy of the book with `extra` appended to the text of article n of city `slug`."""
+    import copy
+
+    edited = copy.deepcopy(book)
+    article = next(a for a in edited.cities[slug].articles() if a.n == n)
+    article.paragraphs[-1].text += extra
+    return edited
+
+
+def _terms_of(book, slug: str, n: int) -> set[str]:
+    """Every term (with its field prefix) of one article, as the term index counts them."""
+    labels, city = index._labels(book), book.cities[slug]
+    out: set[str] = set()
+    for chapter, a, topics in index._articles(city, index._tags_of(book, city.id)):
+        if a.n == n:
+            b, w = index._term_counts(index._analyse(city, chapter, a, topics, labels))
+            out |= {"b" + t for t in b} | {"w" + t for t in w}
+    return out
+
+
+@pytest.mark.parametrize("cap", [index.TOP_POSTINGS, 20])
+def test_an_edit_of_one_city_remakes_only_its_term_buckets_and_equals_a_whole_merge(book, tmp_path, monkeypatch, cap):
+    """After one article's text changes, the term index is the previous one with only the buckets of
+    that article's old and new terms (its length changed: all its postings' weights) and the document
+    chunk holding it made again, and every file equals, byte for byte, what a whole merge of the edited
+    book makes. 256 buckets, as a corpus of ~250 cities has: at five cities' 8, one article's terms
+    reach every bucket. With a cap of 20 postings (TOP_POSTINGS) common terms have tail files: those of
+    the article's terms are made again."""
+    monkeypatch.setattr(index, "bucket_count", lambda n_postings: 256)
+    monkeypatch.setattr(index, "TOP_POSTINGS", cap)
+    root = Path(__file__).resolve().parent.parent
+    cache = tmp_path / "lookup"
+    index.search_files(book, root, cache_dir=cache)
+    state = json.loads((cache / index.TERM_STATE).read_text(encoding="utf-8"))
+    assert len(state["made"]) > 256  # the first index was merged whole
+    cities = book.ordered_cities()
+    slug = cities[1].id
+    edited = _edited(book, slug, 2, "本条经测试修改，会议纪要由办公厅印发。")
+    updated = index.search_files(edited, root, cache_dir=cache)
+    state = json.loads((cache / index.TERM_STATE).read_text(encoding="utf-8"))
+    before, after = _terms_of(book, slug, 2), _terms_of(edited, slug, 2)
+    touched = {index.fnv1a(t) % 256 for t in before | after}
+    doc = len(list(cities[0].articles())) + [a.n for a in cities[1].articles()].index(2)
+    made = set(state["made"])
+    assert f"lookup/docs/{doc // index.DOC_CHUNK}.js" in made
+    buckets = {int(n.split("/")[-1][:-3]) for n in made if n.startswith("lookup/terms/") and "/tail-" not in n}
+    # every bucket made holds a term of the article; those of its new and gone terms are all made (a term
+    # whose quantised weight stayed the same despite the longer article leaves its bucket alone)
+    assert {index.fnv1a(t) % 256 for t in after ^ before} <= buckets <= touched, (len(buckets), len(touched))
+    tails = {name for name in made if "/tail-" in name}
+    assert len(made) == len(buckets) + len(tails) + 1 and len(buckets) < 128, made
+    assert bool(tails) == (cap == 20)
+    # the whole merge (term_index_files: no cache, every city tokenised again) makes the same files
+    whole = index.term_index_files(edited)
+    assert sorted(whole) == sorted(k for k in updated if k.startswith(("lookup/terms/", "lookup/docs/")))
+    assert [k for k, v in whole.items() if v.encode() != _bytes(updated[k])] == []
+
+
+def _bytes(value: str | Path) -> bytes:
+    return value.read_bytes() if isinstance(value, Path) else value.encode()

@@ -154,9 +154,11 @@ def read_stored(folder: Path) -> dict[str, Path] | None:
     return {n: folder / n for n, _, _ in entries}
 
 
-def store_files(folder: Path, items: Iterable[tuple[str, str | bytes]], replaces: str = "") -> dict[str, Path]:
+def store_files(folder: Path, items: Iterable[tuple[str, str | bytes | Path]], replaces: str = "") -> dict[str, Path]:
     """Write each (name, content) of `items` into `folder` as soon as it is made, so only one is held in
     memory (at 3,000 cities the downloads and the search index are hundreds of MB each); {name: path}.
+    A content that is a Path is a file kept unchanged from an older folder: hard-linked (copied where
+    links fail), never rewritten in place, so the older folder may be removed afterwards.
 
     The folder is complete or absent: it is filled under a temporary name, its list of names written
     last, then renamed. `replaces`: a glob of the folder's siblings it supersedes (older keys), removed."""
@@ -168,8 +170,15 @@ def store_files(folder: Path, items: Iterable[tuple[str, str | bytes]], replaces
         for name, data in items:
             path = tmp / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            raw = data.encode() if isinstance(data, str) else data
-            path.write_bytes(raw)
+            if isinstance(data, Path):
+                try:
+                    os.link(data, path)
+                except OSError:
+                    shutil.copyfile(data, path)
+                raw = path.read_bytes()
+            else:
+                raw = data.encode() if isinstance(data, str) else data
+                path.write_bytes(raw)
             names.append(name)
             records.append([name, len(raw), hashlib.sha256(raw).hexdigest()])
         tmp.mkdir(parents=True, exist_ok=True)

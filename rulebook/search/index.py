@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jieba
 import lunr
@@ -25,7 +26,15 @@ from lunr.builder import Builder
 from lunr.token import Token
 
 from rulebook.core import parallel
-from rulebook.core.cachefiles import PACKAGE, cache_file_ok, fingerprint, read_stored, store_files, write_cache_file
+from rulebook.core.cachefiles import (
+    PACKAGE,
+    cache_file_ok,
+    fingerprint,
+    read_cache_file,
+    read_stored,
+    store_files,
+    write_cache_file,
+)
 from rulebook.core.jsdata import js_call as _js_call
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
@@ -379,26 +388,29 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
     A value is the file's text, or (with `cache_dir`) the path of the cache file holding it.
 
     With `cache_dir`, a city's shard is rebuilt only when its text, tags, the dictionary or this
-    module change (incremental builds and `mkdocs serve`); the term index is merged again from the
-    cities' cached term counts only when any of them changed."""
+    module change (incremental builds and `mkdocs serve`); the term index is made again only when any
+    city's changed: after an edit of a few cities only the files holding their terms and articles
+    (_updated_terms), else merged whole from the cities' cached term counts."""
     terms = search_terms(book, root)
     use_terms(terms)
     city_jobs = _city_jobs(book, terms)
+    keys = {slug: key for slug, (_, key) in city_jobs.items()}
     # The term index depends on exactly the cities' inputs, in reading order: key it on their keys.
-    key = hashlib.sha256("".join(key for _, key in city_jobs.values()).encode()).hexdigest()
+    key = hashlib.sha256("".join(keys.values()).encode()).hexdigest()
     term_dir = cache_dir / f"terms-{key}" if cache_dir else None
     term_files: dict[str, str] | dict[str, Path] | None = read_stored(term_dir) if term_dir else None
-    builder = None if term_files else TermIndexBuilder(book)
     files: dict[str, str | Path] = {}
     shards = []
     shard = shards_wanted(book)
-    builds = _city_builds(book, city_jobs, cache_dir, need_counts=builder is not None)
+    # Without a cache the counts come with the builds; with one they are read from it when needed.
+    gathered: list[tuple[City, list[list[dict[str, int]]]]] = []
+    builds = _city_builds(book, city_jobs, cache_dir, need_counts=term_files is None and cache_dir is None)
     try:  # close the generator on error at once, so its worker pool stops now
         for city, text, counts in builds:
             if shard:
                 files[f"lookup/shards/{city.id}.js"] = text
-            if builder:
-                builder.add(city, counts or [])
+            if counts is not None:
+                gathered.append((city, counts))
             shards.append(
                 {
                     "city": city.id,
@@ -417,11 +429,37 @@ def search_files(book: Rulebook, root: Path, cache_dir: Path | None = None) -> d
         "direct": direct_hits(book, curated=not scale.large(len(book.cities))),
     }
     files["lookup/meta.js"] = _js_call("rbLookupMeta", meta)
-    if builder:
-        # with a cache, each file goes to disk as it is made (at 3,000 cities the index is ~1 GB)
-        term_files = store_files(term_dir, builder.iter_files(), "terms-*") if term_dir else builder.files()
-    files.update(term_files or {})
+    if term_files is None and term_dir is not None and cache_dir is not None:
+        term_files = _cached_term_files(book, keys, cache_dir, term_dir)
+    elif term_files is None:
+        builder = TermIndexBuilder(book)
+        for city, counts in gathered:
+            builder.add(city, counts)
+        term_files = builder.files()
+    files.update(term_files)
     return files
+
+
+def _cached_term_files(book: Rulebook, keys: dict[str, str], cache_dir: Path, term_dir: Path) -> dict[str, Path]:
+    """The term index written to `term_dir` (each file as it is made: at 3,000 cities it is ~1 GB), from
+    the previous one where only a few cities changed (_updated_terms), else merged from every city's
+    cached counts; its state kept for the next build."""
+    update = _updated_terms(book, keys, cache_dir)
+    if update is not None:
+        items, state = update
+        stored = store_files(term_dir, items, "terms-*")
+    else:
+        builder = TermIndexBuilder(book)
+        for city in book.ordered_cities():
+            counts = _read_counts(cache_dir, keys[city.id])
+            if counts is None:
+                raise RuntimeError(f"{cache_dir}: the term counts of {city.id} are missing")
+            builder.add(city, counts)
+        stored = store_files(term_dir, builder.iter_files(), "terms-*")
+        state = _term_state(builder, term_dir.name, [keys[c] for c in builder.cities], list(stored))
+    state["folder"] = term_dir.name
+    write_cache_file(cache_dir / TERM_STATE, json.dumps(state, ensure_ascii=False))
+    return stored
 
 
 def _hit(kind: str, label: str, path: str, sub: str = "", hash: str = "", keys: str = "") -> dict[str, str]:
@@ -519,6 +557,14 @@ def term_weight(tf: int, dl: int, avg: float) -> int:
     return weight(tf, length_norm(dl, avg))
 
 
+def snapped(avg: float) -> float:
+    """The average document length BM25 normalises with: the corpus' mean on a grid of 1/16-octave steps
+    (~4.4 %), so editing one city (which moves the mean by far less) changes the weights of no other
+    city's postings, and the term index is rebuilt only in the buckets holding its terms. Deterministic:
+    a full build and an incremental one compute the same value from the same data."""
+    return 2.0 ** (round(math.log2(avg) * 16) / 16) if avg > 0 else 0.0
+
+
 def length_norm(dl: int, avg: float) -> float:
     """term_weight's per-document part: BM25's k1 * (1 - b + b * dl / avg)."""
     return _K1 * (1 - _B + _B * dl / avg) if avg else _K1
@@ -560,6 +606,13 @@ class TermIndexBuilder:
         self.runs: list[int | list[int]] = []
         self.store: list[dict[str, object]] = []
         self.cities: list[str] = []
+        # per city [its articles, the sum of their lengths in bigrams, in words]: the update's state
+        self.city_sizes: list[list[int]] = []
+        # set by iter_files: the bucket count, the terms with a tail file (in number order), the postings
+        self.buckets = 0
+        self.tails: list[str] = []
+        self.n_postings = 0
+        self.avg: dict[str, float] = {}
 
     def add(self, city: City, counts: list[list[dict[str, int]]]) -> None:
         self.cities.append(city.id)
@@ -582,6 +635,9 @@ class TermIndexBuilder:
                     self.by_topic[self.topic_ids.index(t)].append(d)
             self.store.append(_stored(city, chapter, a, topics))
         self.runs.append(doc_runs([a.n for _, a, _ in articles]))
+        self.city_sizes.append(
+            [len(counts), sum(sum(b.values()) for b, _ in counts), sum(sum(w.values()) for _, w in counts)]
+        )
 
     @property
     def postings(self) -> dict[str, list[int]]:
@@ -598,38 +654,290 @@ class TermIndexBuilder:
             yield f"lookup/docs/{k // DOC_CHUNK}.js", _js_call("rbLookupDocs", k // DOC_CHUNK, store[k : k + DOC_CHUNK])
         all_postings = self.postings
         n_postings = sum(min(len(p) // 2, TOP_POSTINGS) for p in all_postings.values())
-        buckets = 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))  # ~6k postings a bucket
-        avg = {f: sum(x) / len(x) if x else 0.0 for f, x in self.dl.items()}
+        buckets = bucket_count(n_postings)
+        avg = {f: snapped(sum(x) / len(x)) if x else 0.0 for f, x in self.dl.items()}
         norms = {f: [length_norm(dl, avg[f]) for dl in x] for f, x in self.dl.items()}  # once per document
         parts: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-        tails = []
+        tails: list[str] = []
         for term in sorted(all_postings):
             plist, norm = all_postings[term], norms[term[0]]
             docs, tfs = plist[0::2], plist[1::2]
             weighted = [(d, weight(tf, norm[d])) for d, tf in zip(docs, tfs, strict=True)]
-            head: list[int] = []
-            if len(weighted) > TOP_POSTINGS:
-                # the heaviest postings stay in the bucket; the rest is the term's tail file
-                by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
-                weighted, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
-                head = [-(len(plist) // 2), len(tails)]  # [-df, tail number]: the bucket holds only a part
-                yield f"lookup/terms/tail-{len(tails)}.js", _js_call("rbTermsTail", len(tails), _deltas(tail))
+            entry, tail = _posting_entry(weighted, len(tails))
+            if tail is not None:
+                yield f"lookup/terms/tail-{len(tails)}.js", tail
                 tails.append(term)
-            parts[fnv1a(term) % buckets][term] = head + _deltas(weighted)
+            parts[fnv1a(term) % buckets][term] = entry
+        self.buckets, self.tails, self.n_postings, self.avg = buckets, tails, n_postings, avg
         for k, part in enumerate(parts):
             yield f"lookup/terms/{k}.js", _js_call("rbTermsBucket", k, part)
         for k, docs in enumerate(self.by_topic):
-            deltas = [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)]
-            yield f"lookup/terms/topic-{k}.js", _js_call("rbTermsTopic", k, deltas)
-        vocab = sorted({t[1:] for t in all_postings if t[0] == "w" and HAN.fullmatch(t[1:]) and len(t) > 2})
-        meta = {
-            "version": 2,
-            "buckets": buckets,
-            "doc_chunk": DOC_CHUNK,
-            "weight_scale": WEIGHT_SCALE,
-            "n_docs": self.n_docs,
-            "runs": self.runs,  # per city, in lookup/meta.js's order
-            "topic_ids": self.topic_ids,
-            "vocab": vocab,
-        }
-        yield "lookup/terms/meta.js", _js_call("rbTermsMeta", meta)
+            yield f"lookup/terms/topic-{k}.js", _topic_file(k, docs)
+        vocab = sorted({t[1:] for t in all_postings if _in_vocab(t)})
+        yield "lookup/terms/meta.js", _terms_meta(buckets, self.n_docs, self.runs, self.topic_ids, vocab)
+
+
+def _city_size(counts: list[list[dict[str, int]]]) -> list[int]:
+    """[articles, their summed lengths in bigrams, in words]: what a city adds to the average lengths."""
+    return [len(counts), sum(sum(b.values()) for b, _ in counts), sum(sum(w.values()) for _, w in counts)]
+
+
+def _topic_file(k: int, docs: list[int]) -> str:
+    return _js_call("rbTermsTopic", k, [d - p for d, p in zip(docs, [0, *docs[:-1]], strict=True)])
+
+
+def bucket_count(n_postings: int) -> int:
+    """How many hash buckets the term index has: ~6k postings a bucket, a power of two (at least 8)."""
+    return 1 << max(3, math.ceil(math.log2(max(1, n_postings / 6000))))
+
+
+def _in_vocab(term: str) -> bool:
+    """Whether a term (with its field prefix) is in meta.js's vocabulary: a Chinese word of 2+ characters."""
+    return term[0] == "w" and len(term) > 2 and HAN.fullmatch(term[1:]) is not None
+
+
+def _terms_meta(buckets: int, n_docs: int, runs: list[int | list[int]], topic_ids: list[str], vocab: list[str]) -> str:
+    meta = {
+        "version": 2,
+        "buckets": buckets,
+        "doc_chunk": DOC_CHUNK,
+        "weight_scale": WEIGHT_SCALE,
+        "n_docs": n_docs,
+        "runs": runs,  # per city, in lookup/meta.js's order
+        "topic_ids": topic_ids,
+        "vocab": vocab,
+    }
+    return _js_call("rbTermsMeta", meta)
+
+
+def _posting_entry(weighted: list[tuple[int, int]], tail_number: int) -> tuple[list[int], str | None]:
+    """A term's (doc, weight) postings in doc order as its bucket holds them, and its tail file (None
+    when it has none): above TOP_POSTINGS the heaviest postings stay in the bucket, the rest is the tail."""
+    if len(weighted) <= TOP_POSTINGS:
+        return _deltas(weighted), None
+    by_weight = sorted(weighted, key=lambda p: (-p[1], p[0]))
+    head, tail = sorted(by_weight[:TOP_POSTINGS]), sorted(by_weight[TOP_POSTINGS:])
+    # [-df, tail number]: the bucket holds only a part
+    entry = [-len(weighted), tail_number, *_deltas(head)]
+    return entry, _js_call("rbTermsTail", tail_number, _deltas(tail))
+
+
+# --- the term index after an edit: only the files holding the edited cities' terms are made again ---
+# Each posting's weight depends on its own article and the snapped average length only, and a city's
+# articles keep their doc numbers while the cities and their article counts stay as they were. So
+# after a few cities' texts change, the term index is the previous one with those cities' postings
+# taken out of, and their new ones put into, the buckets (and tail files) of their old and new terms,
+# and their articles' document chunks made again; every other file is the previous build's, unchanged.
+# Anything else (a city added, removed or moved, an article count changed, the snapped average, the
+# bucket count or the set of terms with a tail file changed, a missing cache file) merges it whole.
+
+TERM_STATE = "term-index-state.json"  # in the lookup cache folder: what the term index there was made from
+UPDATE_SHARE = 8  # at most one city in this many changed: merged from the previous index, else whole
+
+
+def _js_args(text: str, function: str) -> list[Any]:
+    """The arguments of a js_call() script: the term index's files read back."""
+    prefix = function + "("
+    if not (text.startswith(prefix) and text.endswith(");\n")):
+        raise ValueError(f"not a {function}() script")
+    body, decoder, out, i = text[len(prefix) : -3], json.JSONDecoder(), [], 0
+    while i < len(body):
+        value, i = decoder.raw_decode(body, i)
+        out.append(value)
+        if i < len(body):
+            if body[i] != ",":
+                raise ValueError(f"not a {function}() script")
+            i += 1
+    return out
+
+
+def _pairs(flat: list[int]) -> list[tuple[int, int]]:
+    """_deltas() undone: [(doc, weight), ...]."""
+    out, d = [], 0
+    for i in range(0, len(flat), 2):
+        d += flat[i]
+        out.append((d, flat[i + 1]))
+    return out
+
+
+def _term_state(builder: TermIndexBuilder, folder: str, keys: list[str], made: list[str]) -> dict[str, Any]:
+    return {
+        "code": _CODE_VERSION,
+        "folder": folder,
+        "topic_ids": builder.topic_ids,
+        "buckets": builder.buckets,
+        "n_postings": builder.n_postings,
+        "avg": builder.avg,
+        "tails": builder.tails,
+        "cities": [[c, k, *size] for c, k, size in zip(builder.cities, keys, builder.city_sizes, strict=True)],
+        "made": made,  # the files this build made (the rest were the previous build's): tests read it
+    }
+
+
+def _read_counts(cache_dir: Path, key: str) -> list[list[dict[str, int]]] | None:
+    kept = read_cache_file(cache_dir / f"{key}.counts.json")  # None: absent or damaged (reported, removed)
+    return json.loads(kept) if kept is not None else None
+
+
+def _city_postings(
+    counts: list[list[dict[str, int]]], base: int, avg: dict[str, float]
+) -> dict[str, list[tuple[int, int]]]:
+    """One city's (doc, weight) postings per term (with its field prefix), its first article being doc `base`."""
+    out: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
+    for j, (b, w) in enumerate(counts):
+        for f, tf_of in (("b", b), ("w", w)):
+            norm = length_norm(sum(tf_of.values()), avg[f])
+            for term, tf in tf_of.items():
+                out[f + term].append((base + j, weight(tf, norm)))
+    return out
+
+
+def _updated_terms(
+    book: Rulebook, keys: dict[str, str], cache_dir: Path
+) -> tuple[Iterator[tuple[str, str | Path]], dict[str, Any]] | None:
+    """The term index's files after a few cities changed, from the previous build's (see above): (the
+    files in the order a whole merge makes them, a kept file given as its path; the new state), or None
+    when the index must be merged whole."""
+    kept = read_cache_file(cache_dir / TERM_STATE)
+    try:
+        state = json.loads(kept) if kept is not None else None
+        if not state or state["code"] != _CODE_VERSION or state["topic_ids"] != book.topic_ids():
+            return None
+        old_cities = state["cities"]
+        cities = book.ordered_cities()
+        if [c[0] for c in old_cities] != [c.id for c in cities]:
+            return None
+        changed = [i for i, c in enumerate(cities) if keys[c.id] != old_cities[i][1]]
+        if not changed or len(changed) > max(1, len(cities) // UPDATE_SHARE):
+            return None
+        old_files = read_stored(cache_dir / state["folder"])
+        if old_files is None:
+            return None
+        return _update(book, state, keys, cache_dir, changed, old_files)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # an older or damaged state: merge whole
+        return None
+
+
+def _update(
+    book: Rulebook,
+    state: dict[str, Any],
+    keys: dict[str, str],
+    cache_dir: Path,
+    changed: list[int],
+    old_files: dict[str, Path],
+) -> tuple[Iterator[tuple[str, str | Path]], dict[str, Any]] | None:
+    cities = book.ordered_cities()
+    sizes = [list(c[2:5]) for c in state["cities"]]
+    bases = [0]
+    for n, _, _ in sizes:
+        bases.append(bases[-1] + n)
+    old_counts, new_counts = {}, {}
+    for i in changed:
+        old_counts[i] = _read_counts(cache_dir, state["cities"][i][1])
+        new_counts[i] = _read_counts(cache_dir, keys[cities[i].id])
+        if old_counts[i] is None or new_counts[i] is None or len(new_counts[i]) != sizes[i][0]:
+            return None  # a count file is gone, or the city's article count changed (later doc numbers move)
+        sizes[i] = _city_size(new_counts[i])
+    n_docs = bases[-1]
+    avg = {f: snapped(sum(size[col] for size in sizes) / n_docs) if n_docs else 0.0 for f, col in (("b", 1), ("w", 2))}
+    if avg != state["avg"]:
+        return None  # the snapped average moved: every weight may change
+    buckets, tails = state["buckets"], state["tails"]
+    tail_of = {t: k for k, t in enumerate(tails)}
+    # The changed cities' new postings, and the terms whose postings in them changed: only those terms'
+    # buckets are made again (an edited article's words, not all the city's).
+    fresh: dict[str, list[tuple[int, int]]] = {}
+    touched: set[str] = set()
+    for i in changed:
+        before, after = _city_postings(old_counts[i], bases[i], avg), _city_postings(new_counts[i], bases[i], avg)
+        touched.update(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+        for term, postings in after.items():
+            fresh.setdefault(term, []).extend(postings)
+    spans = [(bases[i], bases[i + 1]) for i in changed]
+
+    def moved(d: int) -> bool:
+        return any(lo <= d < hi for lo, hi in spans)
+
+    by_bucket: defaultdict[int, list[str]] = defaultdict(list)
+    for term in touched:
+        by_bucket[fnv1a(term) % buckets].append(term)
+    n_postings = state["n_postings"]
+    new_parts: dict[int, dict[str, list[int]]] = {}
+    new_tails: dict[int, str] = {}
+    vocab_gone: set[str] = set()
+    vocab_new: set[str] = set()
+    for k in sorted(by_bucket):
+        part = _js_args(old_files[f"lookup/terms/{k}.js"].read_text(encoding="utf-8"), "rbTermsBucket")[1]
+        for term in by_bucket[k]:
+            entry = part.pop(term, None)
+            old: list[tuple[int, int]] = []
+            if entry is not None and entry and entry[0] < 0:
+                tail = _js_args(
+                    old_files[f"lookup/terms/tail-{entry[1]}.js"].read_text(encoding="utf-8"), "rbTermsTail"
+                )
+                old = sorted(_pairs(entry[2:]) + _pairs(tail[1]))
+            elif entry is not None:
+                old = _pairs(entry)
+            new = sorted([p for p in old if not moved(p[0])] + fresh.get(term, []))
+            if (len(old) > TOP_POSTINGS) != (len(new) > TOP_POSTINGS):
+                return None  # a tail file comes or goes: the tail numbers of other terms move
+            n_postings += min(len(new), TOP_POSTINGS) - min(len(old), TOP_POSTINGS)
+            if _in_vocab(term):
+                (vocab_new if new else vocab_gone).add(term[1:])
+            if new:
+                part[term], tail_text = _posting_entry(new, tail_of.get(term, -1))
+                if tail_text is not None:
+                    new_tails[tail_of[term]] = tail_text
+        new_parts[k] = {t: part[t] for t in sorted(part)}
+    if bucket_count(n_postings) != buckets:
+        return None  # the bucket count changes: every term moves
+    # The document store's chunks holding the changed cities' articles, the topics' lists and meta.js:
+    # made from the book (no tokenising).
+    entries = [(c, chapter, a, topics) for c in cities for chapter, a, topics in _articles(c, _tags_of(book, c.id))]
+    if len(entries) != n_docs:
+        return None
+    chunks = sorted({d // DOC_CHUNK for lo, hi in spans for d in range(lo, hi)})
+    topic_ids = book.topic_ids()
+    by_topic: list[list[int]] = [[] for _ in topic_ids]
+    for d, (_, _, _, topics) in enumerate(entries):
+        for t in topics:
+            if t in topic_ids:
+                by_topic[topic_ids.index(t)].append(d)
+    runs = [doc_runs([a.n for _, a, _ in _articles(c, {})]) for c in cities]
+    meta_path = old_files["lookup/terms/meta.js"]
+    vocab = _js_args(meta_path.read_text(encoding="utf-8"), "rbTermsMeta")[0]["vocab"]
+    vocab = sorted((set(vocab) - vocab_gone) | vocab_new)
+    # the files made again (the document chunks are added as they are found changed)
+    made = [f"lookup/terms/tail-{k}.js" for k in sorted(new_tails)] + [f"lookup/terms/{k}.js" for k in new_parts]
+
+    def files() -> Iterator[tuple[str, str | Path]]:
+        for k in range(0, n_docs, DOC_CHUNK):
+            name = f"lookup/docs/{k // DOC_CHUNK}.js"
+            text = None
+            if k // DOC_CHUNK in chunks:  # the changed cities' articles: made, kept where they are the same
+                store = [_stored(c, chapter, a, topics) for c, chapter, a, topics in entries[k : k + DOC_CHUNK]]
+                text = _js_call("rbLookupDocs", k // DOC_CHUNK, store)
+                if text.encode() == old_files[name].read_bytes():
+                    text = None
+            if text is None:
+                yield name, old_files[name]
+            else:
+                made.append(name)
+                yield name, text
+        for k in range(len(tails)):
+            name = f"lookup/terms/tail-{k}.js"
+            yield name, new_tails[k] if k in new_tails else old_files[name]
+        for k in range(buckets):
+            name = f"lookup/terms/{k}.js"
+            yield name, _js_call("rbTermsBucket", k, new_parts[k]) if k in new_parts else old_files[name]
+        for k, docs in enumerate(by_topic):
+            yield f"lookup/terms/topic-{k}.js", _topic_file(k, docs)
+        yield "lookup/terms/meta.js", _terms_meta(buckets, n_docs, runs, topic_ids, vocab)
+
+    new_state = {
+        **state,
+        "n_postings": n_postings,
+        "cities": [[c.id, keys[c.id], *size] for c, size in zip(cities, sizes, strict=True)],
+        "made": made,
+    }
+    return files(), new_state
