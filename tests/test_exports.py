@@ -286,3 +286,37 @@ def test_number_columns_are_numbers_with_a_format_and_the_unit_in_the_header(boo
     # and in the CSV a number is bare (unquoted), so a spreadsheet reads it as a number
     text = exports.sheet_csv(sheet)
     assert re.search(r",\d+(,|\r\n)", text)
+
+
+def test_whole_corpus_files_assembled_from_city_parts_equal_the_files_made_at_once(book, alignment):
+    """articles/cities/corrections/alignment .json and .csv are written from one part per city (kept per
+    city by the build): piece by piece they make exactly the file pydantic and the CSV writer make whole,
+    also when a city has no rows for a file (no corrections) and when there is no city at all."""
+    import copy
+
+    whole = {
+        "articles.json": exports._json(exports.ArticlesFile(exports.article_rows(book))),
+        "cities.json": exports._json(exports.CitiesFile(exports.city_records(book))),
+        "alignment.json": exports._json(exports.alignment_file(book, alignment)),
+        "alignment.csv": exports._csv(
+            exports.ALIGNMENT_CSV_FIELDS, exports.alignment_rows(exports.alignment_file(book, alignment))
+        ),
+    }
+    cities = book.ordered_cities()
+    parts = [exports.city_parts(book, alignment, c) for c in cities]
+    for name, text in whole.items():
+        assert "".join(exports.assembled(name, [p[name] for p in parts])) == text, name
+    files = exports.download_files(book, alignment)
+    assert all(files[name] == text for name, text in whole.items())
+    # a city without corrections has an empty part; the file is the header and the others' rows
+    bare = copy.deepcopy(book)
+    bare.cities[cities[0].id].corrections.clear()
+    rows = exports.download_files(bare, alignment)["corrections.csv"]
+    assert rows == exports._csv(exports.CORRECTION_FIELDS, [r for c in cities[1:] for r in exports._corrections(c)])
+    assert len(rows.splitlines()) > 2
+    for name in exports.CITY_FILES:  # no city: an empty list, an empty rows list, a header
+        empty = "".join(exports.assembled(name, []))
+        if name.endswith(".json"):
+            assert json.loads(empty) in ([], {**json.loads(whole["alignment.json"]), "rows": []})
+        else:
+            assert empty.count("\r\n") == 1

@@ -121,10 +121,21 @@ def test_cached_lint_after_an_edit_reports_what_a_fresh_lint_does(tmp_path):
     assert any("liyang.yaml" in e and "stale" in e for e in errors), errors
     city.write_text(good, encoding="utf-8")
     assert check_and_load(project, cache)[0] == []
-    # A clean state not seen before: the memo's book is the one a fresh load makes.
+    # A clean state not seen before: the memo's book is the one a fresh load makes, and the memo wrote
+    # only the edited file's entry (one cache file per data file, not one pickle of them all).
+    (memo,) = cache.glob("models-*")
+    before = {f.name: f.stat().st_mtime_ns for f in memo.iterdir()}
+    assert len(before) > 40
     (project / "rules_data/tags/liyang.yaml").write_text(
         (project / "rules_data/tags/liyang.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
     errors, book = check_and_load(project, cache)
     assert errors == [] and book is not None
     assert book == load_rulebook(project)
+    after = {f.name: f.stat().st_mtime_ns for f in memo.iterdir()}
+    assert sorted(after) == sorted(before)
+    # liyang's tags, and its city file: restored above on a cached clean pass, so its entry was the stale one
+    from rulebook.data.load import _memo_name
+
+    edited = [project / "rules_data/tags/liyang.yaml", city]
+    assert {n for n in after if after[n] != before[n]} == {_memo_name(str(p)) + x for p in edited for x in ("", ".sum")}

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rulebook.analysis.align import Alignment
 from rulebook.build.bookcache import derived_files, derived_folder
-from rulebook.core.cachefiles import fingerprint, read_cache_file, read_stored, remove_cache_file, write_cache_file
+from rulebook.core.cachefiles import (
+    fingerprint,
+    package_files,
+    read_cache_file,
+    read_stored,
+    remove_cache_file,
+    write_cache_file,
+)
 from rulebook.core.settings import DATA, Settings
 from rulebook.data.load import Rulebook
+from rulebook.model.schema import City
 from rulebook.views import exports
-from rulebook.views.exports import download_files, iter_download_files
+from rulebook.views.exports import download_files, iter_download_parts
 
 # Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
 VENDOR = {
@@ -58,6 +67,53 @@ def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], b
     return memo
 
 
+PARTS = "download-parts"  # in .cache/: each city's parts of the whole-corpus downloads (exports.CITY_FILES)
+PARTS_MADE = "download-parts-made.json"  # in .cache/: the cities whose parts the last downloads made
+
+
+def _city_parts(root: Path, book: Rulebook, matches: Matches) -> exports.Parts:
+    """Each city's parts of the whole-corpus downloads (exports.city_parts), kept in .cache/download-parts/
+    by what they are made from: the code, the city, its tags and its alignment rows. After one city's
+    edit only the cities whose data or alignment rows changed have their parts made again; the whole
+    files are written from the parts piece by piece (exports.assembled)."""
+    folder = root / ".cache" / PARTS
+    code = fingerprint(("pydantic",), package_files()).hexdigest()
+    cities = book.ordered_cities()
+    keys = {}
+    none = getattr(matches, "none", {})
+    for c in cities:
+        key = hashlib.sha256(code.encode())
+        key.update(c.model_dump_json().encode())
+        key.update(book.tags[c.id].model_dump_json().encode() if c.id in book.tags else b"-")
+        for a in c.articles():
+            key.update(repr((a.n, matches.get((c.id, a.n), []), sorted(none.get((c.id, a.n), {}).items()))).encode())
+        keys[c.id] = key.hexdigest()[:32]
+    if folder.is_dir():  # parts of cities or data gone
+        current = set(keys.values())
+        for old in folder.iterdir():
+            if old.name.split(".")[0] not in current:
+                old.unlink(missing_ok=True)
+    made: list[str] = []
+
+    def part(c: City, name: str) -> str:
+        index = exports.CITY_FILES.index(name)
+        kept = read_cache_file(folder / f"{keys[c.id]}.{index}")  # None: absent or damaged (reported, removed)
+        if kept is not None:
+            return kept.decode()
+        parts = exports.city_parts(book, matches, c)
+        for i, n in enumerate(exports.CITY_FILES):
+            write_cache_file(folder / f"{keys[c.id]}.{i}", parts[n])
+        made.append(c.id)
+        return parts[name]
+
+    def parts(name: str) -> Iterator[str]:
+        yield from (part(c, name) for c in cities)
+        if name == exports.CITY_FILES[0]:  # every city's parts are kept now: say which were made
+            write_cache_file(root / ".cache" / PARTS_MADE, json.dumps(made))
+
+    return parts
+
+
 _DISTS = ("openpyxl",)
 
 
@@ -90,7 +146,7 @@ def downloads(
                 root,
                 "downloads",
                 _extra(site_url, settings or Settings()),
-                lambda: iter_download_files(book, matches, site_url, memo),
+                lambda: iter_download_parts(book, matches, site_url, memo, _city_parts(root, book, matches)),
                 _DISTS,
             )
         )

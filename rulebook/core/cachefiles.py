@@ -154,11 +154,14 @@ def read_stored(folder: Path) -> dict[str, Path] | None:
     return {n: folder / n for n, _, _ in entries}
 
 
-def store_files(folder: Path, items: Iterable[tuple[str, str | bytes | Path]], replaces: str = "") -> dict[str, Path]:
+def store_files(
+    folder: Path, items: Iterable[tuple[str, str | bytes | Path | Iterable[str]]], replaces: str = ""
+) -> dict[str, Path]:
     """Write each (name, content) of `items` into `folder` as soon as it is made, so only one is held in
     memory (at 3,000 cities the downloads and the search index are hundreds of MB each); {name: path}.
     A content that is a Path is a file kept unchanged from an older folder: hard-linked (copied where
-    links fail), never rewritten in place, so the older folder may be removed afterwards.
+    links fail), never rewritten in place, so the older folder may be removed afterwards. Any other
+    iterable is the file's text in pieces, written as they come (a file assembled from many parts).
 
     The folder is complete or absent: it is filled under a temporary name, its list of names written
     last, then renamed. `replaces`: a glob of the folder's siblings it supersedes (older keys), removed."""
@@ -176,9 +179,20 @@ def store_files(folder: Path, items: Iterable[tuple[str, str | bytes | Path]], r
                 except OSError:
                     shutil.copyfile(data, path)
                 raw = path.read_bytes()
-            else:
+            elif isinstance(data, str | bytes):
                 raw = data.encode() if isinstance(data, str) else data
                 path.write_bytes(raw)
+            else:
+                size, digest = 0, hashlib.sha256()
+                with path.open("wb") as f:
+                    for piece in data:
+                        chunk = piece.encode()
+                        f.write(chunk)
+                        size += len(chunk)
+                        digest.update(chunk)
+                names.append(name)
+                records.append([name, size, digest.hexdigest()])
+                continue
             names.append(name)
             records.append([name, len(raw), hashlib.sha256(raw).hexdigest()])
         tmp.mkdir(parents=True, exist_ok=True)

@@ -144,7 +144,7 @@ def check_and_load(
         fresh = fresh if isinstance(fresh, dict) else {}
     except ValueError:
         fresh = {}
-    with file_memo(cache_dir / f"models-{tag}.pickle") as memo:
+    with file_memo(cache_dir / f"models-{tag}") as memo:
         errors, book = _lint(root, settings, fresh, forks, memo)
     if not errors:
         for old in [*cache_dir.glob("lint-*.ok"), *cache_dir.glob("imported-*.json")]:

@@ -29,7 +29,7 @@ from rulebook.analysis import align
 from rulebook.analysis.clauses import calibration
 from rulebook.data.load import Rulebook
 from rulebook.model.numerals import article_number
-from rulebook.model.schema import Adoption, Cell, CellStatus, Reference, Superseded, Truncation
+from rulebook.model.schema import Adoption, Cell, CellStatus, City, Reference, Superseded, Truncation
 from rulebook.views import citations
 from rulebook.views.article_grid import groups
 from rulebook.views.links import city_path, topic_downloads
@@ -182,39 +182,47 @@ Matches = align.Alignment
 def alignment_file(book: Rulebook, matches: Matches) -> AlignmentFile:
     """The alignment layer for researchers: every article with its counterparts and the cities without one,
     in reading order."""
-    none = getattr(matches, "none", {})
+    return _alignment_frame([r for c in book.ordered_cities() for r in alignment_records(matches, c)])
+
+
+def _alignment_frame(rows: list[AlignmentRecord]) -> AlignmentFile:
     cal = calibration()
-    return AlignmentFile(
+    return AlignmentFile.model_construct(
         method="逐句比对：TF-IDF（字 2–3 元组 + jieba 词，剔除多数句子共有的套语）候选，rapidfuzz 逐字复用核验，"
         "文档顺序与第三市一致性为证据；逻辑回归给出同一规定的概率",
         calibration=f"对应：概率 ≥ {cal.same:.3f}；相关：同主题概率 ≥ {cal.related:.3f}（{cal.fitted_on}）",
-        # model_construct: the rows are made from typed data (validated cities, align.Match), and
-        # validating 660k counterparts was a seventh of the downloads at 1,000 cities
-        rows=[
-            AlignmentRecord.model_construct(
-                city=c.id,
-                n=a.n,
-                counterparts=[
-                    Counterpart.model_construct(
-                        city=m.city, n=m.n, score=m.score, level=m.level, clauses=[list(p) for p in m.clauses]
-                    )
-                    for m in matches.get((c.id, a.n), [])
-                ],
-                none=[
-                    NoCounterpart.model_construct(city=other, reason=reason)
-                    for other, reason in sorted(none.get((c.id, a.n), {}).items())
-                ],
-            )
-            for c in book.ordered_cities()
-            for a in c.articles()
-        ],
+        rows=rows,
     )
 
 
-def alignment_rows(file: AlignmentFile) -> list[dict[str, object]]:
+def alignment_records(matches: Matches, c: City) -> list[AlignmentRecord]:
+    """One city's rows of alignment.json, in reading order."""
+    none = getattr(matches, "none", {})
+    # model_construct: the rows are made from typed data (validated cities, align.Match), and
+    # validating 660k counterparts was a seventh of the downloads at 1,000 cities
+    return [
+        AlignmentRecord.model_construct(
+            city=c.id,
+            n=a.n,
+            counterparts=[
+                Counterpart.model_construct(
+                    city=m.city, n=m.n, score=m.score, level=m.level, clauses=[list(p) for p in m.clauses]
+                )
+                for m in matches.get((c.id, a.n), [])
+            ],
+            none=[
+                NoCounterpart.model_construct(city=other, reason=reason)
+                for other, reason in sorted(none.get((c.id, a.n), {}).items())
+            ],
+        )
+        for a in c.articles()
+    ]
+
+
+def alignment_rows(file: AlignmentFile | list[AlignmentRecord]) -> list[dict[str, object]]:
     """alignment.csv: one row per (article, other city, counterpart), and one per city without one."""
     out: list[dict[str, object]] = []
-    for r in file.rows:
+    for r in file.rows if isinstance(file, AlignmentFile) else file:
         for m in r.counterparts:
             clauses = ";".join(f"{i}-{j}" for i, j in m.clauses)
             out.append(
@@ -280,55 +288,59 @@ def comparison_rows(book: Rulebook, base_url: str = "") -> list[dict[str, object
 
 
 def article_rows(book: Rulebook) -> list[ArticleRow]:
+    return [r for c in book.ordered_cities() for r in _city_article_rows(book, c)]
+
+
+def _city_article_rows(book: Rulebook, c: City) -> list[ArticleRow]:
     rows = []
-    for c in book.ordered_cities():
-        for ch in c.chapters:
-            chapter = ch.heading() or None
-            for a in ch.articles:
-                rows.append(
-                    ArticleRow(
-                        city=c.id,
-                        city_name=c.name,
-                        chapter=chapter,
-                        n=a.n,
-                        label=a.label,
-                        number=article_number(a),
-                        text=a.text(),
-                        topics=book.topics_of(c.id, a.n),
-                        url=city_path(c.id, a.n),
-                    )
+    for ch in c.chapters:
+        chapter = ch.heading() or None
+        for a in ch.articles:
+            rows.append(
+                ArticleRow(
+                    city=c.id,
+                    city_name=c.name,
+                    chapter=chapter,
+                    n=a.n,
+                    label=a.label,
+                    number=article_number(a),
+                    text=a.text(),
+                    topics=book.topics_of(c.id, a.n),
+                    url=city_path(c.id, a.n),
                 )
+            )
     return rows
 
 
 def city_records(book: Rulebook) -> list[CityRecord]:
-    return [
-        CityRecord(
-            id=c.id,
-            name=c.name,
-            title=c.title,
-            issuer=c.issuer,
-            province=c.province,
-            level=c.level.value,
-            doc_number=c.doc_number,
-            adopted=c.adopted,
-            issued=c.issued,
-            status=c.status.value,
-            status_note=c.status_note,
-            supersedes=c.supersedes,
-            references=c.references,
-            source_file=f"rules_data/sources/{c.source.file}",
-            source_sha256=c.source.sha256,
-            captured_from=c.source.captured_from,
-            complete=c.complete,
-            truncation=c.truncation,
-            chapters=len([ch for ch in c.chapters if ch.label]),
-            articles=len(c.articles()),
-            corrections=len(c.corrections),
-            url=city_path(c.id),
-        )
-        for c in book.ordered_cities()
-    ]
+    return [_city_record(c) for c in book.ordered_cities()]
+
+
+def _city_record(c: City) -> CityRecord:
+    return CityRecord(
+        id=c.id,
+        name=c.name,
+        title=c.title,
+        issuer=c.issuer,
+        province=c.province,
+        level=c.level.value,
+        doc_number=c.doc_number,
+        adopted=c.adopted,
+        issued=c.issued,
+        status=c.status.value,
+        status_note=c.status_note,
+        supersedes=c.supersedes,
+        references=c.references,
+        source_file=f"rules_data/sources/{c.source.file}",
+        source_sha256=c.source.sha256,
+        captured_from=c.source.captured_from,
+        complete=c.complete,
+        truncation=c.truncation,
+        chapters=len([ch for ch in c.chapters if ch.label]),
+        articles=len(c.articles()),
+        corrections=len(c.corrections),
+        url=city_path(c.id),
+    )
 
 
 # What makes a spreadsheet program read a cell as a formula (OWASP, CSV injection)
@@ -386,13 +398,108 @@ def iter_download_files(
     """download_files() one file at a time, each made only when asked for, so a caller that writes
     each file before asking for the next holds one in memory (at 3,000 cities the whole-corpus files
     are hundreds of MB each)."""
+    for name, content in iter_download_parts(book, matches, base_url, memo):
+        yield name, content if isinstance(content, str | bytes) else "".join(content)
+
+
+# The whole-corpus files made of one part per city, in reading order: a build keeps each city's parts
+# (rulebook/build/site_files.py) and writes these files from them piece by piece, so after one city's
+# edit only the parts of the cities whose data or alignment rows changed are made again.
+CITY_FILES = ("articles.json", "articles.csv", "cities.json", "corrections.csv", "alignment.json", "alignment.csv")
+ARTICLE_FIELDS = list(ArticleRow.model_fields)
+CORRECTION_FIELDS = ["city", "where", "kind", "before", "after", "reason"]
+_CSV_FIELDS = {
+    "articles.csv": ARTICLE_FIELDS,
+    "corrections.csv": CORRECTION_FIELDS,
+    "alignment.csv": ALIGNMENT_CSV_FIELDS,
+}
+# Parts: (city) -> its part of a CITY_FILES file, by name
+Parts = Callable[[str], Iterable[str]]
+
+
+def city_parts(book: Rulebook, matches: Matches, c: City) -> dict[str, str]:
+    """One city's part of each CITY_FILES file: its rows as that file holds them (JSON items indented as
+    in the whole file, joined by ",\\n"; CSV lines without the header), "" when it has none."""
+    rows = _city_article_rows(book, c)
+    records = alignment_records(matches, c)
+    return {name: city_part(book, matches, c, name, rows, records) for name in CITY_FILES}
+
+
+def city_part(
+    book: Rulebook,
+    matches: Matches,
+    c: City,
+    name: str,
+    rows: list[ArticleRow] | None = None,
+    records: list[AlignmentRecord] | None = None,
+) -> str:
+    """One city's part of the CITY_FILES file `name` (city_parts; `rows`, `records`: its article rows and
+    alignment records when the caller has them)."""
+    if name.startswith("articles."):
+        rows = _city_article_rows(book, c) if rows is None else rows
+        if name == "articles.json":
+            return _json_items(rows, 1)
+        return _csv_lines(ARTICLE_FIELDS, [{**r.model_dump(), "topics": "；".join(r.topics)} for r in rows])
+    if name == "cities.json":
+        return _json_items([_city_record(c)], 1)
+    if name == "corrections.csv":
+        return _csv_lines(CORRECTION_FIELDS, _corrections(c))
+    records = alignment_records(matches, c) if records is None else records
+    if name == "alignment.json":
+        return _json_items(records, 2)
+    return _csv_lines(ALIGNMENT_CSV_FIELDS, alignment_rows(records))
+
+
+def _corrections(c: City) -> list[dict[str, object]]:
+    return [
+        {"city": c.id, "where": x.where, "kind": x.kind.value, "before": x.before, "after": x.after, "reason": x.reason}
+        for x in c.corrections
+    ]
+
+
+def _json_items(models: Iterable[BaseModel], depth: int) -> str:
+    """Items of a JSON array `depth` levels deep, as _json() writes them (strings hold no raw newline)."""
+    pad = " " * depth
+    return ",\n".join(pad + m.model_dump_json(indent=1).replace("\n", "\n" + pad) for m in models)
+
+
+def _csv_lines(fields: list[str], rows: list[dict[str, object]]) -> str:
+    buf = io.StringIO()
+    w = _writer(buf)
+    for r in rows:
+        w.writerow([csv_field(r.get(k)) for k in fields])
+    return buf.getvalue()
+
+
+def assembled(name: str, parts: Iterable[str]) -> Iterator[str]:
+    """A CITY_FILES file, piece by piece, from its city parts in reading order: the same text as the
+    whole file made at once (tests/test_exports.py)."""
+    if name in _CSV_FIELDS:
+        yield _csv(_CSV_FIELDS[name], [])
+        yield from parts
+        return
+    # the file with no rows, cut at its empty list: what comes before the rows and after them
+    empty = _json(_alignment_frame([])) if name == "alignment.json" else "[]\n"
+    at = empty.rindex("[]") + 1
+    head, closing = empty[:at] + "\n", "\n" + (" " if name == "alignment.json" else "") + empty[at:]
+    first = True
+    for part in parts:
+        if part:
+            yield (head if first else ",\n") + part
+            first = False
+    yield empty if first else closing
+
+
+def iter_download_parts(
+    book: Rulebook, matches: Matches, base_url: str | None = None, memo: Memo | None = None, parts: Parts | None = None
+) -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
+    """iter_download_files(), the CITY_FILES files given as their pieces (assembled()), the cities'
+    parts from `parts` (a cache of them) or made here."""
     keep = memo or (lambda name, data, make: make())
-    articles = article_rows(book)
-    yield "articles.json", _json(ArticlesFile(articles))
-    article_fields = list(ArticleRow.model_fields)
-    yield "articles.csv", _csv(article_fields, [{**r.model_dump(), "topics": "；".join(r.topics)} for r in articles])
-    del articles
-    yield "cities.json", _json(CitiesFile(city_records(book)))
+    if parts is None:
+        parts = lambda name: (city_part(book, matches, c, name) for c in book.ordered_cities())  # noqa: E731
+    for name in ("articles.json", "articles.csv", "cities.json"):
+        yield name, assembled(name, parts(name))
     comparisons = ComparisonsFile.model_validate(
         {
             "attributes": [
@@ -413,16 +520,8 @@ def iter_download_files(
         ),
     )
     del comparisons
-    corrections = [
-        {"city": c.id, "where": x.where, "kind": x.kind.value, "before": x.before, "after": x.after, "reason": x.reason}
-        for c in book.ordered_cities()
-        for x in c.corrections
-    ]
-    yield "corrections.csv", _csv(["city", "where", "kind", "before", "after", "reason"], corrections)
-    aligned = alignment_file(book, matches)
-    yield "alignment.json", _json(aligned)
-    yield "alignment.csv", _csv(ALIGNMENT_CSV_FIELDS, alignment_rows(aligned))
-    del aligned
+    for name in ("corrections.csv", "alignment.json", "alignment.csv"):
+        yield name, assembled(name, parts(name))
     for name, model in JSON_FILES.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
