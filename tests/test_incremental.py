@@ -5,6 +5,7 @@ reused from the previous site, and the previous site is never written through a 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from rulebook.build import site_files
 from rulebook.build.atomic import build_site
 from rulebook.build.incremental import nav_context
 from rulebook.data import yamlio
 from rulebook.data.layout import Layout
 from rulebook.devtools.projects import copy_project
 from rulebook.devtools.synthetic import make_synthetic
+from rulebook.search import index
 
 # sitemap.xml holds the build date (MkDocs' page.update_date): the only output that legitimately differs.
 TIMED = {"sitemap.xml", "sitemap.xml.gz"}
@@ -88,6 +91,25 @@ def _remove(root: Path, slug: str) -> None:
         path.write_text(yamlio.dump(data), encoding="utf-8")
 
 
+def _alignment_rows(site: Path) -> dict[str, list[object]]:
+    """alignment.json's rows of each city."""
+    rows: dict[str, list[object]] = {}
+    for row in json.loads((site / "data/alignment.json").read_text(encoding="utf-8"))["rows"]:
+        rows.setdefault(row["city"], []).append(row)
+    return rows
+
+
+def _doc_number(site: Path, city: str, n: int) -> int:
+    """The term index's document number of article n of a city (cities in lookup/meta.js's order)."""
+    meta = (site / "lookup/meta.js").read_text(encoding="utf-8")
+    order = [c["city"] for c in json.loads(meta[len("rbLookupMeta(") : -3])["cities"]]
+    terms = (site / "lookup/terms/meta.js").read_text(encoding="utf-8")
+    runs = json.loads(terms[len("rbTermsMeta(") : -3])["runs"]
+    before = sum(r if isinstance(r, int) else len(r) for r in runs[: order.index(city)])
+    own = runs[order.index(city)]
+    return before + (n - 1 if isinstance(own, int) else own.index(n))
+
+
 def _inodes(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
 
@@ -124,9 +146,28 @@ def test_incremental_rebuilds_equal_full_builds(project: Path, tmp_path: Path) -
     build_site(site, project / "mkdocs.yml", quiet=True)  # no previous site: a full build
     cities = sorted(p.stem for p in Layout(project).cities.glob("syn*.yaml"))
 
+    rows_before = _alignment_rows(site)
     _edit_text(project, cities[3], "本条经修订。")
     _, reused = _rebuild(project, site)
-    build_site(fresh, project / "mkdocs.yml", quiet=True, incremental=False)
+    # The term index and the downloads were updated from the previous build's: only what holds the
+    # edited city's changed article (term buckets, document chunk) or its rows (download parts) is made.
+    state = json.loads((project / ".cache/lookup" / index.TERM_STATE).read_text(encoding="utf-8"))
+    made = set(state["made"])
+    docs = {m for m in made if m.startswith("lookup/docs/")}
+    assert docs == {f"lookup/docs/{_doc_number(site, cities[3], 1) // index.DOC_CHUNK}.js"}, made
+    assert made - docs <= {f"lookup/terms/{k}.js" for k in range(state["buckets"])}
+    rows_after = _alignment_rows(site)
+    moved = {c for c in rows_after if rows_after[c] != rows_before.get(c)}
+    parts = json.loads((project / ".cache" / site_files.PARTS_MADE).read_text(encoding="utf-8"))
+    assert cities[3] in moved and set(parts) == moved, (sorted(parts), sorted(moved))
+    # The same site as a full build of the same data with nothing kept from earlier builds.
+    kept = project / ".cache-kept"
+    (project / ".cache").rename(kept)
+    try:
+        build_site(fresh, project / "mkdocs.yml", quiet=True, incremental=False)
+    finally:
+        shutil.rmtree(project / ".cache")
+        kept.rename(project / ".cache")
     _same(site, fresh)
     city_pages = {r for r in _inodes(site) if r.startswith("cities/") and r != "cities/index.html"}
     # The edited city and the pages listing it as similar are rendered again; most are not.

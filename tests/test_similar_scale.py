@@ -129,3 +129,28 @@ def test_a_large_corpus_has_no_lunr_shards_and_its_term_index_answers_a_city_sea
         assert len({r.split("/")[0] for r in header}) > 1  # unfiltered: many cities, same engine
         assert shard_requests == [] and page.console_errors == [] and browser.blocked == []
         page.context.close()
+
+
+def test_an_edit_renders_again_only_its_provinces_pages_and_equals_a_full_build(big, tmp_path):
+    """In a large corpus the per-province pages of each topic and chain type are fingerprinted like city
+    pages (rulebook/build/incremental.py province_fingerprints): after an edit of one city that leaves
+    the texts alone, only its province's pages are rendered again, the others are the previous site's
+    files, and the site equals a full build byte for byte. (Last in this file: it edits the project.)"""
+    from test_incremental import _inodes, _note, _rebuild, _same
+
+    from rulebook.build.atomic import build_site
+
+    project = Path(big["site"]).parent / "project"
+    site, full = tmp_path / "site", tmp_path / "full"
+    build_site(site, project / "mkdocs.yml", quiet=True)  # the previous site (its page manifest)
+    book = big["book"]
+    slug = next(c.id for c in book.ordered_cities() if c.id.startswith("syn"))
+    key = next(p.key for p in book.provinces() if any(c.id == slug for c in p.cities))
+    _note(project, slug, "合成数据（复核）")
+    _, reused = _rebuild(project, site)
+    build_site(full, project / "mkdocs.yml", quiet=True, incremental=False)
+    _same(site, full)
+    pages = {p for p in _inodes(site) if re.fullmatch(r"(compare|chains)/[a-z_]+/[a-z0-9]+/index\.html", p)}
+    own = {p for p in pages if p.split("/")[2] == key}
+    assert own and len(pages) > 5 * len(own), (len(own), len(pages))
+    assert pages - reused == own

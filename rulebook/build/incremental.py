@@ -7,7 +7,9 @@ hash exactly those. A page whose
 fingerprint equals the one recorded for the previous site, and whose previous output is still the
 file that build wrote (same inode, size and mtime), is not rendered: its output is hard-linked from
 the previous site into the new one after MkDocs has written everything else (so nothing MkDocs writes
-can reach the previous site through a shared inode). Pages that aggregate all cities (topics, charts,
+can reach the previous site through a shared inode). In a large corpus the per-province pages of each
+topic and chain type (their number grows with the provinces) are fingerprinted the same way from
+their province's cities (`province_fingerprints`). Pages that aggregate all cities (topic overviews,
 城市一览, home …) are few and always rendered. `mkdocs build` itself stays a full build: this runs only
 when scripts/build.py passes --dirty and the previous site's folder (Settings.previous_site).
 
@@ -31,7 +33,8 @@ from rulebook.core.cachefiles import read_cache_file, version, write_cache_file
 from rulebook.core.settings import PAGES, Settings
 from rulebook.data.layout import Layout
 from rulebook.data.load import Rulebook
-from rulebook.views import chains
+from rulebook.model.schema import CHAIN_LABELS, City
+from rulebook.views import chains, topics
 from rulebook.views.links import Links, root_prefix
 from rulebook.views.render import snippet
 from rulebook.views.similar import similar_inline
@@ -124,6 +127,13 @@ def nav_context(nav: list[object]) -> dict[str, str]:
         around = json.dumps([order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None])
         out[src] = hashlib.sha256("\0".join([skeleton, own, around]).encode()).hexdigest()
     return out
+
+
+def hidden_nav(nav: list[object]) -> str:
+    """The navigation context of a page not in `nav` (nav_context): the pruned skeleton alone; such a page
+    has no section of its own and no previous or next page."""
+    skeleton = json.dumps(_skeleton(nav), ensure_ascii=False)
+    return hashlib.sha256("\0".join([skeleton, "[]", json.dumps([None, None])]).encode()).hexdigest()
 
 
 def fingerprint(base: str, nav: str, *parts: str) -> str:
@@ -252,4 +262,62 @@ def city_fingerprints(
         else:  # a large corpus: the page holds only each list's length (its script holds the lists)
             rows = [[a.n, len(matches.get((slug, a.n), []))] for a in city.articles()]
         out[src] = "\0".join([city.model_dump_json(), extra, links.prefix, json.dumps(rows, ensure_ascii=False)])
+    return out
+
+
+def province_fingerprints(
+    book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str]
+) -> dict[str, str]:
+    """For each per-province page of a large corpus (a topic's, compare/<topic>/<province>, and a chain
+    type's, chains/<kind>/<province>; by src), what its macro renders from, taken wide: the provinces
+    (the page links them all), every topic and the chain types' topics, the page's topic and its
+    attributes, and of each city of its province the city itself, its tags, chains, comparison cells
+    and alignment rows. `urls`: each page's URL (the relative links depend on it)."""
+    if not topics.paged(book):
+        return {}
+    common = json.dumps(
+        [
+            [[p.key, p.name, [c.id for c in p.cities]] for p in book.provinces()],
+            [t.model_dump(mode="json") for t in book.topics()],
+            {k.value: t for k, t in topics.chain_topics(book).items()},
+        ],
+        ensure_ascii=False,
+    )
+    none = getattr(matches, "none", {})
+    kept: dict[str, str] = {}
+
+    def own(c: City) -> str:  # each city's part, made once
+        if c.id not in kept:
+            cells = [
+                a.cells[c.id].model_dump_json() if c.id in a.cells else "-"
+                for f in book.facts.values()
+                for a in f.attributes
+            ]
+            rows = [
+                (a.n, matches.get((c.id, a.n), []), sorted(none.get((c.id, a.n), {}).items())) for a in c.articles()
+            ]
+            kept[c.id] = "\0".join(
+                [
+                    c.model_dump_json(),
+                    book.tags[c.id].model_dump_json() if c.id in book.tags else "-",
+                    book.chains[c.id].model_dump_json() if c.id in book.chains else "-",
+                    json.dumps(cells, ensure_ascii=False),
+                    repr(rows),
+                ]
+            )
+        return kept[c.id]
+
+    out: dict[str, str] = {}
+    for p in book.provinces():
+        cities = "\0".join(own(c) for c in p.cities)
+        for t in book.topics():
+            src = topics.province_path(t.id, p.key) + ".md"
+            if src in urls:
+                facts = book.facts.get(t.id)
+                attrs = [a.model_dump_json(exclude={"cells"}) for a in facts.attributes] if facts else []
+                out[src] = "\0".join([urls[src], common, t.id, json.dumps(attrs, ensure_ascii=False), cities])
+        for kind in CHAIN_LABELS:
+            src = f"chains/{kind.value}/{p.key}.md"
+            if src in urls:
+                out[src] = "\0".join([urls[src], common, kind.value, cities])
     return out

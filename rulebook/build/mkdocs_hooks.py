@@ -256,17 +256,20 @@ def _plan_pages(files: Files, config, build: context.Build) -> None:  # noqa: AN
     base = incremental.global_key(root, Path(config.config_file_path), build.settings)
     navs = incremental.nav_context(config.nav)
     by_src = {f.src_uri: f for f in files}
-    fps = incremental.city_fingerprints(
-        book, matches, {f.src_uri: f.url for f in files if f.src_uri.startswith("cities/")}
-    )
+    urls = {f.src_uri: f.url for f in files}
+    fps = incremental.city_fingerprints(book, matches, {s: u for s, u in urls.items() if s.startswith("cities/")})
+    provinces = incremental.province_fingerprints(book, matches, urls)  # not in the nav: hidden_nav
+    fps |= provinces
+    hidden = incremental.hidden_nav(config.nav)
     manifest = incremental.load_manifest(build.cache_dir, previous) if build.dirty else {}
     planned: dict[str, tuple[str, str]] = {}
     skipped: dict[str, incremental.Entry] = {}
     for src, own in fps.items():
         f = by_src.get(src)
-        if f is None or src not in navs:
+        nav = navs.get(src, hidden if src in provinces else None)
+        if f is None or nav is None:
             continue
-        fp = incremental.fingerprint(base, navs[src], own)
+        fp = incremental.fingerprint(base, nav, own)
         planned[src] = (fp, f.dest_uri)
         entry = manifest.get(src)
         if entry is not None and incremental.reusable(entry, fp, previous):
