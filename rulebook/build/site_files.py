@@ -46,20 +46,20 @@ Matches = Alignment
 
 
 def _workbook_memo(root: Path) -> Callable[[str, object, Callable[[], bytes]], bytes]:
-    """Workbooks kept in .cache/xlsx/ by the data they are made from (exports.download_files' `memo`):
-    after one city is edited only the workbooks whose rows changed are written again."""
+    """Workbooks and the comparison files kept in .cache/xlsx/ by the data they are made from
+    (exports.download_files' `memo`): after one city is edited only those whose rows changed are made again."""
     code = fingerprint(("openpyxl",), [Path(exports.__file__)]).hexdigest()[:16]
     folder = root / ".cache" / "xlsx"
 
     def memo(name: str, data: object, make: Callable[[], bytes]) -> bytes:
         key = hashlib.sha256(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
         stem = name.replace("/", "_")
-        path = folder / f"{stem}-{code}-{key}.xlsx"
+        path = folder / f"{stem}-{code}-{key}{Path(name).suffix}"
         kept = read_cache_file(path)  # None when absent or damaged (reported, removed)
         if kept is not None:
             return kept
         made = make()
-        for old in folder.glob(f"{stem}-*.xlsx"):
+        for old in folder.glob(f"{stem}-*{Path(name).suffix}"):
             remove_cache_file(old)
         write_cache_file(path, made)
         return made
@@ -86,7 +86,8 @@ def _city_parts(root: Path, book: Rulebook, matches: Matches) -> exports.Parts:
         key.update(c.model_dump_json().encode())
         key.update(book.tags[c.id].model_dump_json().encode() if c.id in book.tags else b"-")
         for a in c.articles():
-            key.update(repr((a.n, matches.get((c.id, a.n), []), sorted(none.get((c.id, a.n), {}).items()))).encode())
+            rows = [(m.city, m.n, m.score, m.level, m.clauses) for m in matches.get((c.id, a.n), [])]
+            key.update(repr((a.n, rows, sorted(none.get((c.id, a.n), {}).items()))).encode())
         keys[c.id] = key.hexdigest()[:32]
     if folder.is_dir():  # parts of cities or data gone
         current = set(keys.values())

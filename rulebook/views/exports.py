@@ -35,7 +35,7 @@ from rulebook.views.article_grid import groups
 from rulebook.views.links import city_path, topic_downloads
 from rulebook.views.topics import cell_citations, topic
 
-# download_files' cache of workbooks: (file name, the data it is made from, make it) -> its bytes
+# download_files' cache of files (workbooks, comparisons): (file name, the data it is made from, make it) -> its bytes
 Memo = Callable[[str, object, Callable[[], bytes]], bytes]
 
 
@@ -500,26 +500,30 @@ def iter_download_parts(
         parts = lambda name: (city_part(book, matches, c, name) for c in book.ordered_cities())  # noqa: E731
     for name in ("articles.json", "articles.csv", "cities.json"):
         yield name, assembled(name, parts(name))
-    comparisons = ComparisonsFile.model_validate(
-        {
-            "attributes": [
-                {"topic": tid, "id": a.id, "label": a.label, "description": a.description, "unit": a.unit}
-                for tid, f in book.facts.items()
-                for a in f.attributes
-            ],
-            "rows": comparison_rows(book),
-        }
+    # comparisons.json/.csv are made from the comparison data and the cities' names and article labels
+    # only (comparison_rows): kept by those (`memo`), so an edit of a city's text does not make them again
+    made: list[ComparisonsFile] = []
+
+    def comparisons() -> ComparisonsFile:
+        if not made:
+            made.append(_comparisons_file(book))
+        return made[0]
+
+    inputs = (
+        None
+        if memo is None
+        else (
+            [f.model_dump_json() for f in book.facts.values()],
+            [(c.id, c.name, [(a.n, a.label) for a in c.articles()]) for c in book.ordered_cities()],
+        )
     )
-    yield "comparisons.json", _json(comparisons)
-    comparison_fields = list(ComparisonRow.model_fields)
-    yield (
-        "comparisons.csv",
-        _csv(
-            comparison_fields,
-            [{**r.model_dump(), "more": "；".join(f"{q.article}:{q.quote}" for q in r.more)} for r in comparisons.rows],
-        ),
-    )
-    del comparisons
+    if memo is None:
+        yield "comparisons.json", _json(comparisons())
+        yield "comparisons.csv", _comparisons_csv(comparisons())
+    else:
+        yield "comparisons.json", memo("comparisons.json", inputs, lambda: _json(comparisons()).encode())
+        yield "comparisons.csv", memo("comparisons.csv", inputs, lambda: _comparisons_csv(comparisons()).encode())
+    made.clear()  # not held while the rest is made
     for name in ("corrections.csv", "alignment.json", "alignment.csv"):
         yield name, assembled(name, parts(name))
     for name, model in JSON_FILES.items():
@@ -538,6 +542,26 @@ def iter_download_parts(
         table = concordance_table(book, matches, t.id, base_url)
         yield paths["concordance"], keep(paths["concordance"], table, lambda table=table: concordance_workbook(table))
         yield f"schema/topics/{t.id}.schema.json", json.dumps(sheet_schema(sheet), ensure_ascii=False, indent=1)
+
+
+def _comparisons_file(book: Rulebook) -> ComparisonsFile:
+    return ComparisonsFile.model_validate(
+        {
+            "attributes": [
+                {"topic": tid, "id": a.id, "label": a.label, "description": a.description, "unit": a.unit}
+                for tid, f in book.facts.items()
+                for a in f.attributes
+            ],
+            "rows": comparison_rows(book),
+        }
+    )
+
+
+def _comparisons_csv(comparisons: ComparisonsFile) -> str:
+    return _csv(
+        list(ComparisonRow.model_fields),
+        [{**r.model_dump(), "more": "；".join(f"{q.article}:{q.quote}" for q in r.more)} for r in comparisons.rows],
+    )
 
 
 def _describe(name: str) -> str:
