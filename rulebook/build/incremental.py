@@ -284,32 +284,25 @@ def province_fingerprints(
         ensure_ascii=False,
     )
     none = getattr(matches, "none", {})
-    kept: dict[str, str] = {}
+    cells_of: dict[str, list[str]] = {}
+    for f in book.facts.values():
+        for a in f.attributes:
+            for slug, cell in a.cells.items():
+                cells_of.setdefault(slug, []).append(a.id + "\0" + cell.model_dump_json())
 
-    def own(c: City) -> str:  # each city's part, made once
-        if c.id not in kept:
-            cells = [
-                a.cells[c.id].model_dump_json() if c.id in a.cells else "-"
-                for f in book.facts.values()
-                for a in f.attributes
-            ]
-            rows = [
-                (a.n, matches.get((c.id, a.n), []), sorted(none.get((c.id, a.n), {}).items())) for a in c.articles()
-            ]
-            kept[c.id] = "\0".join(
-                [
-                    c.model_dump_json(),
-                    book.tags[c.id].model_dump_json() if c.id in book.tags else "-",
-                    book.chains[c.id].model_dump_json() if c.id in book.chains else "-",
-                    json.dumps(cells, ensure_ascii=False),
-                    repr(rows),
-                ]
-            )
-        return kept[c.id]
+    def own(c: City) -> bytes:  # each city's part, as a digest (the pages' inputs are not held)
+        key = hashlib.sha256(c.model_dump_json().encode())
+        key.update(book.tags[c.id].model_dump_json().encode() if c.id in book.tags else b"-")
+        key.update(book.chains[c.id].model_dump_json().encode() if c.id in book.chains else b"-")
+        key.update(json.dumps(cells_of.get(c.id, []), ensure_ascii=False).encode())
+        for a in c.articles():
+            rows = [(m.city, m.n, m.score, m.level, m.clauses) for m in matches.get((c.id, a.n), [])]
+            key.update(repr((a.n, rows, sorted(none.get((c.id, a.n), {}).items()))).encode())
+        return key.digest()
 
     out: dict[str, str] = {}
     for p in book.provinces():
-        cities = "\0".join(own(c) for c in p.cities)
+        cities = hashlib.sha256(b"".join(own(c) for c in p.cities)).hexdigest()
         for t in book.topics():
             src = topics.province_path(t.id, p.key) + ".md"
             if src in urls:
