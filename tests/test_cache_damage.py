@@ -82,9 +82,11 @@ KINDS = [
     "lookup/terms-*/lookup/terms/meta.js",  # the term index
     "lookup/terms-*/lookup/docs/0.js",
     "lookup/terms-*/.files.json",
+    "lookup/term-index-state.json",  # what the term index was made from (the next edit updates it)
     "downloads-*/topics/meetings.xlsx",
     "downloads-*/articles.csv",
     "downloads-*/.files.json",
+    "download-parts/*.0",  # a city's part of articles.json
     "xlsx/*meetings.xlsx-*.xlsx",
     "align/align-*.json",
     "book-*.pickle",
@@ -94,7 +96,7 @@ KINDS = [
     "csp-scan-*.json",
     "pages-manifest-*.json",
     "imported-*.json",
-    "models-*.pickle",
+    "models-*/*.pickle",  # a parsed data file of the lint's memo
     "lint-*.ok",
 ]
 
