@@ -130,8 +130,6 @@ def _configure(config, build: context.Build, loaded: Rulebook | None):  # noqa: 
             "not clickable; set site_url to the address readers use"
         )
     config.nav = pages.nav(book)
-    terms = index.search_terms(book, build.root)
-    index.use_terms(terms)
     # Generated HTML blocks skip Markdown's HTML parser (see rulebook/views/rawblock.py); added here, not in
     # mkdocs.yml, so the extension needs no import path at config validation.
     config.markdown_extensions.append(rawblock.RawBlockExtension())
@@ -143,7 +141,7 @@ def _configure(config, build: context.Build, loaded: Rulebook | None):  # noqa: 
 def on_files(files: Files, config) -> Files:  # noqa: ANN001
     build = context.of(config)
     book = build.the_book()
-    build.phases.mark("configure (nav, terms)")
+    build.phases.mark("configure (nav)")
     hidden = pages.not_in_nav(book)  # reached from other pages; MkDocs would warn they are not in the nav
     for src, text in pages.generated(book):  # every generated page kind of the registry
         inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
