@@ -2,21 +2,27 @@
 
 Usage: python scripts/bench.py [--sizes 5,300,1000,3000] [--reps 7] [--queries 20] [--builds-only]
                                [--json results.json] [--workdir DIR] [--keep] [--no-pagefind]
+                               [--no-plain] [--no-align] [--layout national|cycle]
+       python scripts/bench.py --sizes 10000 --builds-only --no-plain --no-align --json r10k.json   (10,000 once)
 
-For each corpus size (5 = the real cities; larger ones are synthetic, made from the real texts by
-rulebook/devtools/synthetic.py), in one run: it builds the real site and a plain mkdocs-material site of the
-same articles as static Markdown (no macros, no data layer, same jieba search), alternately, `--reps`
-times (once for 300 cities and more); the first build of ours is cold (no .cache/). Then it edits one
+For each corpus size (5 = the real cities; larger ones are synthetic documents, made from the real texts by
+rulebook/devtools/synthetic.py: by default the national layout, 31 provinces of at most 100 governments, some
+with 2–3 versions, each version a document), in one run: it builds the real site and a plain mkdocs-material
+site of the same articles as static Markdown (no macros, no data layer, same jieba search), alternately,
+`--reps` times (once for 300 cities and more); the first build of ours is cold (no .cache/). Then it edits one
 city as a maintainer does (an article of 株洲's raw source, its hash in the input file, re-imported by
-scripts/import_city.py) and rebuilds ours with the same .cache/, and the twin with that city's page
-rewritten. Ours is built the maintainer's way, scripts/build.py (lint, atomic swap; a build over an
-existing site re-renders only the city pages whose inputs changed); each build's phases (RULEBOOK_PHASES)
-are kept in the JSON. It reports output size (bytes and du of both sites), HTML bytes per page (median, max),
-the compare page's weight (its HTML and the files it names), and the cold cost of the article
-alignment alone (rulebook/analysis/align.py, in a child process, no cache). Unless --builds-only, it measures
-in headless Chromium what pages load and the search figures of scripts/bench_search.py (and Pagefind
-when installed). Prints Markdown tables; --json writes every number (rewritten after each size).
-Progress goes to stderr. The working dir is on disk (under the system temp dir unless --workdir).
+scripts/import_city.py) and rebuilds ours with the same .cache/, and the twin with that city's page rewritten.
+Ours is built the maintainer's way, scripts/build.py (lint, atomic swap; a build over an existing site
+re-renders only the city pages whose inputs changed); each build's phases (RULEBOOK_PHASES) are kept in the
+JSON. It reports output size (bytes and du of both sites), HTML bytes per page (median, max), the compare
+page's weight (its HTML and the files it names), and the cold cost of the article alignment alone
+(rulebook/analysis/align.py, in a child process, no cache; --no-align skips it, the build's own phases still
+show the wait for it). Unless --builds-only, it measures in headless Chromium what pages load and the search
+figures of scripts/bench_search.py (and Pagefind when installed): bytes (gzip) before the header box's first
+result, and its panel's latency. --no-plain builds ours only (the twin costs as much again at 10,000
+documents); ratios are then left out. Prints Markdown tables and a line per goal of issue 32; --json writes
+every number (rewritten after each size). Progress goes to stderr. The working dir is on disk (under the
+system temp dir unless --workdir).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from benchlib import (
 )
 
 from rulebook.analysis import align
+from rulebook.data import yamlio
 from rulebook.devtools.browser import Browser, serve
 from rulebook.devtools.synthetic import make_synthetic
 from rulebook.model import scale
@@ -96,6 +103,7 @@ _ALIGN = """
 import gc, json, sys, time
 from pathlib import Path
 from rulebook.analysis import align
+from rulebook.data import yamlio
 from rulebook.data.load import load_rulebook
 book = load_rulebook(Path(sys.argv[1]))
 gc.freeze()  # as the build does once the book is loaded
@@ -135,12 +143,19 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
     res: dict = {"cities": n}
     t0 = time.perf_counter()
     project = copy_project(work / f"p{n}")
+    res["generate_s"] = 0.0
     if n > 5:
-        make_synthetic(project, n - 5)
+        t1 = time.perf_counter()
+        make_synthetic(project, n - 5, national=args.layout == "national")
+        res["generate_s"] = time.perf_counter() - t1
+        log(f"{n} cities: {n - 5} synthetic documents made in {res['generate_s']:.1f} s")
+    res["corpus"] = corpus_shape(project)
+    plain_cfg = None
     twin = work / f"plain{n}"
-    plain_cfg = plain_material_twin(project, twin)
+    if not args.no_plain:
+        plain_cfg = plain_material_twin(project, twin)
     res["prepare_s"] = time.perf_counter() - t0
-    log(f"{n} cities: project and plain twin ready ({res['prepare_s']:.1f} s)")
+    log(f"{n} cities: project{'' if args.no_plain else ' and plain twin'} ready ({res['prepare_s']:.1f} s)")
     site, plainsite = work / f"site{n}", work / f"plainsite{n}"
     reps = args.reps if n < 300 else 1
     res["reps"] = reps
@@ -150,14 +165,17 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
         if r == 0:
             res["phases_cold"] = list(benchlib.LAST_PHASES)
         log(f"{n} cities: ours build {r + 1}/{reps} {ours[-1][0]:.1f} s, {ours[-1][1]} MB")
-        plain.append(timed_build(plain_cfg, plainsite))
-        log(f"{n} cities: plain build {r + 1}/{reps} {plain[-1][0]:.1f} s, {plain[-1][1]} MB")
-    res["build"] = {"ours": _run(ours), "plain": _run(plain)}
+        if plain_cfg is not None:
+            plain.append(timed_build(plain_cfg, plainsite))
+            log(f"{n} cities: plain build {r + 1}/{reps} {plain[-1][0]:.1f} s, {plain[-1][1]} MB")
+    res["build"] = {"ours": _run(ours), "plain": _run(plain) if plain else None}
     b = res["build"]
-    b["ratio_cold"] = b["ours"]["cold_s"] / b["plain"]["cold_s"]
-    b["ratio_median"] = b["ours"]["median_s"] / b["plain"]["median_s"]
-    b["ratio_rss"] = b["ours"]["max_rss_mb"] / b["plain"]["max_rss_mb"]
-    res["output"] = {"ours": site_sizes(site), "plain": site_sizes(plainsite)}
+    b["ratio_cold"] = b["ratio_median"] = b["ratio_rss"] = None
+    if plain:
+        b["ratio_cold"] = b["ours"]["cold_s"] / b["plain"]["cold_s"]
+        b["ratio_median"] = b["ours"]["median_s"] / b["plain"]["median_s"]
+        b["ratio_rss"] = b["ours"]["max_rss_mb"] / b["plain"]["max_rss_mb"]
+    res["output"] = {"ours": site_sizes(site), "plain": site_sizes(plainsite) if plain else None}
     res["compare_page"] = {"page": COMPARE_PAGE, **page_files(site, COMPARE_PAGE)}
 
     import_s = edit_city_source(project, EDIT_CITY)
@@ -165,10 +183,12 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
     t_ours, m_ours = timed_build(project / "mkdocs.yml", site, maintainer=True)
     res["phases_rebuild"] = list(benchlib.LAST_PHASES)
     log(f"{n} cities: one-city rebuild (ours) {t_ours:.1f} s, {m_ours} MB (import {import_s:.1f} s)")
-    edit_twin(project, twin, EDIT_CITY)
-    t_plain, m_plain = timed_build(plain_cfg, plainsite)
-    log(f"{n} cities: one-city rebuild (plain) {t_plain:.1f} s, {m_plain} MB")
-    for built in (site, plainsite):  # the rebuild must show the edit, or it measured nothing
+    t_plain = m_plain = None
+    if plain_cfg is not None:
+        edit_twin(project, twin, EDIT_CITY)
+        t_plain, m_plain = timed_build(plain_cfg, plainsite)
+        log(f"{n} cities: one-city rebuild (plain) {t_plain:.1f} s, {m_plain} MB")
+    for built in (site, plainsite) if plain_cfg is not None else (site,):  # the rebuild must show the edit
         page = (built / "cities" / EDIT_CITY / "index.html").read_text(encoding="utf-8")
         if EDIT_MARK not in page:
             raise RuntimeError(f"{built}: the rebuilt page of {EDIT_CITY} lacks the edit")
@@ -179,12 +199,13 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
         "ours_rss_mb": m_ours,
         "plain_s": t_plain,
         "plain_rss_mb": m_plain,
-        "ratio": t_ours / t_plain,
+        "ratio": t_ours / t_plain if t_plain else None,
         "ours_vs_cold": t_ours / b["ours"]["cold_s"],
     }
 
-    res["align"] = alignment_cost(project)
-    log(f"{n} cities: alignment alone {res['align']}")
+    res["align"] = None if args.no_align else alignment_cost(project)
+    if res["align"]:
+        log(f"{n} cities: alignment alone {res['align']}")
     res["pages"], res["search"], res["pagefind"] = None, None, None
     if browser is not None:
         res["pages"] = [
@@ -202,9 +223,102 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
     return res
 
 
+def _f(x: float | None, fmt: str = ".1f", unit: str = "") -> str:
+    """A number for the tables; — when not measured (--no-plain, --no-align)."""
+    return "—" if x is None else f"{x:{fmt}}{unit}"
+
+
+def _b(x: float | None) -> str:
+    return "—" if x is None else fmt_bytes(int(x))
+
+
+def corpus_shape(project: Path) -> dict[str, int]:
+    """Documents, governments, provinces and articles of a project, read from its input and city files without
+    validating them (the build does): a version's document says which government it is of by its slug
+    (`syn0123_2012` is an older version of `syn0123`)."""
+    data = project / "rules_data"
+    provinces: dict[str, set[str]] = {}
+    docs = articles = versioned = 0
+    for path in sorted((data / "inputs").glob("*.yaml")):
+        meta = yamlio.load(path.read_text(encoding="utf-8"))["metadata"]
+        slug = path.stem
+        government = slug.split("_")[0] if slug.startswith("syn") else slug
+        provinces.setdefault(meta["province"], set()).add(government)
+        docs += 1
+        versioned += "replaces" in meta
+        city = yamlio.load((data / "cities" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        articles += sum(len(ch["articles"]) for ch in city["chapters"])
+    return {
+        "documents": docs,
+        "governments": sum(len(g) for g in provinces.values()),
+        "provinces": len(provinces),
+        "max_governments_per_province": max((len(g) for g in provinces.values()), default=0),
+        "documents_replacing_another": versioned,
+        "articles": articles,
+    }
+
+
+def _header(r: dict, key: str) -> float | None:
+    """A figure of the header search box (None: no browser in this run)."""
+    return r["search"]["header"][key] if r["search"] else None
+
+
+# Issue 32's goals, checked where the run measured the figure: (label, size it applies to or None for every
+# size, the figure from a size's results, the bound).
+GOALS = [
+    ("冷构建时间比 ≤ 2×", None, lambda r: r["build"]["ratio_cold"], 2.0),
+    ("3,000 改一市后重建 < 60 s", 3000, lambda r: r["rebuild"]["ours_s"], 60.0),
+    ("3,000 冷构建 < 6 min", 3000, lambda r: r["build"]["ours"]["cold_s"], 360.0),
+    ("3,000 峰值内存 < 4 GB", 3000, lambda r: r["build"]["ours"]["max_rss_mb"], 4000.0),
+    ("10,000 冷构建 < 30 min", 10000, lambda r: r["build"]["ours"]["cold_s"], 1800.0),
+    ("10,000 峰值内存 < 10 GB", 10000, lambda r: r["build"]["ours"]["max_rss_mb"], 10000.0),
+    ("10,000 改一市后重建 < 2 min", 10000, lambda r: r["rebuild"]["ours_s"], 120.0),
+    ("10,000 每页 HTML 中位 < 100 kB", 10000, lambda r: r["output"]["ours"]["html_median"], 100e3),
+    (
+        "10,000 页首检索首个结果前 < 100 kB (gzip)",
+        10000,
+        lambda r: (r["search"] or {}).get("header", {}).get("bytes_gzip"),
+        100e3,
+    ),
+    (
+        "10,000 页首检索面板中位 < 150 ms",
+        10000,
+        lambda r: (r["search"] or {}).get("header", {}).get("total_ms_median"),
+        150.0,
+    ),
+]
+
+
+def goal_lines(results: dict) -> list[str]:
+    """One line per goal and size it applies to: met, missed, or not measured in this run."""
+    out = []
+    for label, size, figure, bound in GOALS:
+        for r in results["sizes"]:
+            if size is not None and r["cities"] != size:
+                continue
+            value = figure(r)
+            verdict = (
+                "未测"
+                if value is None
+                else ("达到" if value < bound or (size is None and value <= bound) else "未达到")
+            )
+            out.append(f"- {r['cities']}：{label}：{verdict}（{_f(value, '.3g')}）")
+    return out
+
+
 def print_tables(results: dict) -> None:
     sizes = results["sizes"]
-    print("## 规模（每个城市数在同一次运行中测得；本站第一次构建为冷构建，没有 `.cache/`）\n")
+    print("## 语料（城市数即文档数；合成文档按 rulebook/devtools/synthetic.py）\n")
+    print("| 城市数 | 文档 | 政府 | 省份 | 每省政府数（最多） | 取代旧版的文档 | 条文 | 生成用时 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in sizes:
+        c = r["corpus"]
+        print(
+            f"| {r['cities']} | {c['documents']} | {c['governments']} | {c['provinces']} "
+            f"| {c['max_governments_per_province']} | {c['documents_replacing_another']} | {c['articles']} "
+            f"| {r['generate_s']:.1f} s |"
+        )
+    print("\n## 规模（每个城市数在同一次运行中测得；本站第一次构建为冷构建，没有 `.cache/`）\n")
     print(
         "| 城市数 | 本站冷构建 | 纯 Material | 时间比 | 峰值内存 本站 / 纯 | 内存比 | 改一市后重建 本站 / 纯 "
         "| 输出 本站 / 纯 | 每页 HTML 中位 / 最大 本站 | 纯 | 比较页 HTML + 所引文件（gzip） |"
@@ -212,14 +326,16 @@ def print_tables(results: dict) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in sizes:
         b, rb, o = r["build"], r["rebuild"], r["output"]
+        bp, op = b["plain"] or {}, o["plain"] or {}
         cp = r["compare_page"]
         print(
-            f"| {r['cities']} | {b['ours']['cold_s']:.1f} s | {b['plain']['cold_s']:.1f} s | {b['ratio_cold']:.2f}× "
-            f"| {b['ours']['max_rss_mb']} / {b['plain']['max_rss_mb']} MB | {b['ratio_rss']:.2f}× "
-            f"| {rb['ours_s']:.1f} / {rb['plain_s']:.1f} s "
-            f"| {fmt_bytes(o['ours']['du_bytes'])} / {fmt_bytes(o['plain']['du_bytes'])} "
+            f"| {r['cities']} | {b['ours']['cold_s']:.1f} s | {_f(bp.get('cold_s'), '.1f', ' s')} "
+            f"| {_f(b['ratio_cold'], '.2f', '×')} "
+            f"| {b['ours']['max_rss_mb']} / {_f(bp.get('max_rss_mb'), 'd')} MB | {_f(b['ratio_rss'], '.2f', '×')} "
+            f"| {rb['ours_s']:.1f} / {_f(rb['plain_s'], '.1f')} s "
+            f"| {fmt_bytes(o['ours']['du_bytes'])} / {_b(op.get('du_bytes'))} "
             f"| {fmt_bytes(o['ours']['html_median'])} / {fmt_bytes(o['ours']['html_max'])} "
-            f"| {fmt_bytes(o['plain']['html_median'])} / {fmt_bytes(o['plain']['html_max'])} "
+            f"| {_b(op.get('html_median'))} / {_b(op.get('html_max'))} "
             f"| {fmt_bytes(cp['html_gzip'])} + {fmt_bytes(cp['files_gzip'])} |"
         )
     print("\n## 构建（本站 vs 同文本的纯 Material 站点，中位数）\n")
@@ -227,20 +343,18 @@ def print_tables(results: dict) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for r in sizes:
         b = r["build"]
-        to, tp, mo, mp = (
-            b["ours"]["median_s"],
-            b["plain"]["median_s"],
-            b["ours"]["max_rss_mb"],
-            b["plain"]["max_rss_mb"],
-        )
+        bp = b["plain"] or {}
         print(
-            f"| {r['cities']} | {r['reps']} | {to:.1f} s | {tp:.1f} s | {to / tp:.2f}× "
-            f"| {mo} MB | {mp} MB | {mo / mp:.2f}× |"
+            f"| {r['cities']} | {r['reps']} | {b['ours']['median_s']:.1f} s | {_f(bp.get('median_s'), '.1f', ' s')} "
+            f"| {_f(b['ratio_median'], '.2f', '×')} | {b['ours']['max_rss_mb']} MB "
+            f"| {_f(bp.get('max_rss_mb'), 'd', ' MB')} | {_f(b['ratio_rss'], '.2f', '×')} |"
         )
-    print("\n## 条文对齐（单独测量：冷计算，不用缓存；构建中的对齐与此相同）\n")
-    print("| 城市数 | 条文数 | 方法 | 向量化 | 匹配 | 合计 | 每千条 | 占本站冷构建 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in sizes:
+    aligned = [r for r in sizes if r["align"] is not None]
+    if aligned:
+        print("\n## 条文对齐（单独测量：冷计算，不用缓存；构建中的对齐与此相同）\n")
+        print("| 城市数 | 条文数 | 方法 | 向量化 | 匹配 | 合计 | 每千条 | 占本站冷构建 |")
+        print("|---|---|---|---|---|---|---|---|")
+    for r in aligned:
         n, cost = r["cities"], r["align"]
         total = cost["vectorize"] + cost["match"]
         arts = int(cost["articles"])
@@ -250,6 +364,8 @@ def print_tables(results: dict) -> None:
             f"| {n} | {arts} | {method} | {cost['vectorize']:.1f} s | {cost['match']:.1f} s | {total:.1f} s "
             f"| {1000 * total / max(1, arts):.2f} s | {100 * total / r['build']['ours']['cold_s']:.0f}% |"
         )
+    print("\n## 目标（议题 32；本次运行测得的）\n")
+    print("\n".join(goal_lines(results)))
     measured = [r for r in sizes if r["pages"] is not None]
     if not measured:
         return
@@ -298,6 +414,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="where the copies and sites go (default: a new temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep each size's copies and sites (default: deleted)")
     ap.add_argument("--no-pagefind", action="store_true", help="skip the Pagefind comparison")
+    ap.add_argument("--no-plain", action="store_true", help="build ours only (no plain-Material twin, no ratios)")
+    ap.add_argument("--no-align", action="store_true", help="skip the separate cold alignment measurement")
+    ap.add_argument(
+        "--layout",
+        choices=("national", "cycle"),
+        default="national",
+        help="synthetic documents: 31 provinces, ≤100 governments each, some with 2–3 versions (default); "
+        "or the old ten provinces in turn, one document a city",
+    )
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     if args.workdir:
@@ -317,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "edit_city": EDIT_CITY,
             "edit_mark": EDIT_MARK,
+            "plain": not args.no_plain,
+            "layout": args.layout,
         },
         "sizes": [],
     }

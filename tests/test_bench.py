@@ -70,7 +70,16 @@ def test_every_size_has_every_number(run: tuple[dict, str, Path]) -> None:
         assert cp["total_gzip"] == cp["html_gzip"] + cp["files_gzip"]
         assert r["align"]["articles"] > 0 and r["align"]["vectorize"] > 0
         assert r["pages"] is None and r["search"] is None  # --builds-only: no browser
+        c = r["corpus"]  # read back from the project's files: one document per "city" of the size
+        assert c["documents"] == r["cities"] and c["provinces"] <= c["governments"] <= c["documents"]
+        assert c["articles"] == r["align"]["articles"] > 0
     small, big = results["sizes"]
+    assert small["generate_s"] == 0 and big["generate_s"] > 0
+    # the national layout: 7 synthetic documents of 4 governments, three of them with an older version
+    assert results["meta"]["layout"] == "national" and results["meta"]["plain"] is True
+    assert small["corpus"]["documents_replacing_another"] == 0
+    assert big["corpus"]["governments"] == small["corpus"]["governments"] + 4
+    assert big["corpus"]["documents_replacing_another"] == 3
     assert big["align"]["articles"] > small["align"]["articles"]
     assert big["output"]["ours"]["html_pages"] > small["output"]["ours"]["html_pages"]
 
@@ -93,8 +102,11 @@ def test_the_rebuild_saw_a_maintainers_edit(run: tuple[dict, str, Path]) -> None
 def test_tables_are_printed(run: tuple[dict, str, Path]) -> None:
     _, stdout, _ = run
     rows = [line for line in stdout.splitlines() if line.startswith(("| 5 |", "| 12 |"))]
-    assert len(rows) == 3 * len(SIZES)  # scale, builds, alignment
+    assert len(rows) == 4 * len(SIZES)  # corpus, scale, builds, alignment
     assert "改一市后重建" in stdout
+    goals = [line for line in stdout.splitlines() if "冷构建时间比 ≤ 2×" in line]
+    assert [g.split("：")[0] for g in goals] == ["- 5", "- 12"]  # one line per size, each met or not
+    assert all(("：达到（" in g) != ("：未达到（" in g) for g in goals)
 
 
 def _check_svg(path: Path) -> ET.Element:
@@ -125,6 +137,44 @@ def test_plot_writes_a_valid_svg(run: tuple[dict, str, Path], tmp_path: Path) ->
     out2 = tmp_path / "again.svg"
     subprocess.run([sys.executable, "scripts/bench_plot.py", str(src), "-o", str(out2)], cwd=ROOT, check=True)
     assert out.read_bytes() == out2.read_bytes()  # same numbers, same file: no dates or random ids
+
+
+def test_a_run_without_the_twin_prints_and_plots(run: tuple[dict, str, Path], tmp_path: Path) -> None:
+    """The JSON of `--no-plain` (a single 10,000-document run): no plain figures, no ratios; the tables say — and
+    the plot leaves plain Material's lines out; merged with a full run, the plot has every size."""
+    results, _, _ = run
+    ours_only = json.loads(json.dumps(results))
+    ours_only["meta"]["plain"] = False
+    for r in ours_only["sizes"]:
+        r["build"].update(plain=None, ratio_cold=None, ratio_median=None, ratio_rss=None)
+        r["output"]["plain"] = None
+        r["rebuild"].update(plain_s=None, plain_rss_mb=None, ratio=None)
+        r["cities"] *= 1000  # as if larger sizes: 5000 and 12000
+    src = tmp_path / "ours.json"
+    src.write_text(json.dumps(ours_only), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import json, bench; bench.print_tables(json.load(open({str(src)!r})))"],
+        cwd=ROOT / "scripts",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| 12000 |")]
+    assert len(rows) == 4 and "| — |" in rows[1]  # the scale table's plain column
+    assert "- 12000：冷构建时间比 ≤ 2×：未测（—）" in proc.stdout
+    full = tmp_path / "full.json"
+    full.write_text(json.dumps(results), encoding="utf-8")
+    out = tmp_path / "merged.svg"
+    subprocess.run([sys.executable, "scripts/bench_plot.py", str(full), str(src), "-o", str(out)], cwd=ROOT, check=True)
+    root = _check_svg(out)
+    lines = {
+        g.get("id"): next(g.iter(f"{SVG}path")).get("d", "")
+        for g in root.iter(f"{SVG}g")
+        if g.get("id", "").startswith("rb-")
+    }
+    assert lines["rb-build-ours"].count("L") == 2 * len(SIZES) - 1  # 5, 12, 5000, 12000
+    assert lines["rb-build-plain"].count("L") == len(SIZES) - 1  # the full run's sizes only
+    assert lines["rb-rebuild-plain"].count("L") == len(SIZES) - 1
 
 
 def test_committed_plot_is_a_small_svg() -> None:
