@@ -68,7 +68,9 @@ def test_every_size_has_every_number(run: tuple[dict, str, Path]) -> None:
         assert cp["page"] == "compare/meetings/"
         assert cp["html_raw"] > cp["html_gzip"] > 0 and cp["files"] > 0 and cp["files_raw"] > cp["files_gzip"] > 0
         assert cp["total_gzip"] == cp["html_gzip"] + cp["files_gzip"]
-        assert r["align"]["articles"] > 0 and r["align"]["vectorize"] > 0
+        cost = r["align"]
+        assert cost["articles"] > 0 and cost["setup"] > 0 and cost["vectorize"] > 0
+        assert cost["total"] >= cost["match"] >= 0
         assert r["pages"] is None and r["search"] is None  # --builds-only: no browser
         c = r["corpus"]  # read back from the project's files: one document per "city" of the size
         assert c["documents"] == r["cities"] and c["provinces"] <= c["governments"] <= c["documents"]
