@@ -28,6 +28,7 @@ system temp dir unless --workdir).
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import json
 import os
@@ -154,6 +155,10 @@ def measure_size(n: int, work: Path, args: argparse.Namespace, browser: Browser 
         res["generate_s"] = time.perf_counter() - t1
         log(f"{n} cities: {n - 5} synthetic documents made in {res['generate_s']:.1f} s")
     res["corpus"] = corpus_shape(project)
+    # "cold" is a build without .cache/, not one that first compiles the copy's Python (copy_project leaves
+    # out __pycache__; a checkout that has run once, or an installed package, has it)
+    compileall.compile_dir(project / "rulebook", quiet=1)
+    compileall.compile_file(project / "macros.py", quiet=1)
     plain_cfg = None
     twin = work / f"plain{n}"
     if not args.no_plain:

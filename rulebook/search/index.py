@@ -81,6 +81,11 @@ def use_terms(terms: list[str]) -> None:
     _load_terms(tuple(terms))
 
 
+def terms_taught() -> bool:
+    """Whether this process's jieba has learnt search terms (it is then no longer jieba's own dictionary)."""
+    return _load_terms.cache_info().currsize > 0
+
+
 def bigrams(text: str) -> list[str]:
     out = []
     for run in HAN.findall(text):
