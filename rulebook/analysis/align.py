@@ -261,9 +261,11 @@ def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> Align
     none. Up to scale.LARGE_ABOVE cities: clause-level and calibrated (candidates(), clauses.calibration());
     above: the best match per city by article cosine, at most `top`, leveled by the cosine thresholds the
     same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
-    corpus = Corpus.of(book)
     if scale.large(len(book.cities)):
-        return _leveled(align_corpus(corpus, top, min_score))
+        from rulebook.analysis.align_local import align_large
+
+        return align_large(book, top=top, min_score=min_score)[0]
+    corpus = Corpus.of(book)
     cal = calibration()
     counterparts: dict[Key, list[Match]] = {}
     for key, per_city in candidates(book, corpus).items():
@@ -676,12 +678,15 @@ def _blockwise(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, in
 
 _CODE = Path(__file__)
 _CLAUSES = Path(clauses_module.__file__)
+_LOCAL = _CODE.with_name("align_local.py")  # the large corpus's alignment (not imported until needed)
 
 
 def cache_path(book: Rulebook, cache_dir: Path) -> Path:
     """Where cached_alignment keeps this book's alignment: keyed by every article's text, this module
     and the library versions."""
-    key = fingerprint(("scikit-learn", "jieba", "numpy", "scipy", "rapidfuzz"), [_CODE, _CLAUSES, CALIBRATION])
+    key = fingerprint(
+        ("scikit-learn", "jieba", "numpy", "scipy", "rapidfuzz", "datasketch"), [_CODE, _LOCAL, _CLAUSES, CALIBRATION]
+    )
     for slug, city in sorted(book.cities.items()):
         for a in city.articles():
             key.update(f"{slug}\0{a.n}\0{a.text()}\0".encode())
@@ -697,6 +702,16 @@ def cached_alignment(book: Rulebook, cache_dir: Path | None) -> Alignment:
             return Alignment.from_rows(json.loads(data))
         except (ValueError, TypeError):
             pass  # an outdated cache entry is only a miss
+    if scale.large(len(book.cities)):
+        # local alignment (align_local): reuses the frozen weights, per-city files and the previous rows
+        from rulebook.analysis.align_local import align_large
+
+        alignment = align_large(book, cache_dir, path)[0]
+        if path:
+            for old in path.parent.glob("align-*.json"):
+                if old != path:
+                    remove_cache_file(old)
+        return alignment
     alignment = align(book)
     if path:
         for old in path.parent.glob("align-*.json"):
