@@ -84,14 +84,16 @@ def test_a_cold_run_fits_the_weights_and_computes_every_row(runs):
 
 def test_one_city_edit_recomputes_only_the_rows_it_touches(runs):
     # touched: the edited city's articles and every article sharing an LSH band (its candidate set) with
-    # one of its old or new texts, computed here from the signatures and the band rule alone
-    after, weights = runs["after"], runs["weights"]
+    # the old or new text of an edited article, computed here from the signatures and the band rule alone
+    before, after, weights = runs["before"], runs["after"], runs["weights"]
     new_sigs = _signatures(after, weights)
+    pairs = zip(before.city(EDITED).articles(), after.city(EDITED).articles(), strict=True)
+    edited = [a.n for a, b in pairs if a.text() != b.text()]
+    assert len(edited) == 2
     probes = set()
     for sigs in (runs["old_sigs"], new_sigs):
-        for (s, _), sig in sigs.items():
-            if s == EDITED:
-                probes |= _bands(sig)
+        for n in edited:
+            probes |= _bands(sigs[(EDITED, n)])
     expected = {k for k, sig in new_sigs.items() if k[0] == EDITED or _bands(sig) & probes}
     _, stats, _ = runs["edit"]
     assert not stats.full and not stats.refit and stats.changed == [EDITED]

@@ -53,9 +53,10 @@ NEIGHBOUR = 0.25
 BONUS = 0.05
 TOP = 8  # matches kept per article (at most one per other city)
 BLOCK = 512  # rows multiplied at once: memory is BLOCK × articles floats
-# Beyond EXACT_MAX_ARTICLES, candidates come from clusters (_blocked): each article is compared with the
-# members of its PROBES nearest clusters of about CLUSTER_SIZE articles, found in a PROJECTION-dimensional
-# SVD of the TF-IDF rows. Cost grows linearly with the corpus instead of with its square.
+# align_corpus (exact up to EXACT_MAX_ARTICLES, then clusters: each article compared with the members of
+# its PROBES nearest clusters of about CLUSTER_SIZE articles in a PROJECTION-dimensional SVD of the TF-IDF
+# rows) was the large corpus's alignment before align_local; it stays as the exact reference that the
+# local alignment's candidates are measured against, and for scripts/bench.py's label.
 EXACT_MAX_ARTICLES = 8000
 CLUSTER_SIZE = 200
 PROBES = 4
@@ -263,8 +264,9 @@ class Corpus:
 def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> Alignment:
     """Every article's counterparts in the other cities, each with its level and evidence, and why a city has
     none. Up to scale.LARGE_ABOVE cities: clause-level and calibrated (candidates(), clauses.calibration());
-    above: the best match per city by article cosine, at most `top`, leveled by the cosine thresholds the
-    same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
+    above: the best match per city by article cosine among MinHash-LSH candidates (align_local: fixed
+    weights, so a one-city edit recomputes only the rows it touches), at most `top`, leveled by the cosine
+    thresholds the same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
     if scale.large(len(book.cities)):
         from rulebook.analysis.align_local import align_large
 
@@ -568,8 +570,9 @@ def _assigned(sub: np.ndarray) -> np.ndarray:
 
 
 def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[Key, list[Match]]:
-    """The best match per other city by article cosine, strongest first, at most `top` (a large corpus's
-    alignment before its levels: city pairs grow too many for clause-level candidates)."""
+    """The best match per other city by article cosine over all pairs (or cluster candidates beyond
+    EXACT_MAX_ARTICLES), strongest first, at most `top`: the corpus-wide reference align_local is measured
+    against (a large corpus's own alignment is align_local.align_large)."""
     if len(corpus.keys) <= EXACT_MAX_ARTICLES:
         return _blockwise(corpus, top, min_score)
     return _blocked(corpus, top, min_score)

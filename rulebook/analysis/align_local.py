@@ -322,20 +322,16 @@ def align_large(
     if previous is None:
         todo = set(range(len(keys)))
     else:
-        todo, ok = _touched(state, city_keys, files, keys, art_uid, digests, lsh, perms, store)  # type: ignore[arg-type]
-        if not ok:
+        got = _touched(state, city_keys, files, keys, art_uid, digests, lsh, perms, store)  # type: ignore[arg-type]
+        if got is None:
             previous, todo = None, set(range(len(keys)))
         else:
+            todo, change = got
             stats.full = False
-            before = state["cities"]  # type: ignore[index]
-            stats.changed = sorted(
-                {s for s in city_keys if before.get(s) != city_keys[s]} | (set(before) - set(city_keys))
-            )
+            stats.changed = sorted(change.cities)
             todo |= {i for i, k in enumerate(keys) if k not in previous}
             stats.touched = {keys[i] for i in todo}
-            todo -= _unchanged(
-                todo, set(stats.changed), files, previous, keys, art_uid, matrix, sigs, uid, lsh, perms, top
-            )
+            todo -= _unchanged(todo, change, previous, keys, art_uid, matrix, sigs, uid, lsh, perms, top)
     matches = _compute(sorted(todo), keys, art_uid, matrix, sigs, digests, uid, lsh, perms, top, min_score)
     fresh = {(r[0], r[1]): r for r in Alignment(_leveled(matches)).rows()}
     rows_out = [fresh[k] if k in fresh else previous[k] for k in keys]  # type: ignore[index]
@@ -372,6 +368,15 @@ def _index(digests: list[str], sigs: np.ndarray, perms: tuple[np.ndarray, np.nda
     return lsh
 
 
+@dataclass
+class _Change:
+    """What changed since the previous run: cities, and the articles whose (number, text) is new or gone."""
+
+    cities: set[str]
+    gone: set[Key]  # articles (old number) whose text changed or that were removed
+    added: dict[Key, str]  # articles (new number) whose text changed or that were added -> text digest
+
+
 def _touched(
     state: dict,
     city_keys: dict[str, str],
@@ -382,33 +387,45 @@ def _touched(
     lsh: MinHashLSH,
     perms: tuple[np.ndarray, np.ndarray],
     store: Path,
-) -> tuple[set[int], bool]:
-    """The rows a change touches: the changed cities' articles and every article whose text shares an LSH
-    bucket with an old or new text of a changed city. False when an old city file is missing (then all)."""
+) -> tuple[set[int], _Change] | None:
+    """The rows a change touches: the changed cities' own rows, and every article whose text shares an LSH
+    bucket with the old or new text of a changed article (its candidate set held or holds it; an article
+    whose number and text stayed adds and removes nothing). None when an old city file is missing."""
     before: dict[str, str] = state.get("cities", {})
-    changed = {s for s in city_keys if before.get(s) != city_keys[s]} | (set(before) - set(city_keys))
+    cities = {s for s in city_keys if before.get(s) != city_keys[s]} | (set(before) - set(city_keys))
+    change = _Change(cities, set(), {})
     probes: dict[str, np.ndarray] = {}
-    for slug in sorted(changed):
+    for slug in sorted(cities):
+        old_pairs: dict[tuple[int, str], np.ndarray] = {}
         if slug in before:
             old = _CityFile.load(store / f"city-{slug}-{before[slug]}.bin")
             if old is None:
-                return set(), False
-            probes.update(zip(old.digests, old.sigs, strict=True))
+                return None
+            old_pairs = {(n, d): sig for n, d, sig in zip(old.ns, old.digests, old.sigs, strict=True)}
+        new_pairs: dict[tuple[int, str], np.ndarray] = {}
         if slug in files:
-            probes.update(zip(files[slug].digests, files[slug].sigs, strict=True))
+            f = files[slug]
+            new_pairs = {(n, d): sig for n, d, sig in zip(f.ns, f.digests, f.sigs, strict=True)}
+        for (n, d), sig in old_pairs.items():
+            if (n, d) not in new_pairs:
+                change.gone.add((slug, n))
+                probes[d] = sig
+        for (n, d), sig in new_pairs.items():
+            if (n, d) not in old_pairs:
+                change.added[(slug, n)] = d
+                probes[d] = sig
     index = {d: i for i, d in enumerate(digests)}
     affected: set[int] = set()
-    for d, s in probes.items():
+    for d, sig in probes.items():
         if d in index:
             affected.add(index[d])
-        affected.update(index[c] for c in lsh.query(_minhash(s, perms)))
-    return {i for i, k in enumerate(keys) if k[0] in changed or art_uid[i] in affected}, True
+        affected.update(index[c] for c in lsh.query(_minhash(sig, perms)))
+    return {i for i, k in enumerate(keys) if k[0] in cities or art_uid[i] in affected}, change
 
 
 def _unchanged(
     touched: set[int],
-    changed: set[str],
-    files: dict[str, _CityFile],
+    change: _Change,
     previous: dict[Key, list],
     keys: list[Key],
     art_uid: list[int],
@@ -421,19 +438,18 @@ def _unchanged(
 ) -> set[int]:
     """The touched rows a change provably leaves as they were, so they are read back, not recomputed.
 
-    A row of an unchanged city keeps its previous value when no changed city is in it and every new
-    article of a changed city among its candidates scores below what the row could take: its last score
-    when it is full (`top` cities: the new entry sorts after the last pick), else the 相关 threshold (the
-    new entry would be dropped by the levels). A changed city's old articles not in the row were never
-    picked (below the threshold or after the last pick), so losing them changes nothing either. The
-    scores carry a margin for their 3-decimal rounding."""
+    A row of an unchanged city keeps its previous value when it holds no changed or removed article and
+    every changed or added article among its candidates scores below what the row could take: its last
+    score when it is full (`top` cities: the new entry sorts after the last pick), else the 相关 threshold
+    (the levels would drop it). A removed entry that was not picked lay after the last pick, under the
+    threshold, or in a city already picked, so losing it changes nothing. Scores carry a margin for their
+    3-decimal rounding."""
     from rulebook.analysis.clauses import calibration
 
     floor = calibration().large_related
     margin = 0.0005 + 1e-5
-    best: dict[int, float] = {}  # text -> the best score of a changed city's new text among its candidates
-    new_texts = sorted({uid[d] for slug in changed if slug in files for d in files[slug].digests})
-    for v in new_texts:
+    best: dict[int, float] = {}  # text -> the best score of a changed or added article among its candidates
+    for v in sorted({uid[d] for d in change.added.values()}):
         us = sorted(uid[c] for c in lsh.query(_minhash(sigs[v], perms)))
         scores = (matrix[us] @ matrix[v].T).toarray().ravel()
         for u, sc in zip(us, scores.tolist(), strict=True):
@@ -441,10 +457,10 @@ def _unchanged(
                 best[u] = sc
     keep: set[int] = set()
     for i in touched:
-        if keys[i][0] in changed:
+        if keys[i][0] in change.cities:
             continue
         row = previous[keys[i]][2]
-        if any(m[0] in changed for m in row):
+        if any((m[0], m[1]) in change.gone for m in row):
             continue
         bound = min(m[2] for m in row) if len(row) >= top else floor
         if best.get(art_uid[i], -1.0) < bound - margin:
