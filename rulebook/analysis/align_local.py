@@ -11,7 +11,7 @@ recomputes only the alignment rows it touches; every other row is read back.
   permutations, BANDS bands of NUM_PERM // BANDS rows): two texts are candidates when one band of their
   signatures agrees. Each article is compared by exact cosine with the articles of its candidate texts
   only; it keeps its best match per other city, at most TOP, strongest first, ties broken by (city,
-  article number), then align._leveled gives the levels. Identical texts are vectorised and compared once.
+  article number), then matches.leveled gives the levels. Identical texts are vectorised and compared once.
 - **Incremental.** Per-city files (`city-<slug>-<key>.bin`: each article's text digest, vector and
   signature, keyed by the city's article texts, the weights' version and this code) and `state.json`
   (the weights, each city's key and the alignment file the rows are in). Recomputed: the articles of
@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rulebook.analysis.align import MIN_SCORE, TOP, Alignment, Key, Match, _leveled
+from rulebook.analysis.clauses import CALIBRATION
+from rulebook.analysis.matches import MIN_SCORE, TOP, Alignment, Key, Match, leveled
 from rulebook.core.cachefiles import fingerprint, read_cache_file, remove_cache_file, write_cache_file
 from rulebook.data.load import Rulebook
 
@@ -206,7 +207,8 @@ class _CityFile:
 
 
 def _code_key() -> str:
-    return fingerprint(("scikit-learn", "numpy", "scipy", "datasketch"), [_CODE]).hexdigest()[:16]
+    files = [_CODE, _CODE.with_name("matches.py"), CALIBRATION]  # the rows' levels come from the calibration
+    return fingerprint(("scikit-learn", "numpy", "scipy", "datasketch"), files).hexdigest()[:16]
 
 
 def _city_key(slug: str, arts: list[tuple[int, str]], version: str, code: str) -> str:
@@ -333,7 +335,7 @@ def align_large(
             stats.touched = {keys[i] for i in todo}
             todo -= _unchanged(todo, change, previous, keys, art_uid, matrix, sigs, uid, lsh, perms, top)
     matches = _compute(sorted(todo), keys, art_uid, matrix, sigs, digests, uid, lsh, perms, top, min_score)
-    fresh = {(r[0], r[1]): r for r in Alignment(_leveled(matches)).rows()}
+    fresh = {(r[0], r[1]): r for r in Alignment(leveled(matches)).rows()}
     rows_out = [fresh[k] if k in fresh else previous[k] for k in keys]  # type: ignore[index]
     alignment = Alignment.from_rows(rows_out)
     stats.rows = len(keys)
