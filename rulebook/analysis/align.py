@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,12 +27,12 @@ from rulebook.analysis.clauses import (
     FEATURES,
     LEVEL_LOST,
     LEVEL_NONE,
-    LEVEL_RELATED,
     LEVEL_SAME,
     calibration,
     clauses,
     squeeze,
 )
+from rulebook.analysis.matches import MIN_SCORE, TOP, Alignment, Key, Match
 from rulebook.core.cachefiles import fingerprint, read_cache_file, remove_cache_file, write_cache_file
 from rulebook.data.load import Rulebook
 from rulebook.model import scale
@@ -44,96 +43,23 @@ if TYPE_CHECKING:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-MIN_SCORE = 0.1  # below this two articles share little more than the genre's common words
 # Documents run in much the same order (全体会议, then 常务会议 …): a pair of articles whose neighbours also
 # match gets NEIGHBOUR × their similarity, and the one-to-one assignment between two documents a BONUS. On
 # the curated pairs this lifts agreement from 0.62 to 0.68, and 株洲 44 (常务会议) finds the other four
 # cities' 常务会议 articles rather than their 全体会议 ones, which share its long list of duties.
 NEIGHBOUR = 0.25
 BONUS = 0.05
-TOP = 8  # matches kept per article (at most one per other city)
 BLOCK = 512  # rows multiplied at once: memory is BLOCK × articles floats
-# Beyond EXACT_MAX_ARTICLES, candidates come from clusters (_blocked): each article is compared with the
-# members of its PROBES nearest clusters of about CLUSTER_SIZE articles, found in a PROJECTION-dimensional
-# SVD of the TF-IDF rows. Cost grows linearly with the corpus instead of with its square.
+# align_corpus (exact up to EXACT_MAX_ARTICLES, then clusters: each article compared with the members of
+# its PROBES nearest clusters of about CLUSTER_SIZE articles in a PROJECTION-dimensional SVD of the TF-IDF
+# rows) was the large corpus's alignment before align_local; it stays as the exact reference that the
+# local alignment's candidates are measured against, and for scripts/bench.py's label.
 EXACT_MAX_ARTICLES = 8000
 CLUSTER_SIZE = 200
 PROBES = 4
 PROJECTION = 64
 GENRE_DF = 0.05  # clauses: an n-gram in more than this share of them is the genre's
 _SENTENCE = re.compile(r"(?<=[。；;！？])")
-
-
-@dataclass(frozen=True)
-class Match:
-    """One counterpart: the other city's article, how sure the match is, its level and its evidence.
-
-    `score`: in a corpus of up to scale.LARGE_ABOVE cities, the calibrated probability that the two are the
-    same provision (rulebook/analysis/clauses.py); above it, the cosine similarity of the two texts.
-    `level`: 对应 (the same provision) or 相关 (same topic, another matter). `clauses`: the (i, j) pairs of
-    clause indexes (clauses.clauses() of each text) that matched, in the article's order."""
-
-    city: str
-    n: int
-    score: float
-    level: str = LEVEL_SAME
-    clauses: tuple[tuple[int, int], ...] = ()
-
-
-Key = tuple[str, int]
-
-
-class Alignment(Mapping[Key, list[Match]]):
-    """Every article's counterparts (对应 first, then 相关; strongest first within a level), and for each
-    other city without one, why: 无对应 (the city has no such provision) or 原文缺失 (its text is cut
-    before where the provision would be)."""
-
-    def __init__(self, counterparts: dict[Key, list[Match]], none: dict[Key, dict[str, str]] | None = None) -> None:
-        self.counterparts = counterparts
-        self.none = none or {}
-
-    def __getitem__(self, key: Key) -> list[Match]:
-        return self.counterparts[key]
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter(self.counterparts)
-
-    def __len__(self) -> int:
-        return len(self.counterparts)
-
-    def same(self, key: Key) -> list[Match]:
-        """The 对应 counterparts only (the same provision): what groups rows and pairs texts."""
-        return [m for m in self.counterparts.get(key, []) if m.level == LEVEL_SAME]
-
-    def verdict(self, key: Key, city: str) -> str | None:
-        """One (article, other city) slot: 对应, 相关, 无对应, 原文缺失, or None when it was not compared."""
-        levels = {m.level for m in self.counterparts.get(key, []) if m.city == city}
-        if levels:
-            return LEVEL_SAME if LEVEL_SAME in levels else LEVEL_RELATED
-        return self.none.get(key, {}).get(city)
-
-    def rows(self) -> list[list[object]]:
-        """The cache file's rows: [city, n, [[city, n, score, level, [[i, j] …]] …], {city: reason}]."""
-        return [
-            [
-                s,
-                n,
-                [[m.city, m.n, m.score, m.level, [list(c) for c in m.clauses]] for m in ms],
-                self.none.get((s, n), {}),
-            ]
-            for (s, n), ms in self.counterparts.items()
-        ]
-
-    @classmethod
-    def from_rows(cls, rows: list[list[object]]) -> Alignment:
-        counterparts: dict[Key, list[Match]] = {}
-        none: dict[Key, dict[str, str]] = {}
-        for s, n, ms, reasons in rows:  # type: ignore[misc]
-            key = (str(s), int(n))  # type: ignore[call-overload]
-            counterparts[key] = [Match(c, m, sc, lv, tuple(tuple(p) for p in cl)) for c, m, sc, lv, cl in ms]  # type: ignore[misc]
-            if reasons:
-                none[key] = dict(reasons)  # type: ignore[arg-type]
-        return cls(counterparts, none)
 
 
 @dataclass(frozen=True)
@@ -268,11 +194,14 @@ class Corpus:
 def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> Alignment:
     """Every article's counterparts in the other cities, each with its level and evidence, and why a city has
     none. Up to scale.LARGE_ABOVE cities: clause-level and calibrated (candidates(), clauses.calibration());
-    above: the best match per city by article cosine, at most `top`, leveled by the cosine thresholds the
-    same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
-    corpus = Corpus.of(book)
+    above: the best match per city by article cosine among MinHash-LSH candidates (align_local: fixed
+    weights, so a one-city edit recomputes only the rows it touches), at most `top`, leveled by the cosine
+    thresholds the same gold set gave (no 无对应 reasons: a city not listed was not compared)."""
     if scale.large(len(book.cities)):
-        return _leveled(align_corpus(corpus, top, min_score))
+        from rulebook.analysis.align_local import align_large
+
+        return align_large(book, top=top, min_score=min_score)[0]
+    corpus = Corpus.of(book)
     cal = calibration()
     counterparts: dict[Key, list[Match]] = {}
     for key, per_city in candidates(book, corpus).items():
@@ -285,21 +214,6 @@ def align(book: Rulebook, top: int = TOP, min_score: float = MIN_SCORE) -> Align
         found.sort(key=lambda m: (m.level != LEVEL_SAME, -m.score, m.city, m.n))
         counterparts[key] = found
     return Alignment(counterparts, _reasons(book, counterparts))
-
-
-def _leveled(matches: dict[Key, list[Match]]) -> Alignment:
-    cal = calibration()
-    out: dict[Key, list[Match]] = {}
-    for key, ms in matches.items():
-        kept = []
-        for m in ms:
-            if m.score >= cal.large_same:
-                kept.append(Match(m.city, m.n, m.score, LEVEL_SAME))
-            elif m.score >= cal.large_related:
-                kept.append(Match(m.city, m.n, m.score, LEVEL_RELATED))
-        kept.sort(key=lambda m: (m.level != LEVEL_SAME, -m.score))
-        out[key] = kept
-    return Alignment(out)
 
 
 def _reasons(book: Rulebook, counterparts: dict[Key, list[Match]]) -> dict[Key, dict[str, str]]:
@@ -571,8 +485,9 @@ def _assigned(sub: np.ndarray) -> np.ndarray:
 
 
 def align_corpus(corpus: Corpus, top: int = TOP, min_score: float = MIN_SCORE) -> dict[Key, list[Match]]:
-    """The best match per other city by article cosine, strongest first, at most `top` (a large corpus's
-    alignment before its levels: city pairs grow too many for clause-level candidates)."""
+    """The best match per other city by article cosine over all pairs (or cluster candidates beyond
+    EXACT_MAX_ARTICLES), strongest first, at most `top`: the corpus-wide reference align_local is measured
+    against (a large corpus's own alignment is align_local.align_large)."""
     if len(corpus.keys) <= EXACT_MAX_ARTICLES:
         return _blockwise(corpus, top, min_score)
     return _blocked(corpus, top, min_score)
@@ -685,12 +600,17 @@ def _blockwise(corpus: Corpus, top: int, min_score: float) -> dict[tuple[str, in
 
 _CODE = Path(__file__)
 _CLAUSES = Path(clauses_module.__file__)
+_LOCAL = _CODE.with_name("align_local.py")  # the large corpus's alignment (not imported until needed)
+_MATCHES = _CODE.with_name("matches.py")
 
 
 def cache_path(book: Rulebook, cache_dir: Path) -> Path:
     """Where cached_alignment keeps this book's alignment: keyed by every article's text, this module
     and the library versions."""
-    key = fingerprint(("scikit-learn", "jieba", "numpy", "scipy", "rapidfuzz"), [_CODE, _CLAUSES, CALIBRATION])
+    key = fingerprint(
+        ("scikit-learn", "jieba", "numpy", "scipy", "rapidfuzz", "datasketch"),
+        [_CODE, _LOCAL, _MATCHES, _CLAUSES, CALIBRATION],
+    )
     for slug, city in sorted(book.cities.items()):
         for a in city.articles():
             key.update(f"{slug}\0{a.n}\0{a.text()}\0".encode())
@@ -706,6 +626,16 @@ def cached_alignment(book: Rulebook, cache_dir: Path | None) -> Alignment:
             return Alignment.from_rows(json.loads(data))
         except (ValueError, TypeError):
             pass  # an outdated cache entry is only a miss
+    if scale.large(len(book.cities)):
+        # local alignment (align_local): reuses the frozen weights, per-city files and the previous rows
+        from rulebook.analysis.align_local import align_large
+
+        alignment = align_large(book, cache_dir, path)[0]
+        if path:
+            for old in path.parent.glob("align-*.json"):
+                if old != path:
+                    remove_cache_file(old)
+        return alignment
     alignment = align(book)
     if path:
         for old in path.parent.glob("align-*.json"):
