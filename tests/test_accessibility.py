@@ -1,4 +1,6 @@
-"""axe-core (pinned, from the npm registry) on every page: no serious or critical violations."""
+"""axe-core (pinned, from the npm registry): no serious or critical violations on every page in the light
+scheme, and in the dark scheme on one page of each kind plus every city page (the dark palette changes
+colours only, which are set per template; city pages differ most by their data: notes, 校勘记, charts)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,30 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site).parent).replace(".", "") for p in site.rglob("index.html"))
 
 
+def _one_of_each_kind(pages: list[str]) -> list[str]:
+    """Every page of its own template (a top-level page, a section's index) and the first of each folder
+    of like pages (compare/<topic>/, chains/<kind>/), city pages all."""
+    seen, out = set(), []
+    for rel in pages:
+        kind = rel.rsplit("/", 1)[0] + "/" if "/" in rel else rel  # "compare/" (a topic) is not "compare"
+        if rel.startswith("cities/") or kind not in seen:
+            out.append(rel)
+        seen.add(kind)
+    return out
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_url, scheme):
     page = browser.page()
     page.emulate_media(color_scheme=scheme)  # the palette follows prefers-color-scheme on a first visit
     script = AXE.read_text(encoding="utf-8")
     problems, checked = [], 0
-    for rel in _pages(built_site):
+    pages = _pages(built_site)
+    if scheme == "dark":
+        pages = _one_of_each_kind(pages)
+        kinds = {rel.split("/")[0] + ("/" if "/" in rel else "") for rel in pages}
+        assert {"compare/", "chains/", "drafting/", "check", "lookup"} <= kinds and "cities/jixi" in pages
+    for rel in pages:
         page.goto(site_url + (rel + "/" if rel else ""))
         if rel.startswith("chains/"):
             page.wait_for_function("() => [...document.querySelectorAll('.rb-chart')].every(e => e.dataset.rendered)")
@@ -42,7 +61,7 @@ def test_axe_finds_no_serious_or_critical_violations(browser, built_site, site_u
         for v in result["violations"]:
             if v["impact"] in ("serious", "critical"):
                 problems.append(f"{rel or '/'}: {v['id']} ({len(v['nodes'])}×) {v['nodes'][0]['html'][:120]}")
-    assert checked >= 25
+    assert checked >= (25 if scheme == "light" else 15)
     assert problems == []
 
 

@@ -177,11 +177,10 @@ def test_incremental_rebuilds_equal_full_builds(project: Path, tmp_path: Path) -
     assert len(reused & city_pages) >= len(city_pages) // 2, (len(reused & city_pages), len(city_pages))
 
     # An edit that leaves the article texts (so the alignment) alone: only that city's page is rendered.
+    # Compared with a full build after the next step (one full build fewer): a file this step left stale
+    # differs there too, unless the next step happens to remake it.
     _note(project, cities[4], "合成数据（复核）")
     _, reused = _rebuild(project, site)
-    shutil.rmtree(fresh)
-    build_site(fresh, project / "mkdocs.yml", quiet=True, incremental=False)
-    _same(site, fresh)
     assert city_pages - reused == {f"cities/{cities[4]}/index.html"}
     assert "合成数据（复核）" in (site / "cities" / cities[4] / "index.html").read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import yaml
 
@@ -33,7 +33,27 @@ def lookup_results(page: Page, base_url: str, q: str, city: str = "", topic: str
     """Top results of the 条文检索 page, as 'city/n' refs (engine: '' = the page's choice, 'lunr', 'terms')."""
     url = f"{base_url}lookup/?kw={quote(q)}" + (f"&city={city}" if city else "") + (f"&topic={topic}" if topic else "")
     url += f"&engine={engine}" if engine else ""
-    page.goto(url)
+    here = urlsplit(page.url)
+    if (
+        page.url.startswith(f"{base_url}lookup/")
+        and parse_qs(here.query).get("engine", [""])[0] == engine
+        and page.evaluate("() => document.querySelector('.rb-lookup')?.dataset.state") in ("done", "ready")
+    ):
+        # Already on the page with this engine: the next query as a reader asks it (the form, submitted),
+        # without reloading the page and its index for every query.
+        page.evaluate(
+            """([q, city, topic]) => {
+                 const root = document.querySelector('.rb-lookup');
+                 root.querySelector('input[name=q]').value = q;
+                 root.querySelector('select[name=city]').value = city;
+                 root.querySelector('select[name=topic]').value = topic;
+                 root.setAttribute('data-state', 'asked');
+                 root.querySelector('form').requestSubmit();
+               }""",
+            [q, city, topic],
+        )
+    else:
+        page.goto(url)
     page.wait_for_selector(".rb-lookup[data-state=done]", timeout=30000)
     return page.eval_on_selector_all(".rb-lookup-hit", "hs => hs.map(h => h.dataset.ref)")
 
