@@ -67,6 +67,11 @@ def test_cities_json_records_sources(built_site, book):
     assert by_id["zhuzhou"]["complete"] is False and by_id["zhuzhou"]["truncation"]["article"] == 50
     assert by_id["liyang"]["supersedes"][0]["doc_number"] == "溧政发〔2012〕121号"
     assert all(c["source_sha256"] == book.city(c["id"]).source.sha256 for c in cities)
+    # 时效性 with the date it was checked (none of the five has one recorded: null, not guessed)
+    assert all(c["status_as_of"] is None and c["status"] == "未核实" for c in cities)
+    checked = book.city("jixi").model_copy(update={"status_as_of": "2026-11-30"})
+    record = exports._city_record(checked).model_dump(mode="json")
+    assert record["status_as_of"] == "2026-11-30" and record["status_note"] == book.city("jixi").status_note
 
 
 def test_each_topic_has_a_wide_csv_and_xlsx_linked_from_its_page(built_site, book):

@@ -67,6 +67,7 @@ class CityRecord(_Row):
     issued: str | None
     status: str
     status_note: str | None
+    status_as_of: str | None  # the date the status was last checked; None: never recorded
     supersedes: list[Superseded]
     references: list[Reference]
     source_file: str
@@ -329,6 +330,7 @@ def _city_record(c: City) -> CityRecord:
         issued=c.issued,
         status=c.status.value,
         status_note=c.status_note,
+        status_as_of=c.status_as_of,
         supersedes=c.supersedes,
         references=c.references,
         source_file=f"rules_data/sources/{c.source.file}",
