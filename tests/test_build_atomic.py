@@ -35,6 +35,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(target: Path) -> list[str]:
+    atomic.wait_removed(target)  # a finished rebuild's old site is deleted by a detached process
     return sorted(p.name for p in target.parent.iterdir() if p.name.startswith(f"{target.name}."))
 
 
@@ -269,6 +270,16 @@ def _tree(folder: Path, text: str) -> Path:
     (folder / "index.html").write_text(text, encoding="utf-8")
     (folder / "sub/page.html").write_text(text * 2, encoding="utf-8")
     return folder
+
+
+def test_the_replaced_site_is_removed_after_the_build_returns(tmp_path: Path) -> None:
+    target = _tree(tmp_path / "site", "0")
+    old = atomic.swap(_tree(atomic.temp_dir(target), "1"), target)  # as atomic_build names it
+    assert old is not None and (old / "index.html").read_text(encoding="utf-8") == "0"
+    atomic.remove_later(old, target)  # returns at once; a detached process renames and deletes it
+    atomic.wait_removed(target, timeout=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (target / "index.html").read_text(encoding="utf-8") == "1"
 
 
 @pytest.mark.parametrize("exc", [atomic.BuildFailed("step failed"), KeyboardInterrupt(), atomic.Interrupted("TERM")])
