@@ -45,6 +45,9 @@ class Build:
     # file, the pages the previous site holds unchanged, and MkDocs' file list for on_post_build.
     planned: dict[str, tuple[str, str]] = field(default_factory=dict)
     skipped: dict[str, Entry] = field(default_factory=dict)
+    # The other files: each one's content key (incremental.static_key) and those linked from the previous site.
+    static: dict[str, str | None] = field(default_factory=dict)
+    static_skipped: list[str] = field(default_factory=list)
     files: Any = None
 
     @property

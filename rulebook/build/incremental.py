@@ -10,7 +10,10 @@ the previous site into the new one after MkDocs has written everything else (so 
 can reach the previous site through a shared inode). In a large corpus the per-province pages of each
 topic and chain type (their number grows with the provinces) are fingerprinted the same way from
 their province's cities (`province_fingerprints`). Pages that aggregate all cities (topic overviews,
-城市一览, home …) are few and always rendered. `mkdocs build` itself stays a full build: this runs only
+城市一览, home …) are few and always rendered. The other files of the site (generated scripts, downloads,
+assets: tens of thousands at 3,000 cities, each copied into the new folder) are reused the same way when
+their bytes are those the previous site holds (`static_keys`: a digest of generated content, the source
+file's path, size and mtime otherwise). `mkdocs build` itself stays a full build: this runs only
 when scripts/build.py passes --dirty and the previous site's folder (Settings.previous_site).
 
 Limit: up to 60 cities the alignment is a whole-corpus computation (TF-IDF weights over all articles), so
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulebook.analysis.align import Match
-from rulebook.core.cachefiles import read_cache_file, version, write_cache_file
+from rulebook.core.cachefiles import is_stored_folder, read_cache_file, stored_digests, version, write_cache_file
 from rulebook.core.settings import PAGES, Settings
 from rulebook.data.layout import Layout
 from rulebook.data.load import Rulebook
@@ -42,6 +45,7 @@ from rulebook.views.render import snippet
 from rulebook.views.similar import similar_inline
 
 MANIFEST = "pages-manifest"  # in .cache/, one per site folder: what each skippable page was made from
+STATIC_MANIFEST = "files-manifest"  # the same for the other files: each one's content key and stat
 _DISTS = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown", "pymdown-extensions", "jinja2")
 # What every page depends on besides its own data: code, theme overrides, hand-written docs, the
 # config and the data files every page may read (taxonomy, search terms, boilerplate).
@@ -200,6 +204,82 @@ def save_manifest(cache_dir: Path, site: Path, built: Path, pages: dict[str, tup
         if stat is not None:
             rows[src] = [fp, dest, list(stat), None if anchors is None else sorted(anchors)]
     write_cache_file(manifest_path(cache_dir, site), json.dumps({"site": str(site), "pages": rows}, ensure_ascii=False))
+
+
+def static_key(content: str | bytes | None, abs_src_path: str | None, digest: str | None = None) -> str | None:
+    """What a non-page file of the site is made of: the SHA-256 of its bytes when the build generated them
+    or `digest` gives it (a file of .cache/ whose digest store_files recorded), else its source file's
+    path, size and mtime (None: neither, so never reused)."""
+    if content is not None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        return "sha256:" + hashlib.sha256(data).hexdigest()
+    if digest:
+        return "sha256:" + digest
+    if abs_src_path:
+        try:
+            st = os.stat(abs_src_path)
+        except OSError:
+            return None
+        return f"s:{abs_src_path}\0{st.st_size}\0{st.st_mtime_ns}"
+    return None
+
+
+class StoredDigests:
+    """The SHA-256 store_files() recorded for a file of .cache/ (None for any other file): each folder's
+    list read once."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = Path(os.path.abspath(cache_dir))  # no symlinks resolved: no system call per file
+        self.folders: dict[Path, dict[str, str] | None] = {}
+
+    def __call__(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        p = Path(os.path.abspath(path))
+        if self.cache_dir not in p.parents:
+            return None
+        for folder in p.parents:
+            if folder == self.cache_dir:
+                return None
+            if folder not in self.folders:
+                self.folders[folder] = stored_digests(folder) if is_stored_folder(folder) else None
+            listed = self.folders[folder]
+            if listed is not None:
+                return listed.get(p.relative_to(folder).as_posix())
+        return None
+
+
+def load_static_manifest(cache_dir: Path, site: Path) -> dict[str, tuple[str, tuple[int, int, int]]]:
+    """The previous build's non-page files of `site`: dest -> (static_key, stat of the file it wrote)."""
+    try:
+        kept = read_cache_file(cache_dir / f"{STATIC_MANIFEST}-{site_tag(site)}.json")
+        if kept is None:
+            return {}
+        data = json.loads(kept)
+        if data["site"] != str(site):
+            return {}
+        return {dest: (e[0], tuple(e[1])) for dest, e in data["files"].items()}  # type: ignore[misc]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return {}
+
+
+def reusable_static(
+    kept: dict[str, tuple[str, tuple[int, int, int]]], dest: str, key: str | None, previous: Path
+) -> bool:
+    """True if the previous site holds this file with the same content key, as that build wrote it."""
+    entry = kept.get(dest)
+    return key is not None and entry is not None and entry[0] == key and file_stat(previous / dest) == entry[1]
+
+
+def save_static_manifest(cache_dir: Path, site: Path, built: Path, keys: dict[str, str | None]) -> None:
+    """Record each non-page file's key and stat as built into `built`, for the site that will stand at `site`."""
+    rows = {}
+    for dest, key in keys.items():
+        stat = file_stat(built / dest) if key is not None else None
+        if stat is not None:
+            rows[dest] = [key, list(stat)]
+    path = cache_dir / f"{STATIC_MANIFEST}-{site_tag(site)}.json"
+    write_cache_file(path, json.dumps({"site": str(site), "files": rows}, ensure_ascii=False))
 
 
 def reusable(entry: Entry | None, fp: str, previous: Path) -> bool:

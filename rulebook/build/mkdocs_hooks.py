@@ -293,11 +293,32 @@ def on_env(env, config, files):  # noqa: ANN001, ANN201
     # A page not rendered has no anchor ids of its own: give it the previous build's, so links into it
     # are checked as in a full build (MkDocs validates them after every page is built).
     build.files = files  # on_post_build records each page's anchor ids
+    _plan_static(files, build)
     for src, entry in build.skipped.items():
         f = files.get_file_from_path(src)
         if f is not None and f.page is not None and entry.anchors is not None:
             f.page.present_anchor_ids = set(entry.anchors)
     return env
+
+
+def _plan_static(files: Files, build: context.Build) -> None:
+    """Key the non-page files (MkDocs copies or writes them next); in an incremental build, leave out those
+    the previous site holds with the same content: on_post_build links them, once MkDocs is done writing."""
+    previous = build.settings.previous_site
+    if not previous:
+        return
+    kept = incremental.load_static_manifest(build.cache_dir, previous) if build.dirty else {}
+    recorded = incremental.StoredDigests(build.cache_dir)
+    for f in files:
+        if f.is_documentation_page():
+            continue
+        # MkDocs 1.6 keeps a generated file's content here (File.generated(content=...)); None: a source file
+        content = getattr(f, "_content", None)
+        key = incremental.static_key(content, f.abs_src_path, None if content is not None else recorded(f.abs_src_path))
+        build.static[f.dest_uri] = key
+        if kept and incremental.reusable_static(kept, f.dest_uri, key, previous):
+            f.is_modified = lambda: False  # MkDocs (dirty) then does not copy it
+            build.static_skipped.append(f.dest_uri)
 
 
 def on_page_context(page_context, page, config, nav):  # noqa: ANN001, ANN201 - the first argument is positional
@@ -326,6 +347,8 @@ def on_post_build(config) -> None:  # noqa: ANN001
     previous = build.settings.previous_site
     if build.skipped and previous:
         incremental.link_outputs(previous, site_dir, [e.dest for e in build.skipped.values()])
+    if build.static_skipped and previous:
+        incremental.link_outputs(previous, site_dir, build.static_skipped)
     target = previous or site_dir  # the site folder this build will stand at
     memo = build.cache_dir / f"csp-scan-{incremental.site_tag(target)}.json"
     policy = csp.site_policy(site_dir, memo=memo, forks=build.forks)
@@ -345,4 +368,6 @@ def on_post_build(config) -> None:  # noqa: ANN001
             anchors = f.page.present_anchor_ids if f is not None and f.page is not None else None
             rows[src] = (fp, dest, anchors)
         incremental.save_manifest(build.cache_dir, previous, site_dir, rows)
+    if build.static and previous:
+        incremental.save_static_manifest(build.cache_dir, previous, site_dir, build.static)
     build.phases.mark("CSP scan, page manifest")

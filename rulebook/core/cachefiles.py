@@ -126,6 +126,20 @@ def cache_file_ok(path: Path) -> bool:
 _FILES_LIST = ".files.json"
 
 
+def stored_digests(folder: Path) -> dict[str, str]:
+    """{name: SHA-256} of the files store_files() listed in `folder` ({} when it holds no list). Not checked
+    against the files: read_stored() does that when the folder is taken from the cache."""
+    try:
+        listed = json.loads((folder / _FILES_LIST).read_text(encoding="utf-8"))
+        return {str(n): str(digest) for n, _, digest in listed["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def is_stored_folder(folder: Path) -> bool:
+    return (folder / _FILES_LIST).is_file()
+
+
 def read_stored(folder: Path) -> dict[str, Path] | None:
     """The files store_files() kept in `folder` ({name: path}, in their order), or None if it holds no
     complete set. Each file's size and SHA-256 are checked against the list: a damaged folder is
