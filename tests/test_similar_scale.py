@@ -154,3 +154,50 @@ def test_an_edit_renders_again_only_its_provinces_pages_and_equals_a_full_build(
     own = {p for p in pages if p.split("/")[2] == key}
     assert own and len(pages) > 5 * len(own), (len(own), len(pages))
     assert pages - reused == own
+
+
+def test_city_scripts_are_kept_per_city_and_made_again_only_where_their_inputs_changed(big, tmp_path):
+    """site_files.city_scripts (what a build ships: similar lists, 条文篮 and 两市对照 data per city) equals
+    what the views make; kept in .cache/, a second build reads them all back; after a city is renamed,
+    only its own scripts and the similar lists of the cities naming it are made again (the other cities' 条文篮 and
+    两市对照 scripts are read back)."""
+    import os
+
+    from rulebook.build import site_files
+    from rulebook.build.digests import Digests
+    from rulebook.views import basket, topics
+
+    book = big["book"]
+    alignment = align.cached_alignment(book, Path(big["site"]).parent / "project" / ".cache" / "align")
+
+    def views(b) -> dict[str, str]:
+        return (
+            similar.similar_files(b, alignment)
+            | basket.basket_files(b, alignment)
+            | topics.two_city_files(b, alignment)
+        )
+
+    want = views(book)
+    assert any(k.startswith("assets/similar/") for k in want) and any(k.startswith("basket/") for k in want)
+    got = site_files.city_scripts(book, alignment, Digests(book, alignment), tmp_path)
+    assert got == want and list(got) == list(want)
+    folder = tmp_path / ".cache" / site_files.SCRIPTS
+    stat = {n: (folder / n).stat().st_mtime_ns for n in os.listdir(folder)}
+    assert site_files.city_scripts(book, alignment, Digests(book, alignment), tmp_path) == want
+    assert {n: (folder / n).stat().st_mtime_ns for n in os.listdir(folder)} == stat  # read back, none made
+
+    renamed = "syn003"
+    named_by = {s for (s, _), ms in alignment.items() if any(m.city == renamed for m in ms)}
+    assert named_by  # (the synthetic texts are drawn from the same five: most cities name most others)
+    original = book.cities[renamed]
+    book.cities[renamed] = original.model_copy(update={"name": "改名后市"})
+    try:
+        got = site_files.city_scripts(book, alignment, Digests(book, alignment), tmp_path)
+        assert got == views(book)
+        made = {n for n in os.listdir(folder) if n not in stat and not n.endswith(".sum")}
+        expect = {f"similar-{s}" for s in named_by} | {f"basket-{renamed}"}
+        expect |= {f"two-{renamed}"} if topics.paged(book) else set()
+        assert {n.rsplit("-", 1)[0] for n in made} == expect
+        assert len(os.listdir(folder)) == len(stat)  # the replaced scripts are removed
+    finally:
+        book.cities[renamed] = original

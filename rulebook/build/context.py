@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rulebook.analysis import align
 from rulebook.build import bookcache, site_files
+from rulebook.build.digests import Digests
 from rulebook.core import parallel
 from rulebook.core.phases import Phases
 from rulebook.core.settings import Settings
@@ -41,6 +42,7 @@ class Build:
     _matches: Matches | None = None
     _downloads: dict[str, str | bytes | Path] | None = None
     _words: dict[str, str] | None = None
+    _digests: Digests | None = None
     # The incremental plan (rulebook/build/incremental.py): per city page its fingerprint and output
     # file, the pages the previous site holds unchanged, and MkDocs' file list for on_post_build.
     planned: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -76,6 +78,12 @@ class Build:
             self._matches = align.cached_alignment(self.the_book(), self.align_dir)
         return self._matches
 
+    def digests(self) -> Digests:
+        """Each city's data and alignment-row digests (rulebook/build/digests.py), made on first ask."""
+        if self._digests is None:
+            self._digests = Digests(self.the_book(), self.alignment())
+        return self._digests
+
     def word_table(self) -> dict[str, str]:
         """Every text 两市对照 ships -> its tokens (rulebook/views/wordiff.py): read from .cache/ (the worker
         or an earlier build made them) or made, once per build."""
@@ -92,7 +100,7 @@ class Build:
         """The data/ files of this build, made once (the hooks write them, the data page lists them)."""
         if self._downloads is None:
             self._downloads = site_files.downloads(
-                self.the_book(), self.alignment(), self.site_url, self.root, self.settings
+                self.the_book(), self.alignment(), self.site_url, self.root, self.settings, self.digests()
             )
         return self._downloads
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulebook.analysis.align import Match
+from rulebook.build.digests import Digests
 from rulebook.core.cachefiles import is_stored_folder, read_cache_file, stored_digests, version, write_cache_file
 from rulebook.core.settings import PAGES, Settings
 from rulebook.data.layout import Layout
@@ -348,7 +349,7 @@ def city_fingerprints(
 
 
 def province_fingerprints(
-    book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str]
+    book: Rulebook, matches: dict[tuple[str, int], list[Match]], urls: dict[str, str], digests: Digests | None = None
 ) -> dict[str, str]:
     """For each per-province page of a large corpus (a topic's, compare/<topic>/<province>, and a chain
     type's, chains/<kind>/<province>; by src), what its macro renders from, taken wide: the provinces
@@ -365,7 +366,8 @@ def province_fingerprints(
         ],
         ensure_ascii=False,
     )
-    none = getattr(matches, "none", {})
+    if digests is None:
+        digests = Digests(book, matches)  # type: ignore[arg-type]
     cells_of: dict[str, list[str]] = {}
     for f in book.facts.values():
         for a in f.attributes:
@@ -373,13 +375,8 @@ def province_fingerprints(
                 cells_of.setdefault(slug, []).append(a.id + "\0" + cell.model_dump_json())
 
     def own(c: City) -> bytes:  # each city's part, as a digest (the pages' inputs are not held)
-        key = hashlib.sha256(c.model_dump_json().encode())
-        key.update(book.tags[c.id].model_dump_json().encode() if c.id in book.tags else b"-")
-        key.update(book.chains[c.id].model_dump_json().encode() if c.id in book.chains else b"-")
+        key = hashlib.sha256(digests.data(c.id) + digests.rows(c.id))
         key.update(json.dumps(cells_of.get(c.id, []), ensure_ascii=False).encode())
-        for a in c.articles():
-            rows = [(m.city, m.n, m.score, m.level, m.clauses) for m in matches.get((c.id, a.n), [])]
-            key.update(repr((a.n, rows, sorted(none.get((c.id, a.n), {}).items()))).encode())
         return key.digest()
 
     out: dict[str, str] = {}

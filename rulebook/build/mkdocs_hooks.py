@@ -25,7 +25,7 @@ from rulebook.data import lint
 from rulebook.data.load import DataError, Rulebook
 from rulebook.model import scale
 from rulebook.search import index
-from rulebook.views import basket, chains, draft_check, rawblock, render, similar, topics
+from rulebook.views import chains, draft_check, rawblock, render
 from rulebook.views.links import Links
 
 log = logging.getLogger("mkdocs.plugins.rulebook")
@@ -231,11 +231,9 @@ def _warm(build: context.Build) -> None:
 
 def _finish_files(files: Files, config, build: context.Build) -> Files:  # noqa: ANN001
     book, matches = build.the_book(), build.alignment()
-    for dest, text in similar.similar_files(book, matches).items():  # none unless the corpus is large
-        files.append(File.generated(config, dest, content=text))
-    for dest, text in basket.basket_files(book, matches).items():
-        files.append(File.generated(config, dest, content=text))
-    for dest, text in topics.two_city_files(book, matches, build.words).items():  # none unless pages are split
+    # 他市对应条文 lists (large corpus), 条文篮 and 两市对照 data (split topic pages): one script per city each,
+    # kept in .cache/ by their inputs
+    for dest, text in site_files.city_scripts(book, matches, build.digests(), build.root, build.words).items():
         files.append(File.generated(config, dest, content=text))
     links = Links(directory_urls=config["use_directory_urls"])
     for dest, text in chains.chart_files(book, links).items():  # 审批流程 charts' full-size SVG files
@@ -265,7 +263,7 @@ def _plan_pages(files: Files, config, build: context.Build) -> None:  # noqa: AN
     by_src = {f.src_uri: f for f in files}
     urls = {f.src_uri: f.url for f in files}
     fps = incremental.city_fingerprints(book, matches, {s: u for s, u in urls.items() if s.startswith("cities/")})
-    provinces = incremental.province_fingerprints(book, matches, urls)  # not in the nav: hidden_nav
+    provinces = incremental.province_fingerprints(book, matches, urls, build.digests())  # not in the nav: hidden_nav
     fps |= provinces
     hidden = incremental.hidden_nav(config.nav)
     manifest = incremental.load_manifest(build.cache_dir, previous) if build.dirty else {}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rulebook.analysis.align import Alignment
 from rulebook.build.bookcache import derived_files, derived_folder
@@ -21,8 +23,12 @@ from rulebook.core.cachefiles import (
 from rulebook.core.settings import DATA, Settings
 from rulebook.data.load import Rulebook
 from rulebook.model.schema import City
-from rulebook.views import exports
+from rulebook.views import basket, exports, similar, topics
 from rulebook.views.exports import download_files, iter_download_parts
+from rulebook.views.wordiff import token_lengths
+
+if TYPE_CHECKING:
+    from rulebook.build.digests import Digests
 
 # Third-party browser files: installed from the npm registry (package.json + lock), copied into the site.
 VENDOR = {
@@ -71,7 +77,7 @@ PARTS = "download-parts"  # in .cache/: each city's parts of the whole-corpus do
 PARTS_MADE = "download-parts-made.json"  # in .cache/: the cities whose parts the last downloads made
 
 
-def _city_parts(root: Path, book: Rulebook, matches: Matches) -> exports.Parts:
+def _city_parts(root: Path, book: Rulebook, matches: Matches, digests: Digests | None = None) -> exports.Parts:
     """Each city's parts of the whole-corpus downloads (exports.city_parts), kept in .cache/download-parts/
     by what they are made from: the code, the city, its tags and its alignment rows. After one city's
     edit only the cities whose data or alignment rows changed have their parts made again; the whole
@@ -79,15 +85,14 @@ def _city_parts(root: Path, book: Rulebook, matches: Matches) -> exports.Parts:
     folder = root / ".cache" / PARTS
     code = fingerprint(("pydantic",), package_files()).hexdigest()
     cities = book.ordered_cities()
+    if digests is None:
+        from rulebook.build.digests import Digests
+
+        digests = Digests(book, matches)
     keys = {}
-    none = getattr(matches, "none", {})
     for c in cities:
         key = hashlib.sha256(code.encode())
-        key.update(c.model_dump_json().encode())
-        key.update(book.tags[c.id].model_dump_json().encode() if c.id in book.tags else b"-")
-        for a in c.articles():
-            rows = [(m.city, m.n, m.score, m.level, m.clauses) for m in matches.get((c.id, a.n), [])]
-            key.update(repr((a.n, rows, sorted(none.get((c.id, a.n), {}).items()))).encode())
+        key.update(digests.data(c.id) + digests.rows(c.id))
         keys[c.id] = key.hexdigest()[:32]
     if folder.is_dir():  # parts of cities or data gone
         current = set(keys.values())
@@ -133,6 +138,7 @@ def downloads(
     site_url: str | None = None,
     root: Path | None = None,
     settings: Settings | None = None,
+    digests: Digests | None = None,
 ) -> dict[str, str | bytes | Path]:
     """The data/ files of a build (`matches`: its alignment; `settings`: those the book was loaded with).
 
@@ -147,8 +153,91 @@ def downloads(
                 root,
                 "downloads",
                 _extra(site_url, settings or Settings()),
-                lambda: iter_download_parts(book, matches, site_url, memo, _city_parts(root, book, matches)),
+                lambda: iter_download_parts(book, matches, site_url, memo, _city_parts(root, book, matches, digests)),
                 _DISTS,
             )
         )
     return dict(download_files(book, matches, site_url))
+
+
+SCRIPTS = "city-scripts"  # in .cache/: the per-city scripts (similar lists, basket, 两市对照) by their inputs
+
+
+def city_scripts(
+    book: Rulebook,
+    matches: Matches,
+    digests: Digests,
+    root: Path | None = None,
+    words: Callable[[str], str] = token_lengths,
+) -> dict[str, str]:
+    """The scripts the pages load per city — 他市对应条文 lists (similar.similar_files, large corpus only),
+    条文篮 data (basket.basket_files) and 两市对照 data (topics.two_city_files, split topic pages only) — and
+    their index files, as those functions make them. With `root`, each city's script is kept in
+    .cache/city-scripts/ by what it is made from (the code, the taxonomy and search terms, and: the city's
+    alignment rows and the data of the cities they name; the city's data and rows), so after one city's
+    edit only the scripts whose inputs changed are made again."""
+    kinds: list[tuple[str, Callable[[str], str], Callable[[str], bytes]]] = []
+    if not similar.similar_inline(book):
+        kinds.append(
+            (
+                "similar",
+                lambda slug: similar.similar_script(book, matches, slug),
+                lambda slug: digests.rows(slug) + b"".join(digests.data(p) for p in digests.peers(slug)),
+            )
+        )
+    kinds.append(
+        (
+            "basket",
+            lambda slug: basket.city_script(book, slug, matches),
+            lambda slug: digests.data(slug) + digests.rows(slug),
+        )
+    )
+    paged = topics.paged(book)
+    if paged:
+        kinds.append(
+            (
+                "two",
+                lambda slug: topics.two_city_script(book, book.cities[slug], matches, words),
+                lambda slug: digests.data(slug) + digests.rows(slug),
+            )
+        )
+    paths = {
+        "similar": similar.similar_script_path,
+        "basket": basket.city_script_path,
+        "two": topics.two_city_script_path,
+    }
+    folder = root / ".cache" / SCRIPTS if root else None
+    common = hashlib.sha256()
+    if folder:
+        common.update(fingerprint(("jieba", "pydantic"), package_files()).digest())
+        common.update(book.taxonomy.model_dump_json().encode() if book.taxonomy else b"-")
+        common.update(book.search_terms.model_dump_json().encode() if book.search_terms else b"-")
+    present = set(os.listdir(folder)) if folder and folder.is_dir() else set()
+    keep: set[str] = set()
+    made: dict[str, dict[str, str]] = {}
+    for kind, make, inputs in kinds:
+        out = made[kind] = {}
+        for slug in book.cities:
+            if folder is None:
+                out[slug] = make(slug)
+                continue
+            key = hashlib.sha256(common.digest() + kind.encode() + slug.encode() + inputs(slug)).hexdigest()[:24]
+            name = f"{kind}-{slug}-{key}.js"
+            keep |= {name, name + ".sum"}
+            kept = read_cache_file(folder / name) if name in present else None  # None: absent or damaged
+            if kept is not None:
+                out[slug] = kept.decode()
+            else:
+                out[slug] = make(slug)
+                write_cache_file(folder / name, out[slug])
+    for name in present - keep:  # scripts of earlier data, cities gone
+        (folder / name).unlink(missing_ok=True)  # type: ignore[operator]
+    files: dict[str, str] = {}
+    if "similar" in made:
+        files |= {paths["similar"](slug): made["similar"][slug] for slug in book.cities}
+    files["basket/meta.js"] = basket.basket_files_meta(book)
+    files |= {paths["basket"](slug): made["basket"][slug] for slug in book.cities}
+    if paged:
+        files[topics.two_city_index_path()] = topics.two_city_index_script(book)
+        files |= {paths["two"](c.id): made["two"][c.id] for c in book.ordered_cities()}
+    return files

@@ -52,10 +52,24 @@ def basket_meta(book: Rulebook) -> dict[str, Any]:
 
 def basket_files(book: Rulebook, matches: dict[tuple[str, int], list[Match]]) -> dict[str, str]:
     """Site path -> script text: basket/meta.js and one basket/<slug>.js per city."""
-    files = {"basket/meta.js": _js_call("rbBasketMeta", basket_meta(book))}
+    files = {"basket/meta.js": basket_files_meta(book)}
     for slug in book.cities:
-        files[f"basket/{slug}.js"] = _js_call("rbBasketCity", slug, city_data(book, slug, matches))
+        files[city_script_path(slug)] = city_script(book, slug, matches)
     return files
+
+
+def basket_files_meta(book: Rulebook) -> str:
+    """basket/meta.js: rbBasketMeta(basket_meta(book))."""
+    return _js_call("rbBasketMeta", basket_meta(book))
+
+
+def city_script_path(slug: str) -> str:
+    return f"basket/{slug}.js"
+
+
+def city_script(book: Rulebook, slug: str, matches: dict[tuple[str, int], list[Match]]) -> str:
+    """basket/<slug>.js: rbBasketCity(slug, city_data(...))."""
+    return _js_call("rbBasketCity", slug, city_data(book, slug, matches))
 
 
 def basket_page() -> str:

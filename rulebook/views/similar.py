@@ -82,27 +82,35 @@ def similar_source(book: Rulebook, slug: str, alignment: Alignment, links: Links
     )
 
 
+def similar_script(book: Rulebook, alignment: Alignment, slug: str) -> str:
+    """One city's script: rbSimilar(slug, {n: [[city, n, "name label", level, snippet], …]}). URLs are made
+    by the page (it knows its own prefix)."""
+    articles: dict[str, dict[int, Article]] = {}
+
+    def article(city: str, n: int) -> Article:
+        if city not in articles:  # City.article(n) walks the whole city: index each peer once
+            articles[city] = {a.n: a for a in book.cities[city].articles()}
+        return articles[city][n]
+
+    rows: dict[str, list[list[object]]] = {}
+    for a in book.cities[slug].articles():
+        ms = alignment.get((slug, a.n), [])
+        if ms:
+            rows[str(a.n)] = [
+                [
+                    m.city,
+                    m.n,
+                    f"{book.cities[m.city].name} {article_number(article(m.city, m.n))}",
+                    m.level,
+                    snippet(article(m.city, m.n).text()),
+                ]
+                for m in ms
+            ]
+    return js_call("rbSimilar", slug, rows)
+
+
 def similar_files(book: Rulebook, alignment: Alignment) -> dict[str, str]:
-    """Per city, a script handing the page its lists: rbSimilar(slug, {n: [[city, n, "name label", level,
-    snippet], …]}); none when the lists are inline. URLs are made by the page (it knows its own prefix)."""
+    """Per city, a script handing the page its lists (similar_script); none when the lists are inline."""
     if similar_inline(book):
         return {}
-    articles = {slug: {a.n: a for a in c.articles()} for slug, c in book.cities.items()}
-    out = {}
-    for slug, city in book.cities.items():
-        rows: dict[str, list[list[object]]] = {}
-        for a in city.articles():
-            ms = alignment.get((slug, a.n), [])
-            if ms:
-                rows[str(a.n)] = [
-                    [
-                        m.city,
-                        m.n,
-                        f"{book.cities[m.city].name} {article_number(articles[m.city][m.n])}",
-                        m.level,
-                        snippet(articles[m.city][m.n].text()),
-                    ]
-                    for m in ms
-                ]
-        out[similar_script_path(slug)] = js_call("rbSimilar", slug, rows)
-    return out
+    return {similar_script_path(slug): similar_script(book, alignment, slug) for slug in book.cities}

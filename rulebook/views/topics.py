@@ -63,7 +63,7 @@ def topic(book: Rulebook, topic_id: str) -> Topic:
 
 def topic_articles(book: Rulebook, topic_id: str, city: City) -> list:
     """The city's articles tagged with the topic, in document order."""
-    return [a for a in city.articles() if topic_id in book.topics_of(city.id, a.n)]
+    return book.topic_articles(city.id, topic_id)
 
 
 def safe_json(data: object) -> markupsafe.Markup:
@@ -442,7 +442,29 @@ def two_city_files(
     comparing two cities loads those two, not the corpus."""
     if not paged(book):
         return {}
-    files = {f"{TWO_CITY_DIR}/index.js": _js_call("rbTwoIndex", two_city_index(book))}
+    files = {two_city_index_path(): two_city_index_script(book)}
     for c in book.ordered_cities():
-        files[f"{TWO_CITY_DIR}/{c.id}.js"] = _js_call("rbTwoCity", c.id, two_city_record(book, c, matches, words))
+        files[two_city_script_path(c.id)] = two_city_script(book, c, matches, words)
     return files
+
+
+def two_city_index_path() -> str:
+    return f"{TWO_CITY_DIR}/index.js"
+
+
+def two_city_index_script(book: Rulebook) -> str:
+    return _js_call("rbTwoIndex", two_city_index(book))
+
+
+def two_city_script_path(slug: str) -> str:
+    return f"{TWO_CITY_DIR}/{slug}.js"
+
+
+def two_city_script(
+    book: Rulebook,
+    city: City,
+    matches: dict[tuple[str, int], list[Match]] | None = None,
+    words: Callable[[str], str] = token_lengths,
+) -> str:
+    """assets/two/<city>.js: rbTwoCity(id, two_city_record(...))."""
+    return _js_call("rbTwoCity", city.id, two_city_record(book, city, matches, words))
