@@ -200,11 +200,11 @@ def test_bad_or_stale_data_is_refused_before_anything_is_written(project: Path, 
 def _start_and_wait_for_pages(project: Path, target: Path) -> tuple[subprocess.Popen[bytes], Path]:
     """Start a build and return once its temporary folder holds some of the new site's files.
 
-    Its first entry, not a page: MkDocs copies the static files before it writes the pages, and an
-    incremental build of the five cities writes its pages in well under a second (the interrupt must
-    land while it still runs)."""
+    Its first entry, not a page: a full build (--full) copies the static files before it writes the pages,
+    which it does in well under a second for the five cities (the interrupt must land while it still
+    runs); an incremental one would link the unchanged files from the previous site only at its end."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, str(project / "scripts/build.py"), "-q", "-d", str(target)]
+    cmd = [sys.executable, str(project / "scripts/build.py"), "-q", "--full", "-d", str(target)]
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tmp = target.with_name(f"{target.name}.tmp-{proc.pid}")
     deadline = time.monotonic() + 120
